@@ -1,0 +1,10 @@
+export { OPTIONS, type OptionSpec, type OptionKey } from './options.js';
+export {
+  loadSettings,
+  Settings,
+  DEFAULT_INTERVAL_MS,
+  DEFAULT_STOP_TIMEOUT_MS,
+  type FlagValues,
+} from './settings.js';
+export { parseDurationMs, formatDuration } from './duration.js';
+export { readContainerLabels, readScopeLabel, type ContainerLabels } from './labels.js';

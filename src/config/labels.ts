@@ -1,0 +1,78 @@
+import { TidewatchError } from '../domain/errors.js';
+
+/**
+ * A container's Tidewatch settings from its labels. Each label has Tidewatch's name and
+ * Watchtower's (`com.centurylinklabs.watchtower.*`); the Tidewatch one wins when both are set.
+ */
+export interface ContainerLabels {
+  /** undefined: no label; the global --label-enable decides. */
+  readonly enable: boolean | undefined;
+  readonly monitorOnly: boolean;
+  readonly noPull: boolean;
+  readonly scope: string | undefined;
+  readonly stopSignal: string | undefined;
+  /** Names of containers this one depends on (comma separated in the label). */
+  readonly dependsOn: readonly string[];
+  /** This container is a Tidewatch (or Watchtower) instance. */
+  readonly isUpdater: boolean;
+}
+
+const TIDEWATCH = 'tidewatch.';
+const WATCHTOWER = 'com.centurylinklabs.watchtower.';
+
+function label(
+  labels: Readonly<Record<string, string>>,
+  name: string,
+): { key: string; value: string } | undefined {
+  for (const prefix of [TIDEWATCH, WATCHTOWER]) {
+    const key = prefix + name;
+    const value = labels[key];
+    if (value !== undefined) return { key, value: value.trim() };
+  }
+  return undefined;
+}
+
+function booleanLabel(labels: Readonly<Record<string, string>>, name: string): boolean | undefined {
+  const found = label(labels, name);
+  if (found === undefined) return undefined;
+  const value = found.value.toLowerCase();
+  if (value === 'true' || value === '1' || value === 'yes') return true;
+  if (value === 'false' || value === '0' || value === 'no') return false;
+  throw new TidewatchError('invalid-label', `label ${found.key}="${found.value}" must be true or false`);
+}
+
+/**
+ * The scope label alone. Scope decides whether a container belongs to this instance at all, so it
+ * is read before (and without) the other labels: a bad label on another scope's container is not
+ * this instance's business.
+ */
+export function readScopeLabel(labels: Readonly<Record<string, string>>): string | undefined {
+  const scope = label(labels, 'scope')?.value;
+  return scope === '' ? undefined : scope;
+}
+
+const SIGNAL = /^(?:SIG)?[A-Z0-9+-]+$|^\d+$/;
+
+/** Reads the labels; a malformed value throws one line naming the label and the cause. */
+export function readContainerLabels(labels: Readonly<Record<string, string>>): ContainerLabels {
+  const stopSignal = label(labels, 'stop-signal');
+  if (stopSignal !== undefined && !SIGNAL.test(stopSignal.value)) {
+    throw new TidewatchError(
+      'invalid-label',
+      `label ${stopSignal.key}="${stopSignal.value}" is not a signal name`,
+    );
+  }
+  const dependsOn = (label(labels, 'depends-on')?.value ?? '')
+    .split(',')
+    .map((name) => name.trim().replace(/^\//, ''))
+    .filter((name) => name !== '');
+  return {
+    enable: booleanLabel(labels, 'enable'),
+    monitorOnly: booleanLabel(labels, 'monitor-only') ?? false,
+    noPull: booleanLabel(labels, 'no-pull') ?? false,
+    scope: readScopeLabel(labels),
+    stopSignal: stopSignal?.value,
+    dependsOn,
+    isUpdater: booleanLabel(labels, 'self') === true || labels['com.centurylinklabs.watchtower'] === 'true',
+  };
+}

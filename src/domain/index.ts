@@ -1,0 +1,13 @@
+export { TidewatchError, describeError } from './errors.js';
+export {
+  parseImageRef,
+  formatImageRef,
+  familiarName,
+  repositoryName,
+  registryApiHost,
+  repoDigestOf,
+  DOCKER_HUB,
+  type ImageRef,
+} from './image-ref.js';
+export type { Platform, LocalImage } from './image.js';
+export type * from './container.js';

@@ -1,0 +1,93 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatDuration, loadSettings, parseDurationMs } from '../../src/config/index.js';
+
+describe('durations', () => {
+  it.each([
+    ['30', 30_000],
+    ['30s', 30_000],
+    ['500ms', 500],
+    ['5m', 300_000],
+    ['1h30m', 5_400_000],
+    ['2d', 172_800_000],
+    ['1.5s', 1500],
+  ])('%s is %d ms', (text, ms) => expect(parseDurationMs(text)).toBe(ms));
+  it.each(['', 'abc', '5x', '-1s', '1 h'])('%j is not a duration', (text) => {
+    expect(parseDurationMs(text)).toBeUndefined();
+  });
+  it('formats', () => expect(formatDuration(5_400_000)).toBe('1h30m'));
+});
+
+describe('loadSettings', () => {
+  it('has Watchtower-like defaults', () => {
+    const settings = loadSettings({}, {});
+    expect(settings.intervalMs).toBe(86_400_000);
+    expect(settings.stopTimeoutMs).toBe(10_000);
+    expect(settings.cleanup).toBe(false);
+    expect(Object.isFrozen(settings)).toBe(true);
+  });
+
+  it('reads Watchtower environment variables', () => {
+    const settings = loadSettings(
+      {},
+      {
+        WATCHTOWER_POLL_INTERVAL: '300',
+        WATCHTOWER_CLEANUP: 'true',
+        WATCHTOWER_LABEL_ENABLE: '1',
+        WATCHTOWER_MONITOR_ONLY: 'true',
+        WATCHTOWER_SCOPE: 'prod',
+        WATCHTOWER_TIMEOUT: '30s',
+        WATCHTOWER_INCLUDE_STOPPED: 'true',
+        WATCHTOWER_REVIVE_STOPPED: 'true',
+        WATCHTOWER_NO_PULL: 'true',
+        WATCHTOWER_DISABLE_CONTAINERS: 'a,b c',
+        DOCKER_HOST: 'tcp://127.0.0.1:2375',
+      },
+    );
+    expect(settings).toMatchObject({
+      intervalMs: 300_000,
+      cleanup: true,
+      labelEnable: true,
+      monitorOnly: true,
+      scope: 'prod',
+      stopTimeoutMs: 30_000,
+      includeStopped: true,
+      reviveStopped: true,
+      noPull: true,
+      disableContainers: ['a', 'b', 'c'],
+      host: 'tcp://127.0.0.1:2375',
+    });
+  });
+
+  it('prefers flags over Tidewatch env over Watchtower env', () => {
+    const env = { TIDEWATCH_INTERVAL: '10m', WATCHTOWER_POLL_INTERVAL: '60' };
+    expect(loadSettings({}, env).intervalMs).toBe(600_000);
+    expect(loadSettings({ interval: '2h' }, env).intervalMs).toBe(7_200_000);
+  });
+
+  it('reads secrets from *_FILE', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-settings-'));
+    writeFileSync(join(dir, 'pass'), 's3cret\n');
+    const settings = loadSettings({}, { REPO_USER: 'me', REPO_PASS_FILE: join(dir, 'pass') });
+    expect(settings.repoPass).toBe('s3cret');
+  });
+
+  it.each([
+    [{}, { WATCHTOWER_POLL_INTERVAL: 'often' }, 'WATCHTOWER_POLL_INTERVAL: expected a duration'],
+    [{}, { WATCHTOWER_CLEANUP: 'maybe' }, 'WATCHTOWER_CLEANUP: expected true or false, got "maybe"'],
+    [{}, { TIDEWATCH_LOG_LEVEL: 'loud' }, 'TIDEWATCH_LOG_LEVEL: expected trace'],
+    [{ schedule: '0 * * * *' }, {}, '--schedule: "0 * * * *" has 5 fields'],
+    [{ schedule: '0 0 4 * * *', interval: '1h' }, {}, 'either --interval or --schedule'],
+    [{ schedule: '0 0 99 * * *' }, {}, 'is not a cron expression'],
+    [{}, { REPO_USER: 'me' }, 'REPO_USER is set but REPO_PASS is not'],
+    [{}, { REPO_PASS_FILE: '/nonexistent/tw' }, 'REPO_PASS_FILE: cannot read /nonexistent/tw'],
+  ])('rejects %j %j with one line', (flags, env, message) => {
+    expect(() => loadSettings(flags, env)).toThrow(message);
+  });
+
+  it('accepts a 6-field schedule', () => {
+    expect(loadSettings({}, { WATCHTOWER_SCHEDULE: '0 0 4 * * *' }).schedule).toBe('0 0 4 * * *');
+  });
+});
