@@ -1,0 +1,47 @@
+import { Endpoints } from './endpoints.js';
+import { HttpTransport } from './http.js';
+import { Session } from './session.js';
+import { TokenCache } from './token-cache.js';
+import type { RegistryClientOptions, RegistrySession } from './types.js';
+
+const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_MAX_RETRY_AFTER_S = 60;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * The OCI distribution client. Long-lived: it owns the concurrency limit and the token cache. Each
+ * check cycle takes a fresh `session()`, whose memo lives exactly as long as the cycle, so a tag
+ * that moved between cycles is always seen.
+ */
+export class RegistryClient {
+  private readonly transport: HttpTransport;
+  private readonly endpoints: Endpoints;
+  private readonly tokens: TokenCache;
+  private readonly now: () => number;
+
+  constructor(private readonly options: RegistryClientOptions) {
+    this.now = options.now ?? Date.now;
+    this.endpoints = new Endpoints(options.insecureRegistries);
+    this.tokens = new TokenCache(this.now);
+    this.transport = new HttpTransport({
+      fetch: options.fetch ?? globalThis.fetch,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      maxRetryAfterSeconds: options.maxRetryAfterSeconds ?? DEFAULT_MAX_RETRY_AFTER_S,
+      timeoutMs: options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+      now: this.now,
+      logger: options.logger,
+      onRequest: options.onRequest,
+    });
+  }
+
+  session(): RegistrySession {
+    return new Session({
+      transport: this.transport,
+      endpoints: this.endpoints,
+      tokens: this.tokens,
+      credentials: this.options.credentials,
+      now: this.now,
+      logger: this.options.logger,
+    });
+  }
+}

@@ -1,0 +1,94 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../log/index.js';
+import { runCredentialHelper } from './cred-helper.js';
+import {
+  decodeAuthEntry,
+  findEntry,
+  readDockerConfig,
+  serverUrlFor,
+  type DockerConfig,
+} from './docker-config.js';
+import { Memo } from './memo.js';
+import type { CredentialStore, Credentials } from './types.js';
+
+export interface CredentialStoreOptions {
+  /** Directory holding config.json. Default `$DOCKER_CONFIG`, else `~/.docker`. */
+  dockerConfigDir?: string;
+  /** Watchtower's REPO_USER / REPO_PASS: when both are set they are used for every registry. */
+  repoUser?: string;
+  repoPass?: string;
+  logger: Logger;
+}
+
+const NEVER = new AbortController().signal;
+
+/**
+ * Credentials the way the docker CLI finds them: a per-registry `credHelpers` entry, else the
+ * `credsStore` helper, else `auths` in config.json. Results are kept for the life of the store
+ * (failures are not, so a helper that timed out is asked again next time).
+ */
+export function createCredentialStore(options: CredentialStoreOptions): CredentialStore {
+  const dir = options.dockerConfigDir ?? process.env.DOCKER_CONFIG ?? join(homedir(), '.docker');
+  const file = join(dir, 'config.json');
+  const { repoUser, repoPass, logger } = options;
+  const fixed = repoUser && repoPass ? { username: repoUser, password: repoPass } : undefined;
+  if ((repoUser ?? '') !== '' && fixed === undefined) {
+    logger.warn('REPO_USER is set without REPO_PASS; ignoring it');
+  }
+
+  const config = new Memo<DockerConfig | undefined>();
+  const results = new Memo<Credentials | undefined>();
+  const warnedHelpers = new Set<string>();
+
+  const helper = async (
+    name: string,
+    registry: string,
+    signal: AbortSignal,
+  ): Promise<Credentials | undefined> => {
+    const result = await runCredentialHelper(name, serverUrlFor(registry), signal);
+    switch (result.kind) {
+      case 'found':
+        return result.credentials;
+      case 'not-found':
+        return undefined;
+      case 'missing':
+        // A config.json copied from a desktop often names a helper the server does not have.
+        if (!warnedHelpers.has(name)) {
+          warnedHelpers.add(name);
+          logger.warn(
+            { helper: `docker-credential-${name}`, file },
+            'credential helper not found on PATH; using auths',
+          );
+        }
+        return undefined;
+    }
+  };
+
+  const lookup = async (registry: string, signal: AbortSignal): Promise<Credentials | undefined> => {
+    const parsed = await config.get('', signal, (s) => readDockerConfig(file, s));
+    if (parsed === undefined) return undefined;
+    const helperName = findEntry(parsed.credHelpers, registry)?.value ?? parsed.credsStore;
+    if (helperName !== undefined && helperName !== '') {
+      const found = await helper(helperName, registry, signal);
+      if (found !== undefined) return found;
+    }
+    const auth = findEntry(parsed.auths, registry);
+    return auth === undefined ? undefined : decodeAuthEntry(auth.value, file, auth.key);
+  };
+
+  return {
+    async get(registry: string, signal?: AbortSignal): Promise<Credentials | undefined> {
+      if (fixed !== undefined) return fixed;
+      const key = registry.toLowerCase();
+      return results.get(key, signal ?? NEVER, async (s, forget) => {
+        try {
+          return await lookup(key, s);
+        } catch (error) {
+          forget(); // a helper that timed out is asked again next time
+          throw error;
+        }
+      });
+    },
+  };
+}

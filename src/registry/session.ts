@@ -1,0 +1,139 @@
+import type { ImageRef } from '../domain/image-ref.js';
+import type { LocalImage } from '../domain/image.js';
+import type { Logger } from '../log/index.js';
+import { SessionAuth, type AuthDeps } from './auth.js';
+import { decide, describeRef, type ManifestSource } from './decide.js';
+import { RegistryFailure, statusFailure } from './failure.js';
+import type { HttpResponse } from './http.js';
+import {
+  Digest,
+  MANIFEST_ACCEPT,
+  parseManifest,
+  sha256Digest,
+  type ParsedManifest,
+} from './manifest-schemas.js';
+import { Memo } from './memo.js';
+import type { RegistrySession, Resolution } from './types.js';
+
+export interface SessionDeps extends AuthDeps {
+  readonly logger: Logger;
+}
+
+interface ManifestRequest {
+  readonly ref: ImageRef;
+  readonly method: 'GET' | 'HEAD';
+  readonly reference: string;
+  readonly what: string;
+}
+
+/**
+ * One check cycle. Requests are memoised by what they ask (tag digest by repository + tag, manifest
+ * by repository + digest), so containers sharing a reference share one HEAD.
+ */
+export class Session implements RegistrySession {
+  private readonly auth: SessionAuth;
+  private readonly tagDigests = new Memo<string>();
+  private readonly manifests = new Memo<ParsedManifest>();
+
+  constructor(private readonly deps: SessionDeps) {
+    this.auth = new SessionAuth(deps);
+  }
+
+  async resolve(ref: ImageRef, local: LocalImage, signal: AbortSignal): Promise<Resolution> {
+    if (ref.tag === undefined) {
+      // Pinned by digest: there is no tag that could move.
+      return { kind: 'current', remoteDigest: ref.digest ?? '' };
+    }
+    const source: ManifestSource = {
+      tagDigest: (s) =>
+        this.tagDigests.get(describeRef(ref), s, (shared) => this.fetchTagDigest(ref, shared)),
+      manifest: (digest, s) =>
+        this.manifests.get(manifestKey(ref, digest), s, (shared) => this.fetchManifest(ref, digest, shared)),
+    };
+    try {
+      const resolution = await decide(ref, local, source, signal);
+      this.deps.logger.debug({ image: describeRef(ref), ...resolution }, 'resolved');
+      return resolution;
+    } catch (error) {
+      if (!(error instanceof RegistryFailure) || signal.aborted) throw error;
+      this.deps.logger.debug(
+        { image: describeRef(ref), code: error.code, reason: error.message },
+        'resolve failed',
+      );
+      return { kind: 'error', code: error.code, message: error.message };
+    }
+  }
+
+  private async fetchTagDigest(ref: ImageRef, signal: AbortSignal): Promise<string> {
+    const what = `${describeRef(ref)} manifest`;
+    const tag = ref.tag ?? '';
+    const head = await this.send({ ref, method: 'HEAD', reference: tag, what }, signal);
+    const header = Digest.safeParse(head.headers.get('docker-content-digest'));
+    if (head.status === 200 && header.success) return header.data;
+    // 405: some registries do not answer HEAD; a 200 without a digest header leaves only the body.
+    if (head.status !== 200 && head.status !== 405) throw statusFailure(head.status, what);
+    const get = await this.send({ ref, method: 'GET', reference: tag, what }, signal);
+    if (get.status !== 200) throw statusFailure(get.status, what);
+    const digest = sha256Digest(get.body);
+    try {
+      this.manifests.seed(
+        manifestKey(ref, digest),
+        parseManifest(get.body, get.headers.get('content-type'), what),
+      );
+    } catch {
+      // Left for the by-digest fetch to report with its own context.
+    }
+    return digest;
+  }
+
+  private async fetchManifest(ref: ImageRef, digest: string, signal: AbortSignal): Promise<ParsedManifest> {
+    const what = `${ref.registry}/${ref.repository}@${digest} manifest`;
+    const response = await this.send({ ref, method: 'GET', reference: digest, what }, signal);
+    if (response.status !== 200) throw statusFailure(response.status, what);
+    // Content addressing is the whole point of a digest: a body that does not hash to it is not it.
+    if (digest.startsWith('sha256:') && sha256Digest(response.body) !== digest) {
+      throw new RegistryFailure('registry-bad-response', `${what}: body does not match its digest`);
+    }
+    return parseManifest(response.body, response.headers.get('content-type'), what);
+  }
+
+  /** An authorised manifest request; a refused reused token is replaced once. */
+  private async send(request: ManifestRequest, signal: AbortSignal): Promise<HttpResponse> {
+    const { ref } = request;
+    const url = `${this.deps.endpoints.baseUrl(ref.registry)}/v2/${ref.repository}/manifests/${request.reference}`;
+    for (let attempt = 0; ; attempt++) {
+      const auth = await this.auth.authorise(ref.registry, ref.repository, signal);
+      const response = await this.deps.transport.send(
+        {
+          registry: ref.registry,
+          kind: 'manifest',
+          method: request.method,
+          url,
+          headers: { ...auth.headers, accept: MANIFEST_ACCEPT },
+          what: request.what,
+        },
+        signal,
+      );
+      if (response.status !== 401 && response.status !== 403) return response;
+      if (attempt === 0 && auth.reused) {
+        auth.invalidate();
+        continue;
+      }
+      if (
+        attempt === 0 &&
+        auth.scheme === 'none' &&
+        this.auth.learn(ref.registry, response.headers.get('www-authenticate'))
+      ) {
+        continue;
+      }
+      const why = auth.anonymous
+        ? 'access denied without credentials (none configured for this registry)'
+        : `the credentials for ${ref.registry} are refused for repository ${ref.repository}`;
+      throw new RegistryFailure('registry-unauthorized', `${request.what}: ${why} (HTTP ${response.status})`);
+    }
+  }
+}
+
+function manifestKey(ref: ImageRef, digest: string): string {
+  return `${ref.registry}/${ref.repository}@${digest}`;
+}
