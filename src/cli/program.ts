@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { OPTIONS, type FlagValues } from '../config/index.js';
+
+export interface CommandHandlers {
+  run(flags: FlagValues): Promise<number>;
+  once(flags: FlagValues, names: string[]): Promise<number>;
+  check(flags: FlagValues, names: string[], json: boolean): Promise<number>;
+}
+
+/** From package.json, one level above both src/ and dist/. */
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** The command line: every setting from the options table is a flag of every command. */
+export function buildProgram(handlers: CommandHandlers, setExitCode: (code: number) => void): Command {
+  const program = new Command('tidewatch')
+    .description('Keeps running Docker containers up to date, safely.')
+    .version(VERSION)
+    .showHelpAfterError()
+    .configureOutput({ outputError: (text, write) => write(text) });
+
+  const command = (name: string, description: string): Command => {
+    const sub = program.command(name).description(description);
+    for (const option of OPTIONS) {
+      if (option.flag === undefined) continue;
+      const envNote = ` [env: ${option.env.join(', ')}]`;
+      const valueName = 'valueName' in option ? option.valueName : undefined;
+      const flag = valueName !== undefined ? `--${option.flag} <${valueName}>` : `--${option.flag}`;
+      const cliOption = new Option(flag, option.description + envNote);
+      if (option.kind === 'list')
+        cliOption.argParser((value: string, previous: string[] = []) => [...previous, value]);
+      sub.addOption(cliOption);
+    }
+    return sub;
+  };
+
+  command('run', 'Run as a daemon: check at start, then on the interval or schedule, and update').action(
+    async (_options: unknown, sub: Command) => setExitCode(await handlers.run(flagValues(sub))),
+  );
+  command('once', 'Check and update once, then exit: 0 when nothing failed, 1 otherwise')
+    .argument('[names...]', 'only these containers (default: all running)')
+    .action(async (names: string[], _options: unknown, sub: Command) =>
+      setExitCode(await handlers.once(flagValues(sub), names)),
+    );
+  command('check', 'Report which containers have an update, changing nothing')
+    .argument('[names...]', 'only these containers (default: all running)')
+    .option('--json', 'print one JSON array instead of a table')
+    .action(async (names: string[], options: { json?: boolean }, sub: Command) =>
+      setExitCode(await handlers.check(flagValues(sub), names, options.json === true)),
+    );
+  return program;
+}
+
+/**
+ * Commander's values keyed by option key. A `--no-x` flag is stored by commander as `x: false`
+ * with `x: true` as its default, so "given" means false there.
+ */
+function flagValues(command: Command): FlagValues {
+  const raw = command.opts<Record<string, unknown>>();
+  const values: Record<string, unknown> = {};
+  for (const option of OPTIONS) {
+    if (option.flag === undefined) continue;
+    if (option.flag.startsWith('no-')) {
+      const attribute = camel(option.flag.slice(3));
+      if (raw[attribute] === false) values[option.key] = true;
+    } else {
+      const value = raw[camel(option.flag)];
+      if (value !== undefined) values[option.key] = value;
+    }
+  }
+  return values;
+}
+
+function camel(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+}

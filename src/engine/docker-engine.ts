@@ -1,0 +1,198 @@
+import Docker from 'dockerode';
+import { TidewatchError, describeError } from '../domain/errors.js';
+import type { ContainerDetails, ContainerSummary, CreateSpec, EndpointSettings } from '../domain/index.js';
+import { negotiateApiVersion, pingApiVersion } from './api-version.js';
+import type { EngineConnection } from './connection.js';
+import type { Engine, ImageDetails, PullAuth } from './engine.js';
+import { toContainerDetails, toContainerSummary, toImageDetails } from './map.js';
+
+/** Connects to the engine, negotiating the API version first. */
+export async function connectEngine(connection: EngineConnection): Promise<Engine> {
+  const apiVersion = negotiateApiVersion(await pingApiVersion(connection));
+  const common = { version: `v${apiVersion}` };
+  const docker =
+    connection.kind === 'socket'
+      ? new Docker({ ...common, socketPath: connection.socketPath })
+      : new Docker({
+          ...common,
+          protocol: connection.protocol,
+          host: connection.host,
+          port: connection.port,
+          ...(connection.tls ?? {}),
+        });
+  return new DockerEngine(docker, apiVersion);
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** The engine's own message from a dockerode error (its `json.message`), else the error's. */
+function engineMessage(error: unknown): string {
+  const json = (error as { json?: { message?: unknown } } | null)?.json;
+  if (json && typeof json.message === 'string') return json.message;
+  return describeError(error);
+}
+
+function engineError(action: string, error: unknown): TidewatchError {
+  return new TidewatchError('engine-error', `${action}: ${engineMessage(error)}`, { cause: error });
+}
+
+class DockerEngine implements Engine {
+  constructor(
+    private readonly docker: Docker,
+    readonly apiVersion: string,
+  ) {}
+
+  async listContainers(options: { all: boolean }): Promise<ContainerSummary[]> {
+    try {
+      const rows = await this.docker.listContainers({ all: options.all });
+      return rows.map(toContainerSummary);
+    } catch (error) {
+      throw engineError('listing containers', error);
+    }
+  }
+
+  async inspectContainer(idOrName: string): Promise<ContainerDetails | undefined> {
+    try {
+      return toContainerDetails(await this.docker.getContainer(idOrName).inspect());
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw engineError(`inspecting container ${idOrName}`, error);
+    }
+  }
+
+  async inspectImage(reference: string): Promise<ImageDetails | undefined> {
+    try {
+      return toImageDetails(await this.docker.getImage(reference).inspect());
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw engineError(`inspecting image ${reference}`, error);
+    }
+  }
+
+  async pullImage(reference: string, auth: PullAuth | undefined, signal?: AbortSignal): Promise<void> {
+    const authconfig = auth && {
+      serveraddress: auth.serverAddress,
+      ...(auth.username !== undefined ? { username: auth.username } : {}),
+      ...(auth.password !== undefined ? { password: auth.password } : {}),
+      ...(auth.identityToken !== undefined ? { identitytoken: auth.identityToken } : {}),
+    };
+    try {
+      const stream = await this.docker.pull(reference, {
+        ...(authconfig ? { authconfig } : {}),
+        ...(signal ? { abortSignal: signal } : {}),
+      });
+      const output = await new Promise<Array<{ error?: string; errorDetail?: { message?: string } }>>(
+        (resolve, reject) => {
+          this.docker.modem.followProgress(stream, (error: Error | null, result: unknown[]) =>
+            error ? reject(error) : resolve(result as Array<{ error?: string }>),
+          );
+        },
+      );
+      // The engine reports a failed pull inside the progress stream, not in the HTTP status.
+      const failure = output.find((event) => event.error !== undefined || event.errorDetail !== undefined);
+      if (failure) throw new Error(failure.errorDetail?.message ?? failure.error ?? 'pull failed');
+    } catch (error) {
+      throw engineError(`pulling ${reference}`, error);
+    }
+  }
+
+  async tagImage(source: string, repository: string, tag: string): Promise<void> {
+    try {
+      await this.docker.getImage(source).tag({ repo: repository, tag });
+    } catch (error) {
+      throw engineError(`tagging ${source} as ${repository}:${tag}`, error);
+    }
+  }
+
+  async createContainer(spec: CreateSpec): Promise<string> {
+    const endpoints: Record<string, EndpointSettings> = {};
+    if (spec.primaryNetwork) endpoints[spec.primaryNetwork.name] = spec.primaryNetwork.endpoint;
+    try {
+      const created = await this.docker.createContainer({
+        ...spec.config,
+        name: spec.name,
+        HostConfig: spec.hostConfig,
+        NetworkingConfig: { EndpointsConfig: endpoints },
+      } as Docker.ContainerCreateOptions);
+      return created.id;
+    } catch (error) {
+      throw engineError(`creating container ${spec.name}`, error);
+    }
+  }
+
+  async connectNetwork(network: string, containerId: string, endpoint: EndpointSettings): Promise<void> {
+    try {
+      await this.docker
+        .getNetwork(network)
+        .connect({ Container: containerId, EndpointConfig: endpoint as Docker.EndpointSettings });
+    } catch (error) {
+      throw engineError(`connecting ${containerId.slice(0, 12)} to network ${network}`, error);
+    }
+  }
+
+  async renameContainer(id: string, name: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).rename({ name });
+    } catch (error) {
+      throw engineError(`renaming ${id.slice(0, 12)} to ${name}`, error);
+    }
+  }
+
+  async startContainer(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).start();
+    } catch (error) {
+      if (statusOf(error) === 304) return; // already running
+      throw engineError(`starting ${id.slice(0, 12)}`, error);
+    }
+  }
+
+  async stopContainer(
+    id: string,
+    options: { timeoutSeconds: number; signal?: string | undefined },
+  ): Promise<void> {
+    const container = this.docker.getContainer(id);
+    try {
+      if (options.signal === undefined) {
+        await container.stop({ t: options.timeoutSeconds });
+        return;
+      }
+      // A stop-signal label overrides the container's own signal: send it, give the process its
+      // timeout to exit, then let stop() kill it.
+      await container.kill({ signal: options.signal });
+      const exited = container.wait({ condition: 'not-running' }).then(() => true);
+      const timedOut = new Promise<boolean>((resolve) =>
+        setTimeout(() => resolve(false), options.timeoutSeconds * 1000).unref(),
+      );
+      if (!(await Promise.race([exited, timedOut]))) await container.stop({ t: 0 });
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 304 || (status === 409 && /not running/i.test(engineMessage(error)))) return;
+      throw engineError(`stopping ${id.slice(0, 12)}`, error);
+    }
+  }
+
+  async removeContainer(id: string, options: { force?: boolean } = {}): Promise<void> {
+    try {
+      // Volumes are kept: anonymous volumes are carried into the new container, never deleted.
+      await this.docker.getContainer(id).remove({ force: options.force ?? false, v: false });
+    } catch (error) {
+      if (statusOf(error) === 404) return;
+      throw engineError(`removing container ${id.slice(0, 12)}`, error);
+    }
+  }
+
+  async removeImage(id: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(id).remove();
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 409) return false;
+      if (statusOf(error) === 404) return true;
+      throw engineError(`removing image ${id}`, error);
+    }
+  }
+}

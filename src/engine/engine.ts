@@ -1,0 +1,47 @@
+import type {
+  ContainerDetails,
+  ContainerSummary,
+  CreateSpec,
+  EndpointSettings,
+  ImageDefaults,
+  LocalImage,
+} from '../domain/index.js';
+
+/** Registry credentials as the engine's pull wants them (X-Registry-Auth). */
+export interface PullAuth {
+  readonly username?: string | undefined;
+  readonly password?: string | undefined;
+  readonly identityToken?: string | undefined;
+  readonly serverAddress: string;
+}
+
+export interface ImageDetails extends LocalImage {
+  readonly defaults: ImageDefaults;
+}
+
+/**
+ * The Docker engine as Tidewatch needs it: domain types in, domain types out, so the update logic
+ * never sees an SDK object and can be read without knowing dockerode.
+ */
+export interface Engine {
+  /** The API version in use after negotiation, e.g. `1.41`. */
+  readonly apiVersion: string;
+  listContainers(options: { all: boolean }): Promise<ContainerSummary[]>;
+  /** undefined when there is no such container. */
+  inspectContainer(idOrName: string): Promise<ContainerDetails | undefined>;
+  /** undefined when there is no such image. */
+  inspectImage(reference: string): Promise<ImageDetails | undefined>;
+  /** Pulls an image; rejects with the engine's message when the pull fails. */
+  pullImage(reference: string, auth: PullAuth | undefined, signal?: AbortSignal): Promise<void>;
+  tagImage(source: string, repository: string, tag: string): Promise<void>;
+  /** Creates a container (not started); resolves to its id. */
+  createContainer(spec: CreateSpec): Promise<string>;
+  connectNetwork(network: string, containerId: string, endpoint: EndpointSettings): Promise<void>;
+  renameContainer(id: string, name: string): Promise<void>;
+  startContainer(id: string): Promise<void>;
+  /** Stops with the container's own stop signal, or `signal` when given, then kills after the timeout. */
+  stopContainer(id: string, options: { timeoutSeconds: number; signal?: string | undefined }): Promise<void>;
+  removeContainer(id: string, options?: { force?: boolean }): Promise<void>;
+  /** Removes an image; false when it is still in use (the engine refuses). */
+  removeImage(id: string): Promise<boolean>;
+}

@@ -1,0 +1,9 @@
+export type { Engine, ImageDetails, PullAuth } from './engine.js';
+export { connectEngine } from './docker-engine.js';
+export {
+  resolveConnection,
+  DEFAULT_SOCKET,
+  type EngineConnection,
+  type ConnectionSettings,
+} from './connection.js';
+export { negotiateApiVersion, compareApiVersions, NEWEST_SUPPORTED_API } from './api-version.js';

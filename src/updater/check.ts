@@ -1,0 +1,136 @@
+import pLimit from 'p-limit';
+import { describeError } from '../domain/errors.js';
+import { parseImageRef, repoDigestOf, type ContainerDetails, type ImageRef } from '../domain/index.js';
+import type { ContainerLabels } from '../config/labels.js';
+import type { Engine, ImageDetails } from '../engine/index.js';
+import type { RegistrySession } from '../registry/index.js';
+import type { Logger } from '../log/index.js';
+
+export type CheckStatus = 'current' | 'update-available' | 'unknown' | 'skipped';
+
+/** What `check` reports for one container. */
+export interface CheckResult {
+  readonly name: string;
+  readonly id: string;
+  readonly image: string;
+  readonly status: CheckStatus;
+  /** The digest the container runs: its image's RepoDigest for this repository, else the image id. */
+  readonly currentDigest?: string | undefined;
+  /** The digest the tag points at now (or the local image id with --no-pull). */
+  readonly latestDigest?: string | undefined;
+  readonly reason?: string | undefined;
+}
+
+/** A checked container with what an update needs. */
+export interface CheckedContainer {
+  readonly result: CheckResult;
+  readonly details?: ContainerDetails;
+  readonly labels?: ContainerLabels;
+  readonly ref?: ImageRef;
+  readonly image?: ImageDetails;
+}
+
+export interface CheckDeps {
+  readonly engine: Engine;
+  readonly registry: RegistrySession;
+  readonly logger: Logger;
+  readonly noPull: boolean;
+  readonly signal: AbortSignal;
+}
+
+/** Checks the watched containers, a few at a time; one container's failure never stops the others. */
+export async function checkContainers(
+  deps: CheckDeps,
+  watched: ReadonlyArray<{ readonly id: string; readonly name: string; readonly labels: ContainerLabels }>,
+): Promise<CheckedContainer[]> {
+  const limit = pLimit(8);
+  const images = new Map<string, Promise<ImageDetails | undefined>>();
+  const inspectImage = (id: string): Promise<ImageDetails | undefined> => {
+    let pending = images.get(id);
+    if (!pending) images.set(id, (pending = deps.engine.inspectImage(id)));
+    return pending;
+  };
+  return Promise.all(
+    watched.map((container) =>
+      limit(async () => {
+        try {
+          return await checkOne(deps, container, inspectImage);
+        } catch (error) {
+          const reason = describeError(error);
+          deps.logger.warn({ container: container.name, reason }, 'check failed');
+          const result: CheckResult = {
+            name: container.name,
+            id: container.id,
+            image: '',
+            status: 'unknown',
+            reason,
+          };
+          return { result };
+        }
+      }),
+    ),
+  );
+}
+
+async function checkOne(
+  deps: CheckDeps,
+  container: { readonly id: string; readonly name: string; readonly labels: ContainerLabels },
+  inspectImage: (id: string) => Promise<ImageDetails | undefined>,
+): Promise<CheckedContainer> {
+  const base = { name: container.name, id: container.id };
+  const details = await deps.engine.inspectContainer(container.id);
+  if (!details) return { result: { ...base, image: '', status: 'skipped', reason: 'the container is gone' } };
+  const imageText = details.config.Image ?? '';
+  const result = (status: CheckStatus, extra: Partial<CheckResult> = {}): CheckResult => ({
+    ...base,
+    image: imageText,
+    status,
+    ...extra,
+  });
+
+  if (
+    imageText === '' ||
+    imageText.startsWith('sha256:') ||
+    details.imageId.startsWith(`sha256:${imageText}`)
+  ) {
+    return { result: result('skipped', { reason: 'it runs an image by id, not by a tag' }) };
+  }
+  let ref: ImageRef;
+  try {
+    ref = parseImageRef(imageText);
+  } catch (error) {
+    return { result: result('unknown', { reason: describeError(error) }) };
+  }
+  if (ref.digest !== undefined) {
+    return { result: result('skipped', { reason: 'its image is pinned to a digest' }) };
+  }
+
+  const image = await inspectImage(details.imageId);
+  if (!image)
+    return { result: result('unknown', { reason: `its image ${details.imageId} is not in the engine` }) };
+  const currentDigest =
+    image.repoDigests.map((entry) => repoDigestOf(ref, entry)).find((digest) => digest !== undefined) ??
+    image.id;
+  const checked = { details, labels: container.labels, ref, image };
+
+  if (deps.noPull || container.labels.noPull) {
+    // No registry: an update is a newer image someone else pulled under the same tag.
+    const local = await deps.engine.inspectImage(imageText);
+    const latest = local?.id ?? image.id;
+    const status = latest === image.id ? 'current' : 'update-available';
+    return { ...checked, result: result(status, { currentDigest: image.id, latestDigest: latest }) };
+  }
+
+  const resolution = await deps.registry.resolve(ref, image, deps.signal);
+  switch (resolution.kind) {
+    case 'current':
+    case 'update-available':
+      return {
+        ...checked,
+        result: result(resolution.kind, { currentDigest, latestDigest: resolution.remoteDigest }),
+      };
+    case 'error':
+      return { ...checked, result: result('unknown', { currentDigest, reason: resolution.message }) };
+  }
+  return resolution satisfies never;
+}
