@@ -1,0 +1,146 @@
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LabRegistry, RegistryRequest } from './registry.js';
+
+/**
+ * - pass: forward to the registry unchanged
+ * - error500: 500 with a registry-style error body
+ * - unauthorized: 401 with a Basic challenge the lab registry would not accept
+ * - garbage: 200 with a body that is not JSON and a malformed Docker-Content-Digest
+ * - rateLimited: 429 TOOMANYREQUESTS with Retry-After, as Docker Hub answers
+ * - hang: never answer (until stop()), for timeout and AbortSignal tests
+ */
+export type FaultMode = 'pass' | 'error500' | 'unauthorized' | 'garbage' | 'rateLimited' | 'hang';
+
+export interface FaultProxy {
+  /** `127.0.0.1:PORT`: use it in place of the registry's host. */
+  host: string;
+  setMode(mode: FaultMode): void;
+  /** Every request the proxy answered (or is holding, in hang mode with status 0), in order. */
+  requests(): RegistryRequest[];
+  resetRequests(): void;
+  stop(): Promise<void>;
+}
+
+// Claims to be a manifest so clients try, and fail, to parse it.
+const MANIFEST_GARBAGE_TYPE = 'application/vnd.docker.distribution.manifest.v2+json';
+
+function errorBody(code: string, message: string): string {
+  // The registry error format: https://distribution.github.io/distribution/spec/api/#errors
+  return JSON.stringify({ errors: [{ code, message, detail: null }] });
+}
+
+function answer(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  res.writeHead(status, {
+    'Docker-Distribution-Api-Version': 'registry/2.0',
+    'Content-Length': String(Buffer.byteLength(body)),
+    ...headers,
+  });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+function forward(
+  target: LabRegistry,
+  req: IncomingMessage,
+  res: ServerResponse,
+  record: (status: number) => void,
+): void {
+  const [hostname = '127.0.0.1', port = '80'] = target.host.split(':');
+  // The Host header is kept, so upload Location URLs the registry builds point back at the proxy.
+  const upstream = httpRequest(
+    { hostname, port, method: req.method, path: req.url, headers: req.headers },
+    (up) => {
+      record(up.statusCode ?? 0);
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    },
+  );
+  upstream.on('error', (error) => {
+    record(502);
+    if (!res.headersSent)
+      answer(res, 502, { 'Content-Type': 'application/json' }, errorBody('UNKNOWN', error.message));
+    else res.destroy(error);
+  });
+  // A client that gives up (timeout, abort) must not leave the upstream request running.
+  res.on('close', () => {
+    if (!res.writableFinished) upstream.destroy();
+  });
+  req.pipe(upstream);
+}
+
+function fault(mode: Exclude<FaultMode, 'pass' | 'hang'>, res: ServerResponse): number {
+  const json = { 'Content-Type': 'application/json; charset=utf-8' };
+  switch (mode) {
+    case 'error500':
+      answer(res, 500, json, errorBody('UNKNOWN', 'lab fault: internal server error'));
+      return 500;
+    case 'unauthorized':
+      answer(
+        res,
+        401,
+        { ...json, 'WWW-Authenticate': 'Basic realm="tidewatch-lab-fault"' },
+        errorBody('UNAUTHORIZED', 'authentication required'),
+      );
+      return 401;
+    case 'garbage':
+      answer(
+        res,
+        200,
+        { 'Content-Type': MANIFEST_GARBAGE_TYPE, 'Docker-Content-Digest': 'sha256:not-a-digest' },
+        '<html>\u0000this is not a manifest{{{',
+      );
+      return 200;
+    case 'rateLimited':
+      answer(
+        res,
+        429,
+        { ...json, 'Retry-After': '1' },
+        errorBody('TOOMANYREQUESTS', 'lab fault: rate limited'),
+      );
+      return 429;
+  }
+}
+
+/**
+ * A loopback HTTP proxy in front of a lab registry that answers with faults on demand. It records
+ * requests itself, before answering, so requests() is exact right after a response arrives.
+ */
+export async function startFaultProxy(target: LabRegistry): Promise<FaultProxy> {
+  let mode: FaultMode = 'pass';
+  let log: RegistryRequest[] = [];
+  const server = createServer((req, res) => {
+    const entry: RegistryRequest = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0 };
+    log.push(entry);
+    const record = (status: number): void => {
+      entry.status = status;
+    };
+    if (mode === 'pass') return forward(target, req, res, record);
+    req.resume(); // drain any upload body; the fault answers without it
+    if (mode === 'hang') return;
+    record(fault(mode, res));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  server.unref(); // a forgotten stop() must not keep the test process alive
+  const { port } = server.address() as AddressInfo;
+  let stopped: Promise<void> | undefined;
+  return {
+    host: `127.0.0.1:${port}`,
+    setMode: (next) => {
+      mode = next;
+    },
+    requests: () => log.map((entry) => ({ ...entry })),
+    resetRequests: () => {
+      log = [];
+    },
+    stop: () => {
+      stopped ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // includes requests held in hang mode
+      });
+      return stopped;
+    },
+  };
+}
