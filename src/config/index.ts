@@ -7,4 +7,12 @@ export {
   type FlagValues,
 } from './settings.js';
 export { parseDurationMs, formatDuration } from './duration.js';
-export { readContainerLabels, readScopeLabel, type ContainerLabels } from './labels.js';
+export { readContainerLabels, readDependsOnLabel, readScopeLabel, type ContainerLabels } from './labels.js';
+export {
+  readLifecycleHooks,
+  HOOK_PHASES,
+  DEFAULT_HOOK_TIMEOUT_MS,
+  type HookPhase,
+  type LifecycleHook,
+  type LifecycleHooks,
+} from './lifecycle-labels.js';

@@ -1,4 +1,5 @@
 import { TidewatchError } from '../domain/errors.js';
+import { readLifecycleHooks, type LifecycleHooks } from './lifecycle-labels.js';
 
 /**
  * A container's Tidewatch settings from its labels. Each label has Tidewatch's name and
@@ -15,6 +16,8 @@ export interface ContainerLabels {
   readonly dependsOn: readonly string[];
   /** This container is a Tidewatch (or Watchtower) instance. */
   readonly isUpdater: boolean;
+  /** Commands to run inside the container around checks and updates (with --enable-lifecycle-hooks). */
+  readonly hooks: LifecycleHooks;
 }
 
 const TIDEWATCH = 'tidewatch.';
@@ -51,6 +54,14 @@ export function readScopeLabel(labels: Readonly<Record<string, string>>): string
   return scope === '' ? undefined : scope;
 }
 
+/** The depends-on label alone: container names, comma separated, a leading slash tolerated. */
+export function readDependsOnLabel(labels: Readonly<Record<string, string>>): string[] {
+  return (label(labels, 'depends-on')?.value ?? '')
+    .split(',')
+    .map((name) => name.trim().replace(/^\//, ''))
+    .filter((name) => name !== '');
+}
+
 const SIGNAL = /^(?:SIG)?[A-Z0-9+-]+$|^\d+$/;
 
 /** Reads the labels; a malformed value throws one line naming the label and the cause. */
@@ -62,10 +73,7 @@ export function readContainerLabels(labels: Readonly<Record<string, string>>): C
       `label ${stopSignal.key}="${stopSignal.value}" is not a signal name`,
     );
   }
-  const dependsOn = (label(labels, 'depends-on')?.value ?? '')
-    .split(',')
-    .map((name) => name.trim().replace(/^\//, ''))
-    .filter((name) => name !== '');
+  const dependsOn = readDependsOnLabel(labels);
   return {
     enable: booleanLabel(labels, 'enable'),
     monitorOnly: booleanLabel(labels, 'monitor-only') ?? false,
@@ -74,5 +82,6 @@ export function readContainerLabels(labels: Readonly<Record<string, string>>): C
     stopSignal: stopSignal?.value,
     dependsOn,
     isUpdater: booleanLabel(labels, 'self') === true || labels['com.centurylinklabs.watchtower'] === 'true',
+    hooks: readLifecycleHooks(labels),
   };
 }

@@ -130,6 +130,13 @@ export const OPTIONS = [
     description: 'Remove the old image after an update when no container uses it',
   },
   {
+    key: 'lifecycleHooks',
+    flag: 'enable-lifecycle-hooks',
+    env: ['TIDEWATCH_LIFECYCLE_HOOKS', 'WATCHTOWER_LIFECYCLE_HOOKS'],
+    kind: 'boolean',
+    description: 'Run the lifecycle hook commands from container labels (pre-check, pre-update, ...)',
+  },
+  {
     key: 'insecureRegistries',
     flag: 'insecure-registry',
     env: ['TIDEWATCH_INSECURE_REGISTRIES'],

@@ -3,7 +3,8 @@ import { TidewatchError, describeError } from '../domain/errors.js';
 import type { ContainerDetails, ContainerSummary, CreateSpec, EndpointSettings } from '../domain/index.js';
 import { negotiateApiVersion, pingApiVersion } from './api-version.js';
 import type { EngineConnection } from './connection.js';
-import type { Engine, ImageDetails, PullAuth } from './engine.js';
+import type { Engine, ExecResult, ImageDetails, PullAuth } from './engine.js';
+import { runExec } from './exec.js';
 import { toContainerDetails, toContainerSummary, toImageDetails } from './map.js';
 
 /** Connects to the engine, negotiating the API version first. */
@@ -182,6 +183,14 @@ class DockerEngine implements Engine {
     } catch (error) {
       if (statusOf(error) === 404) return;
       throw engineError(`removing container ${id.slice(0, 12)}`, error);
+    }
+  }
+
+  async exec(id: string, command: readonly string[], options: { timeoutMs: number }): Promise<ExecResult> {
+    try {
+      return await runExec(this.docker.getContainer(id), command, options.timeoutMs);
+    } catch (error) {
+      throw engineError(`running a command in ${id.slice(0, 12)}`, error);
     }
   }
 

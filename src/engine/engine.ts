@@ -15,6 +15,11 @@ export interface PullAuth {
   readonly serverAddress: string;
 }
 
+/** How a command run inside a container ended. */
+export type ExecResult =
+  | { readonly kind: 'exited'; readonly exitCode: number; readonly output: string }
+  | { readonly kind: 'timed-out'; readonly output: string };
+
 export interface ImageDetails extends LocalImage {
   readonly defaults: ImageDefaults;
 }
@@ -42,6 +47,11 @@ export interface Engine {
   /** Stops with the container's own stop signal, or `signal` when given, then kills after the timeout. */
   stopContainer(id: string, options: { timeoutSeconds: number; signal?: string | undefined }): Promise<void>;
   removeContainer(id: string, options?: { force?: boolean }): Promise<void>;
+  /**
+   * Runs a command inside a running container and waits for it, at most `timeoutMs` (0: no limit).
+   * The engine cannot kill an exec, so a timed-out command may still be running in the container.
+   */
+  exec(id: string, command: readonly string[], options: { timeoutMs: number }): Promise<ExecResult>;
   /** Removes an image; false when it is still in use (the engine refuses). */
   removeImage(id: string): Promise<boolean>;
 }

@@ -1,4 +1,4 @@
-export type { Engine, ImageDetails, PullAuth } from './engine.js';
+export type { Engine, ExecResult, ImageDetails, PullAuth } from './engine.js';
 export { connectEngine } from './docker-engine.js';
 export {
   resolveConnection,
@@ -7,3 +7,4 @@ export {
   type ConnectionSettings,
 } from './connection.js';
 export { negotiateApiVersion, compareApiVersions, NEWEST_SUPPORTED_API } from './api-version.js';
+export { detectOwnContainerId, ownContainerIdFromMountinfo } from './self.js';

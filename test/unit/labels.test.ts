@@ -19,6 +19,7 @@ describe('readContainerLabels', () => {
       stopSignal: 'SIGHUP',
       dependsOn: ['db', 'cache'],
       isUpdater: false,
+      hooks: {},
     });
   });
 
@@ -35,7 +36,28 @@ describe('readContainerLabels', () => {
     expect(readContainerLabels({ 'tidewatch.self': 'true' }).isUpdater).toBe(true);
   });
 
+  it('reads lifecycle hooks with timeouts in minutes, Tidewatch names first', () => {
+    const labels = readContainerLabels({
+      'com.centurylinklabs.watchtower.lifecycle.pre-update': 'echo pre',
+      'com.centurylinklabs.watchtower.lifecycle.pre-update-timeout': '2',
+      'tidewatch.lifecycle.post-update': 'echo post',
+      'com.centurylinklabs.watchtower.lifecycle.post-update': 'echo ignored',
+      'tidewatch.lifecycle.post-check': 'echo checked',
+      'tidewatch.lifecycle.post-check-timeout': '0',
+      'tidewatch.lifecycle.pre-check': '   ',
+    });
+    expect(labels.hooks).toEqual({
+      'pre-update': { command: 'echo pre', timeoutMs: 120_000 },
+      'post-update': { command: 'echo post', timeoutMs: 60_000 },
+      'post-check': { command: 'echo checked', timeoutMs: 0 },
+    });
+  });
+
   it.each([
+    [
+      { 'tidewatch.lifecycle.pre-update': 'x', 'tidewatch.lifecycle.pre-update-timeout': 'soon' },
+      'must be a number of minutes',
+    ],
     [{ 'tidewatch.enable': 'yes please' }, 'label tidewatch.enable="yes please" must be true or false'],
     [{ 'com.centurylinklabs.watchtower.stop-signal': 'sig term' }, 'is not a signal name'],
   ])('rejects %j', (labels, message) => {

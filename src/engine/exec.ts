@@ -1,0 +1,47 @@
+import { PassThrough } from 'node:stream';
+import type Docker from 'dockerode';
+import type { ExecResult } from './engine.js';
+
+/** Output kept from a command: enough for a log line or a notification, never unbounded. */
+const MAX_OUTPUT = 16 * 1024;
+
+/** Runs `command` in the container through the exec API, collecting its output (stdout and stderr). */
+export async function runExec(
+  container: Docker.Container,
+  command: readonly string[],
+  timeoutMs: number,
+): Promise<ExecResult> {
+  const exec = await container.exec({ Cmd: [...command], AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  let output = '';
+  const collect = new PassThrough();
+  collect.on('data', (chunk: Buffer) => {
+    if (output.length < MAX_OUTPUT) output = (output + chunk.toString()).slice(0, MAX_OUTPUT);
+  });
+  // Without a TTY the engine multiplexes stdout and stderr into frames; demux both into one.
+  (
+    container.modem as {
+      demuxStream(stream: NodeJS.ReadableStream, out: PassThrough, err: PassThrough): void;
+    }
+  ).demuxStream(stream, collect, collect);
+
+  const ended = new Promise<'ended'>((resolve, reject) => {
+    stream.on('end', () => resolve('ended'));
+    stream.on('close', () => resolve('ended'));
+    stream.on('error', reject);
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timed-out'>((resolve) => {
+    if (timeoutMs > 0) timer = setTimeout(() => resolve('timed-out'), timeoutMs);
+  });
+  try {
+    if ((await Promise.race([ended, timedOut])) === 'timed-out') {
+      stream.destroy();
+      return { kind: 'timed-out', output };
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  const { ExitCode } = await exec.inspect();
+  return { kind: 'exited', exitCode: ExitCode ?? -1, output };
+}
