@@ -29,6 +29,7 @@ function capture(
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.on('error', () => resolve(undefined)); // e.g. ENOENT: not installed
     child.on('close', (code) => resolve(code === 0 ? stdout.trim() : undefined));
+    child.stdin.on('error', () => undefined); // perl ignores stdin and may exit first: EPIPE
     child.stdin.end(input);
   });
 }

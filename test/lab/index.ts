@@ -35,9 +35,11 @@ export {
   MANIFEST_ACCEPT,
   MEDIA_TYPES,
   attestationDescriptor,
+  configDigest,
   manifestDescriptor,
   pushForeignManifest,
   putIndex,
+  tagManifest,
   type Descriptor,
   type Platform,
 } from './oci.js';

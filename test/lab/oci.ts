@@ -163,3 +163,40 @@ export async function attestationDescriptor(
     },
   };
 }
+
+/** GETs a manifest with all four Accept types: its media type and its bytes exactly as stored. */
+async function getManifest(
+  registry: LabRegistry,
+  repo: string,
+  reference: string,
+): Promise<{ mediaType: string; body: Buffer }> {
+  const response = await registryFetch(registry, `/v2/${repo}/manifests/${reference}`, {
+    headers: { Accept: MANIFEST_ACCEPT },
+  });
+  const mediaType = response.headers.get('content-type');
+  if (response.status !== 200 || mediaType === null) {
+    throw new Error(
+      `GET ${repo}:${reference} answered ${response.status} (${mediaType ?? 'no Content-Type'})`,
+    );
+  }
+  return { mediaType, body: Buffer.from(await response.arrayBuffer()) };
+}
+
+/** Tags a manifest already in the registry (the same bytes PUT again under `tag`); returns its digest. */
+export async function tagManifest(
+  registry: LabRegistry,
+  repo: string,
+  digest: string,
+  tag: string,
+): Promise<string> {
+  const { mediaType, body } = await getManifest(registry, repo, digest);
+  return putManifest(registry, repo, tag, mediaType, body);
+}
+
+/** The config digest of an image manifest: the image id an engine with the classic store shows. */
+export async function configDigest(registry: LabRegistry, repo: string, reference: string): Promise<string> {
+  const { body } = await getManifest(registry, repo, reference);
+  const { config } = JSON.parse(body.toString('utf8')) as { config?: { digest?: unknown } };
+  if (typeof config?.digest !== 'string') throw new Error(`${repo}:${reference} is not an image manifest`);
+  return config.digest;
+}
