@@ -1,0 +1,2 @@
+/** Epoch milliseconds. Injected so tests control every time the store records. */
+export type Clock = () => number;

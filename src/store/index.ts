@@ -1,0 +1,28 @@
+/**
+ * The store: Tidewatch's state in one SQLite file, written by one process. The journal records
+ * each step of an update before the updater takes it; the same rows are the history.
+ */
+export { openStore, storeFile, STORE_FILE, type Store, type StoreOptions } from './open.js';
+export { resolveDataDir, isInContainer, type DataDirInput } from './data-dir.js';
+export { LOCK_FILE } from './lock.js';
+export { SCHEMA_VERSION } from './migrate.js';
+export type { Clock } from './clock.js';
+export type { Journal } from './journal.js';
+export { HISTORY_MAX_LIMIT, type History, type HistoryPage, type HistoryQuery } from './history.js';
+export type { BadDigest, BadDigests } from './bad-digests.js';
+export type { SeenDigests } from './seen-digests.js';
+export { LOG_LINES } from './logs.js';
+export { canTransition, isFinished } from './update-transitions.js';
+export {
+  UPDATE_STATES,
+  UPDATE_OUTCOMES,
+  type UpdateState,
+  type UpdateOutcome,
+  type ProgressState,
+  type UpdateStrategy,
+  type UpdateTrigger,
+  type UpdateRecord,
+  type PlanInput,
+  type UpdatePatch,
+  type FinishInput,
+} from './update-types.js';

@@ -1,0 +1,104 @@
+import type { Database } from 'better-sqlite3';
+import { TidewatchError } from '../domain/index.js';
+import type { Clock } from './clock.js';
+import { tailLogs } from './logs.js';
+import { updateById, updateNotFound } from './update-query.js';
+import { toUpdateRecord } from './update-row.js';
+import { canTransition, isFinished } from './update-transitions.js';
+import {
+  PlanInput,
+  UpdatePatch,
+  type FinishInput,
+  type ProgressState,
+  type UpdateOutcome,
+  type UpdateRecord,
+  type UpdateState,
+} from './update-types.js';
+import { validate } from './validate.js';
+
+/**
+ * The write-ahead journal of updates. Every call commits before it returns, so the updater records
+ * a step first and then acts: after a crash the journal never claims less than was done.
+ */
+export interface Journal {
+  /** Records a new update in `planned`; returns its id. */
+  plan(input: PlanInput): number;
+  /** Moves an update one step forward (see update-transitions), recording what the step learned. */
+  advance(id: number, state: ProgressState, patch?: UpdatePatch): UpdateRecord;
+  /** Ends an update. `logs` keeps only the last lines. */
+  finish(id: number, outcome: UpdateOutcome, details?: FinishInput): UpdateRecord;
+  /** Updates that never finished, oldest first: what crash recovery has to look at on start. */
+  unfinished(): UpdateRecord[];
+}
+
+type Values = Record<string, string | null>;
+
+const PLAN_FIELDS = ['fromDigest', 'toDigest', 'fromImageId', 'toImageId', 'fromTag', 'toTag', 'parkedName'];
+const STEP_FIELDS = ['newContainerId', 'toDigest', 'toImageId', 'toTag', 'parkedName', 'reason', 'logs'];
+
+/** Every named parameter bound: null where the caller gave nothing (better-sqlite3 rejects missing ones). */
+function bind(fields: readonly string[], given: Readonly<Record<string, string | null | undefined>>): Values {
+  return Object.fromEntries(fields.map((field) => [field, given[field] ?? null]));
+}
+
+function illegal(current: UpdateRecord, to: UpdateState, hint = ''): TidewatchError {
+  return new TidewatchError(
+    'JOURNAL_ILLEGAL_TRANSITION',
+    `update ${current.id} of ${current.containerName} is ${current.state} and cannot become ${to}${hint}`,
+  );
+}
+
+export function createJournal(db: Database, clock: Clock): Journal {
+  const get = updateById(db);
+  const insert = db.prepare(`INSERT INTO updates (container_name, container_id, image, "trigger", strategy,
+      from_digest, to_digest, from_image_id, to_image_id, from_tag, to_tag, parked_name, state, started_at, updated_at)
+    VALUES (@containerName, @containerId, @image, @trigger, @strategy, @fromDigest, @toDigest, @fromImageId,
+      @toImageId, @fromTag, @toTag, @parkedName, 'planned', @now, @now)`);
+  // COALESCE: a step only adds what it learned; it never erases what an earlier step recorded.
+  const step = db.prepare(`UPDATE updates SET state = @state, updated_at = @now, finished_at = @finishedAt,
+      new_container_id = COALESCE(@newContainerId, new_container_id), to_digest = COALESCE(@toDigest, to_digest),
+      to_image_id = COALESCE(@toImageId, to_image_id), to_tag = COALESCE(@toTag, to_tag),
+      parked_name = COALESCE(@parkedName, parked_name), reason = COALESCE(@reason, reason),
+      logs = COALESCE(@logs, logs)
+    WHERE id = @id AND state = @from`);
+  const open = db.prepare('SELECT * FROM updates WHERE finished_at IS NULL ORDER BY id');
+
+  const current = (id: number): UpdateRecord => {
+    const found = get(id);
+    if (found === undefined) throw updateNotFound(id);
+    return found;
+  };
+
+  // Read, check and write in one IMMEDIATE transaction: the check holds for the row it writes.
+  const move = db.transaction((id: number, to: UpdateState, values: Values): UpdateRecord => {
+    const before = current(id);
+    if (!canTransition(before.state, to)) throw illegal(before, to);
+    const now = clock();
+    const finishedAt = isFinished(to) ? now : null;
+    step.run({ ...bind(STEP_FIELDS, values), id, from: before.state, state: to, now, finishedAt });
+    return current(id);
+  });
+
+  return {
+    plan: (input) => {
+      const valid = validate(PlanInput, input, 'JOURNAL_BAD_INPUT', 'update plan');
+      const { containerName, containerId, image, trigger, strategy } = valid;
+      const row = { ...bind(PLAN_FIELDS, valid), containerName, containerId, image, trigger, strategy };
+      return Number(insert.run({ ...row, now: clock() }).lastInsertRowid);
+    },
+    advance: (id, state, patch = {}) => {
+      if (isFinished(state)) throw illegal(current(id), state, ': outcomes are recorded by finish()');
+      return move.immediate(
+        id,
+        state,
+        bind(STEP_FIELDS, validate(UpdatePatch, patch, 'JOURNAL_BAD_INPUT', 'update patch')),
+      );
+    },
+    finish: (id, outcome, details = {}) => {
+      if (!isFinished(outcome)) throw illegal(current(id), outcome, ': finish() records outcomes only');
+      const logs = details.logs === undefined ? null : tailLogs(details.logs);
+      return move.immediate(id, outcome, { reason: details.reason ?? null, logs });
+    },
+    unfinished: () => open.all().map(toUpdateRecord),
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The schema, as an ordered list of steps. Step N (1-based) takes a database from
+ * `PRAGMA user_version` N-1 to N. Never edit a step that has shipped: append a new one.
+ *
+ * Tables are STRICT so a wrong type is an error, not a silently coerced value. States, strategies
+ * and triggers are deliberately not CHECK constraints: SQLite cannot alter a CHECK without
+ * rebuilding the table, and every row is validated with zod when it is read back anyway.
+ * Times are epoch milliseconds from the injected clock.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE updates (
+    -- AUTOINCREMENT: ids are never reused, so a history cursor never points at another update.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    container_name TEXT NOT NULL,
+    container_id TEXT NOT NULL,
+    new_container_id TEXT,
+    image TEXT NOT NULL,
+    from_digest TEXT,
+    to_digest TEXT,
+    from_image_id TEXT,
+    to_image_id TEXT,
+    from_tag TEXT,
+    to_tag TEXT,
+    "trigger" TEXT NOT NULL,
+    strategy TEXT NOT NULL,
+    state TEXT NOT NULL,
+    parked_name TEXT,
+    reason TEXT,
+    logs TEXT,
+    started_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    finished_at INTEGER
+  ) STRICT;
+  CREATE INDEX updates_by_container ON updates (container_name, id);
+  CREATE INDEX updates_by_start ON updates (started_at);
+  -- Recovery at start reads only these, however long the history grows.
+  CREATE INDEX updates_unfinished ON updates (id) WHERE finished_at IS NULL;
+
+  CREATE TABLE bad_digests (
+    container_name TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    recorded_at INTEGER NOT NULL,
+    PRIMARY KEY (container_name, digest)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE seen_digests (
+    ref TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    first_seen_at INTEGER NOT NULL,
+    PRIMARY KEY (ref, digest)
+  ) STRICT, WITHOUT ROWID;
+  `,
+];

@@ -1,0 +1,102 @@
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { TidewatchError, describeError } from '../domain/index.js';
+import { createBadDigests, type BadDigests } from './bad-digests.js';
+import type { Clock } from './clock.js';
+import { createHistory, type History } from './history.js';
+import { createJournal, type Journal } from './journal.js';
+import { lockDataDir } from './lock.js';
+import { migrate } from './migrate.js';
+import { createSeenDigests, type SeenDigests } from './seen-digests.js';
+
+export const STORE_FILE = 'tidewatch.db';
+
+// Only a reader (a future read-only CLI) or a WAL checkpoint can hold a lock the one writer waits
+// for, and only briefly; five seconds covers a slow disk without hanging on a real problem.
+const BUSY_TIMEOUT_MS = 5000;
+
+export interface StoreOptions {
+  readonly clock: Clock;
+}
+
+export interface Store {
+  readonly file: string;
+  readonly schemaVersion: number;
+  readonly journal: Journal;
+  readonly history: History;
+  readonly badDigests: BadDigests;
+  readonly seenDigests: SeenDigests;
+  /** Closes the database and releases the data dir. Safe to call twice. */
+  close(): void;
+}
+
+/** The database file in a data dir (see resolveDataDir). */
+export function storeFile(dataDir: string): string {
+  return join(dataDir, STORE_FILE);
+}
+
+function openFailed(file: string, error: unknown): TidewatchError {
+  if (error instanceof TidewatchError) return error;
+  const notDb = error instanceof Database.SqliteError && error.code === 'SQLITE_NOTADB';
+  const why = notDb ? 'it is not a SQLite database' : describeError(error);
+  return new TidewatchError('STORE_OPEN_FAILED', `cannot open the store ${file}: ${why}`, { cause: error });
+}
+
+function configure(db: Database.Database, file: string): void {
+  // WAL: readers never block the writer, and a commit appends to the log instead of rewriting pages.
+  const mode = db.pragma('journal_mode = WAL', { simple: true });
+  if (mode !== 'wal')
+    throw openFailed(file, new Error(`its file system does not support WAL (mode ${String(mode)})`));
+  // NORMAL in WAL mode fsyncs at checkpoints, not at every commit. A commit is in the OS before the
+  // call returns, so it survives the crash the journal exists for (the process killed, OOM, SIGKILL,
+  // the container stopped), and the database is never corrupted. Only a power loss or kernel crash
+  // can drop the last commits; after one, the engine's own state is just as uncertain, so recovery
+  // reconciles journal and engine (parked names are chosen at plan time to make that possible).
+  db.pragma('synchronous = NORMAL');
+  // No foreign keys yet; on from the start so the first one added is enforced everywhere.
+  db.pragma('foreign_keys = ON');
+}
+
+/**
+ * Opens (creating and migrating as needed) the store at `file`, after locking its directory so
+ * that no other Tidewatch process writes there. The store is synchronous: better-sqlite3 calls
+ * return once SQLite has committed.
+ */
+export function openStore(file: string, options: StoreOptions): Store {
+  const dir = dirname(file);
+  try {
+    // 0700: rows keep container logs, which may hold secrets.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new TidewatchError('STORE_OPEN_FAILED', `cannot create data dir ${dir}: ${describeError(error)}`, {
+      cause: error,
+    });
+  }
+  const lock = lockDataDir(dir, options.clock);
+  let db: Database.Database | undefined;
+  try {
+    const created = !existsSync(file);
+    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    if (created) chmodSync(file, 0o600);
+    configure(db, file);
+    const schemaVersion = migrate(db, file);
+    const open = db;
+    return {
+      file,
+      schemaVersion,
+      journal: createJournal(open, options.clock),
+      history: createHistory(open),
+      badDigests: createBadDigests(open, options.clock),
+      seenDigests: createSeenDigests(open, options.clock),
+      close: (): void => {
+        if (open.open) open.close();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    db?.close();
+    lock.release();
+    throw openFailed(file, error);
+  }
+}
