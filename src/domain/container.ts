@@ -6,6 +6,16 @@
  */
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
+/** A container's runtime state, as verification watches it. */
+export interface ContainerStatus {
+  readonly state: ContainerState;
+  /** `none` when neither the image nor the container defines a healthcheck. */
+  readonly health: 'none' | 'starting' | 'healthy' | 'unhealthy';
+  readonly restartCount: number;
+  readonly startedAt: string;
+  readonly exitCode: number;
+}
+
 /** One row of the container list: enough to select containers without inspecting them. */
 export interface ContainerSummary {
   readonly id: string;

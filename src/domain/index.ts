@@ -11,3 +11,4 @@ export {
 } from './image-ref.js';
 export type { Platform, LocalImage } from './image.js';
 export type * from './container.js';
+export { systemClock, systemSleep, type Clock, type Sleep } from './clock.js';

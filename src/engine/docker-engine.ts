@@ -1,11 +1,17 @@
 import Docker from 'dockerode';
 import { TidewatchError, describeError } from '../domain/errors.js';
-import type { ContainerDetails, ContainerSummary, CreateSpec, EndpointSettings } from '../domain/index.js';
+import type {
+  ContainerDetails,
+  ContainerStatus,
+  ContainerSummary,
+  CreateSpec,
+  EndpointSettings,
+} from '../domain/index.js';
 import { negotiateApiVersion, pingApiVersion } from './api-version.js';
 import type { EngineConnection } from './connection.js';
 import type { Engine, ExecResult, ImageDetails, PullAuth } from './engine.js';
-import { runExec } from './exec.js';
-import { toContainerDetails, toContainerSummary, toImageDetails } from './map.js';
+import { demuxToText, runExec } from './exec.js';
+import { toContainerDetails, toContainerStatus, toContainerSummary, toImageDetails } from './map.js';
 
 /** Connects to the engine, negotiating the API version first. */
 export async function connectEngine(connection: EngineConnection): Promise<Engine> {
@@ -61,6 +67,27 @@ class DockerEngine implements Engine {
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw engineError(`inspecting container ${idOrName}`, error);
+    }
+  }
+
+  async containerStatus(idOrName: string): Promise<ContainerStatus | undefined> {
+    try {
+      return toContainerStatus(await this.docker.getContainer(idOrName).inspect());
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw engineError(`inspecting container ${idOrName}`, error);
+    }
+  }
+
+  async containerLogs(idOrName: string, lines: number): Promise<string> {
+    try {
+      const raw = await this.docker
+        .getContainer(idOrName)
+        .logs({ stdout: true, stderr: true, tail: lines, follow: false });
+      return demuxToText(raw);
+    } catch (error) {
+      if (statusOf(error) === 404) return '';
+      throw engineError(`reading the logs of ${idOrName}`, error);
     }
   }
 

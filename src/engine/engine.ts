@@ -1,5 +1,6 @@
 import type {
   ContainerDetails,
+  ContainerStatus,
   ContainerSummary,
   CreateSpec,
   EndpointSettings,
@@ -34,6 +35,10 @@ export interface Engine {
   listContainers(options: { all: boolean }): Promise<ContainerSummary[]>;
   /** undefined when there is no such container. */
   inspectContainer(idOrName: string): Promise<ContainerDetails | undefined>;
+  /** undefined when there is no such container. */
+  containerStatus(idOrName: string): Promise<ContainerStatus | undefined>;
+  /** The last `lines` lines of the container's output (stdout and stderr), for a rollback record. */
+  containerLogs(idOrName: string, lines: number): Promise<string>;
   /** undefined when there is no such image. */
   inspectImage(reference: string): Promise<ImageDetails | undefined>;
   /** Pulls an image; rejects with the engine's message when the pull fails. */

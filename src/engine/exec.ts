@@ -45,3 +45,20 @@ export async function runExec(
   const { ExitCode } = await exec.inspect();
   return { kind: 'exited', exitCode: ExitCode ?? -1, output };
 }
+
+/**
+ * Text of a non-TTY log or exec stream read whole: the engine frames it as 8-byte headers
+ * (stream, 0, 0, 0, big-endian length) followed by the payload. A TTY stream has no frames.
+ */
+export function demuxToText(raw: Buffer): string {
+  const looksFramed = raw.length >= 8 && raw[0]! <= 2 && raw[1] === 0 && raw[2] === 0 && raw[3] === 0;
+  if (!looksFramed) return raw.toString();
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= raw.length) {
+    const size = raw.readUInt32BE(offset + 4);
+    parts.push(raw.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return Buffer.concat(parts).toString();
+}

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import type {
   ContainerConfig,
   ContainerDetails,
+  ContainerStatus,
   ContainerState,
   ContainerSummary,
   EndpointSettings,
@@ -48,5 +49,16 @@ export function toImageDetails(info: Docker.ImageInspectInfo): ImageDetails {
       ...(variant ? { variant } : {}),
     },
     defaults: (info.Config ?? {}) as unknown as ImageDefaults,
+  };
+}
+
+export function toContainerStatus(info: Docker.ContainerInspectInfo): ContainerStatus {
+  const health = (info.State as { Health?: { Status?: string } }).Health?.Status;
+  return {
+    state: info.State.Status as ContainerState,
+    health: health === 'starting' || health === 'healthy' || health === 'unhealthy' ? health : 'none',
+    restartCount: info.RestartCount ?? 0,
+    startedAt: info.State.StartedAt,
+    exitCode: info.State.ExitCode,
   };
 }

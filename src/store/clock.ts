@@ -1,2 +1,1 @@
-/** Epoch milliseconds. Injected so tests control every time the store records. */
-export type Clock = () => number;
+export type { Clock } from '../domain/clock.js';
