@@ -5,7 +5,7 @@
 import { buildProgram, checkCommand, onceCommand, runCommand } from './cli/index.js';
 import { loadSettings, type FlagValues, type Settings } from './config/index.js';
 import { TidewatchError, describeError } from './domain/errors.js';
-import { connectEngine, resolveConnection } from './engine/index.js';
+import { connectEngine, detectOwnContainerId, resolveConnection } from './engine/index.js';
 import { createLogger } from './log/index.js';
 import { RegistryClient, createCredentialStore } from './registry/index.js';
 import type { CycleDeps } from './updater/index.js';
@@ -27,7 +27,9 @@ async function wire(flags: FlagValues): Promise<CycleDeps> {
     insecureRegistries: settings.insecureRegistries,
     logger,
   });
-  return { engine, registry, credentials, logger, settings };
+  const selfId = await detectOwnContainerId();
+  if (selfId !== undefined) logger.info({ selfId }, 'running in a container; it is never updated in a cycle');
+  return { engine, registry, credentials, logger, settings, selfId };
 }
 
 const program = buildProgram(

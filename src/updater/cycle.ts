@@ -1,11 +1,11 @@
-import type { Settings } from '../config/index.js';
+import type { HookPhase, Settings } from '../config/index.js';
 import type { Engine } from '../engine/index.js';
 import type { CredentialStore, RegistryClient } from '../registry/index.js';
 import type { Logger } from '../log/index.js';
-import { checkContainers, type CheckedContainer, type CheckResult } from './check.js';
-import { orderByDependencies } from './dependency-order.js';
-import { selectContainers } from './select.js';
-import { updateContainer } from './update-container.js';
+import { applyUpdates } from './apply-updates.js';
+import { checkContainers, type CheckResult } from './check.js';
+import { runHook } from './lifecycle-hooks.js';
+import { isInScope, selectContainers, type Selection } from './select.js';
 
 export interface CycleDeps {
   readonly engine: Engine;
@@ -13,6 +13,8 @@ export interface CycleDeps {
   readonly credentials: CredentialStore;
   readonly logger: Logger;
   readonly settings: Readonly<Settings>;
+  /** The container this process runs in, if any: never touched by a cycle. */
+  readonly selfId?: string | undefined;
 }
 
 export interface CycleOptions {
@@ -25,7 +27,7 @@ export interface CycleOptions {
   readonly shouldStop?: () => boolean;
 }
 
-export type UpdateAction = 'updated' | 'failed' | 'monitor-only' | 'not-started';
+export type UpdateAction = 'updated' | 'failed' | 'skipped' | 'monitor-only' | 'not-started';
 
 export interface CycleEntry extends CheckResult {
   /** What the cycle did about an available update (update mode only). */
@@ -39,40 +41,52 @@ export interface CycleReport {
   readonly failed: number;
 }
 
+const RUNNING = new Set(['running', 'restarting']);
+
 /** One cycle: list, select, check every watched container, then update what needs it, in order. */
 export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<CycleReport> {
   const { engine, settings, logger } = deps;
   const containers = await engine.listContainers({ all: true });
-  const { selections, missing } = selectContainers(containers, { ...settings, names: options.names });
+  const { selections, missing } = selectContainers(containers, {
+    ...settings,
+    names: options.names,
+    selfId: deps.selfId,
+  });
 
   const entries = new Map<string, CycleEntry>();
   for (const name of missing) {
     entries.set(name, { name, id: '', image: '', status: 'unknown', reason: 'no such container' });
   }
-  const watched = [];
+  const watched = selections.filter((selection) => selection.kind === 'watch');
   for (const selection of selections) {
+    if (selection.kind === 'watch') continue;
     const { container } = selection;
-    if (selection.kind === 'watch') watched.push({ ...container, labels: selection.labels });
-    else {
-      const status = selection.kind === 'skip' ? 'skipped' : 'unknown';
-      entries.set(container.name, {
-        name: container.name,
-        id: container.id,
-        image: '',
-        status,
-        reason: selection.reason,
-      });
-    }
+    const status = selection.kind === 'skip' ? 'skipped' : 'unknown';
+    entries.set(container.name, {
+      name: container.name,
+      id: container.id,
+      image: '',
+      status,
+      reason: selection.reason,
+    });
   }
 
+  if (options.update) await runHooks(deps, watched, 'pre-check');
   const checked = await checkContainers(
     { engine, registry: deps.registry.session(), logger, noPull: settings.noPull, signal: options.signal },
-    watched,
+    watched.map((selection) => ({ ...selection.container, labels: selection.labels })),
   );
   for (const { result } of checked) entries.set(result.name, result);
   for (const entry of entries.values()) logDecision(logger, entry);
 
-  if (options.update) await updateAvailable(deps, options, checked, entries);
+  if (options.update) {
+    // Dependents may be unwatched, but never another instance's (outside this scope).
+    const running = containers.filter(
+      (container) => RUNNING.has(container.state) && isInScope(container.labels, settings.scope),
+    );
+    await applyUpdates(deps, options, checked, running, entries);
+    await runHooks(deps, watched, 'post-check');
+  }
 
   const all = [...entries.values()].sort((a, b) => a.name.localeCompare(b.name));
   return {
@@ -82,63 +96,22 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   };
 }
 
-async function updateAvailable(
+/**
+ * pre-check and post-check hooks, one container at a time as Watchtower ran them. Their failures
+ * are logged and change nothing else: they are the container's business. `check` runs none.
+ */
+async function runHooks(
   deps: CycleDeps,
-  options: CycleOptions,
-  checked: readonly CheckedContainer[],
-  entries: Map<string, CycleEntry>,
+  watched: ReadonlyArray<Extract<Selection, { kind: 'watch' }>>,
+  phase: HookPhase,
 ): Promise<void> {
-  const { settings, logger } = deps;
-  const candidates = new Map<string, CheckedContainer>();
-  for (const item of checked) {
-    if (
-      item.result.status !== 'update-available' ||
-      !item.details ||
-      !item.ref ||
-      !item.image ||
-      !item.labels
-    )
-      continue;
-    if (settings.monitorOnly || item.labels.monitorOnly) {
-      entries.set(item.result.name, { ...item.result, action: 'monitor-only' });
-      continue;
-    }
-    candidates.set(item.result.name, item);
-  }
-
-  const { order, cycles } = orderByDependencies(
-    new Map([...candidates].map(([name, item]) => [name, item.labels?.dependsOn ?? []])),
-  );
-  for (const [name, loop] of cycles) {
-    const item = candidates.get(name);
-    if (item) entries.set(name, { ...item.result, action: 'failed', reason: `dependency cycle: ${loop}` });
-  }
-
-  for (const name of order) {
-    const item = candidates.get(name);
-    if (!item?.details || !item.ref || !item.image || !item.labels) continue;
-    if (options.shouldStop?.() === true) {
-      entries.set(name, { ...item.result, action: 'not-started', reason: 'shutting down' });
-      continue;
-    }
-    const outcome = await updateContainer(deps, {
-      details: item.details,
-      ref: item.ref,
-      oldImage: item.image,
-      digest: settings.noPull || item.labels.noPull ? undefined : item.result.latestDigest,
-      stopTimeoutMs: settings.stopTimeoutMs,
-      stopSignal: item.labels.stopSignal,
-      revive: settings.reviveStopped,
-      cleanup: settings.cleanup,
-      signal: options.signal,
-    });
-    entries.set(
-      name,
-      outcome.kind === 'updated'
-        ? { ...item.result, action: 'updated' }
-        : { ...item.result, action: 'failed', reason: outcome.reason },
-    );
-    if (outcome.kind === 'failed') logger.error({ container: name, reason: outcome.reason }, 'update failed');
+  if (!deps.settings.lifecycleHooks) return;
+  for (const { container, labels } of watched) {
+    if (labels.hooks[phase] === undefined) continue;
+    // After an update the old id is gone: the name finds the container that runs now.
+    const current = await deps.engine.inspectContainer(container.name);
+    if (current && RUNNING.has(current.state))
+      await runHook(deps.engine, deps.logger, current.id, labels.hooks, phase);
   }
 }
 

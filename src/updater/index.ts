@@ -3,3 +3,4 @@ export type { CheckResult, CheckStatus } from './check.js';
 export { buildRecreateSpec, withoutImageDefaults } from './recreate-spec.js';
 export { selectContainers, type Selection, type SelectionSettings } from './select.js';
 export { orderByDependencies } from './dependency-order.js';
+export { buildDependencyGraph, type DependencyNode, type DependencyGraph } from './dependency-graph.js';

@@ -9,6 +9,8 @@ export interface SelectionSettings {
   readonly includeStopped: boolean;
   /** Positional names: only these containers (all when empty). */
   readonly names: readonly string[];
+  /** The container Tidewatch itself runs in, if any: never stopped or recreated in a cycle. */
+  readonly selfId?: string | undefined;
 }
 
 export type Selection =
@@ -56,6 +58,11 @@ export function selectContainers(
   return { selections, missing: settings.names.filter((name) => !present.has(name)) };
 }
 
+/** Whether a container belongs to this instance's scope, from its labels. */
+export function isInScope(labels: Readonly<Record<string, string>>, scope: string | undefined): boolean {
+  return inScope(readScopeLabel(labels), scope);
+}
+
 /** Watchtower's scope rule: no --scope watches everything; "none" matches containers without one. */
 function inScope(containerScope: string | undefined, scope: string | undefined): boolean {
   if (scope === undefined || scope === '') return true;
@@ -68,6 +75,9 @@ function skipReason(
   settings: SelectionSettings,
   disabled: ReadonlySet<string>,
 ): string | undefined {
+  if (settings.selfId !== undefined && container.id === settings.selfId) {
+    return 'it is the container Tidewatch runs in';
+  }
   if (labels.isUpdater) return 'it is an updater (Tidewatch or Watchtower) and is never updated in a cycle';
   if (labels.enable === false) return 'disabled by its enable label';
   if (settings.labelEnable && labels.enable !== true) return 'not enabled by label (--label-enable is set)';

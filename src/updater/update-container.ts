@@ -4,12 +4,17 @@ import type { Engine, ImageDetails, PullAuth } from '../engine/index.js';
 import type { CredentialStore } from '../registry/index.js';
 import type { Logger } from '../log/index.js';
 import { buildRecreateSpec } from './recreate-spec.js';
+import { swapContainer } from './swap.js';
 
 export interface UpdateDeps {
   readonly engine: Engine;
   readonly credentials: CredentialStore;
   readonly logger: Logger;
 }
+
+/** A reason not to go on, decided after the pull and before anything changes (a pre-update hook). */
+export type Proceed =
+  { readonly go: true } | { readonly go: false; readonly skip: boolean; readonly reason: string };
 
 export interface UpdateRequest {
   readonly details: ContainerDetails;
@@ -23,10 +28,14 @@ export interface UpdateRequest {
   readonly revive: boolean;
   readonly cleanup: boolean;
   readonly signal: AbortSignal;
+  readonly beforeChange?: () => Promise<Proceed>;
+  /** Runs just before the old container stops, after the new one exists (dependents stop here). */
+  readonly beforeStop?: () => Promise<void>;
 }
 
 export type UpdateOutcome =
   | { readonly kind: 'updated'; readonly newId: string; readonly newImageId: string }
+  | { readonly kind: 'skipped'; readonly reason: string }
   | { readonly kind: 'failed'; readonly reason: string };
 
 /**
@@ -35,11 +44,8 @@ export type UpdateOutcome =
  * been created; any failure after that puts the original container back under its name.
  */
 export async function updateContainer(deps: UpdateDeps, request: UpdateRequest): Promise<UpdateOutcome> {
-  const { engine, logger } = deps;
   const { details, ref } = request;
-  const log = logger.child({ container: details.name, image: details.config.Image });
-
-  let newImage: ImageDetails | undefined;
+  let newImage: ImageDetails;
   try {
     newImage = await pullChecked(deps, request);
   } catch (error) {
@@ -51,59 +57,36 @@ export async function updateContainer(deps: UpdateDeps, request: UpdateRequest):
       reason: `the pulled image is the one the container already runs (${newImage.id})`,
     };
   }
+  const proceed = (await request.beforeChange?.()) ?? { go: true };
+  if (!proceed.go) return { kind: proceed.skip ? 'skipped' : 'failed', reason: proceed.reason };
 
   const spec = buildRecreateSpec(
     details,
     request.oldImage.defaults,
     details.config.Image ?? familiarName(ref),
+    deps.engine.apiVersion,
   );
   const wasRunning = details.state === 'running' || details.state === 'restarting';
-  const parkedName = `${details.name}-tidewatch-old-${Date.now().toString(36)}`;
+  const outcome = await swapContainer(deps, {
+    original: details,
+    spec,
+    start: wasRunning || request.revive,
+    stopTimeoutSeconds: Math.ceil(details.config.StopTimeout ?? request.stopTimeoutMs / 1000),
+    stopSignal: request.stopSignal,
+    ...(request.beforeStop ? { beforeStop: request.beforeStop } : {}),
+  });
+  if (outcome.kind !== 'swapped') return { kind: 'failed', reason: outcome.reason };
 
-  // Step 1: free the name while the old container keeps running; the new one is created beside it.
-  try {
-    await engine.renameContainer(details.id, parkedName);
-  } catch (error) {
-    return { kind: 'failed', reason: describeError(error) };
-  }
-  let newId: string | undefined;
-  try {
-    newId = await engine.createContainer(spec);
-    for (const network of spec.extraNetworks)
-      await engine.connectNetwork(network.name, newId, network.endpoint);
-  } catch (error) {
-    const reason = describeError(error);
-    await restoreOriginal(deps, details, newId, false, log);
-    log.error({ reason }, 'could not create the new container; the original is untouched');
-    return { kind: 'failed', reason };
-  }
-
-  // Step 2: the swap. From here a failure restores and restarts the original.
-  try {
-    const timeoutSeconds = Math.ceil((details.config.StopTimeout ?? request.stopTimeoutMs / 1000) || 0);
-    if (wasRunning) await engine.stopContainer(details.id, { timeoutSeconds, signal: request.stopSignal });
-    if (wasRunning || request.revive) await engine.startContainer(newId);
-  } catch (error) {
-    const reason = describeError(error);
-    await restoreOriginal(deps, details, newId, wasRunning, log);
-    log.error({ reason }, 'the new container did not start; the original is back');
-    return { kind: 'failed', reason };
-  }
-
-  try {
-    await engine.removeContainer(details.id, { force: true });
-  } catch (error) {
-    log.warn(
-      { reason: describeError(error), parkedName },
-      'updated, but the old container could not be removed',
-    );
-  }
-  if (request.cleanup) await removeOldImage(engine, request.oldImage.id, log);
-  log.info({ from: details.imageId, to: newImage.id, newId }, 'updated');
-  return { kind: 'updated', newId, newImageId: newImage.id };
+  const log = deps.logger.child({ container: details.name, image: details.config.Image });
+  if (request.cleanup) await removeOldImage(deps.engine, request.oldImage.id, log);
+  log.info({ from: details.imageId, to: newImage.id, newId: outcome.newId }, 'updated');
+  return { kind: 'updated', newId: outcome.newId, newImageId: newImage.id };
 }
 
-/** Pulls exactly the checked digest and points the tag at it, so a tag that moved since the check can never deploy an unchecked image. */
+/**
+ * Pulls exactly the checked digest and points the tag at it, so a tag that moved since the check
+ * can never deploy an unchecked image.
+ */
 async function pullChecked(deps: UpdateDeps, request: UpdateRequest): Promise<ImageDetails> {
   const { engine } = deps;
   const { ref, digest } = request;
@@ -123,27 +106,6 @@ async function pullChecked(deps: UpdateDeps, request: UpdateRequest): Promise<Im
   const image = await engine.inspectImage(tagged);
   if (!image) throw new Error(`the image ${tagged} is not in the engine after the pull`);
   return image;
-}
-
-/** Puts the original container back: the new one removed, the old one renamed back and restarted. */
-async function restoreOriginal(
-  deps: UpdateDeps,
-  original: ContainerDetails,
-  newId: string | undefined,
-  restart: boolean,
-  log: Logger,
-): Promise<void> {
-  try {
-    if (newId !== undefined) await deps.engine.removeContainer(newId, { force: true });
-    await deps.engine.renameContainer(original.id, original.name);
-    if (restart) await deps.engine.startContainer(original.id);
-  } catch (error) {
-    // Never remove anything further here: the original still exists under its parked name.
-    log.error(
-      { reason: describeError(error), id: original.id },
-      'could not fully restore the original container',
-    );
-  }
 }
 
 async function removeOldImage(engine: Engine, imageId: string, log: Logger): Promise<void> {

@@ -63,7 +63,7 @@ describe('verifyContainer without a healthcheck: the stability window', () => {
       'it is restarting within the 3s stability window',
     ],
   ] as const)('fails on %s', async (_what, later, reason) => {
-    const { deps } = scripted([running, running, later as ContainerStatus]);
+    const { deps } = scripted([running, running, later]);
     expect(await verifyContainer(deps, 'id', policy)).toEqual({ ok: false, reason });
   });
 

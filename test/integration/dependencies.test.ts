@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assertEngine,
+  buildAndPush,
+  cleanupLab,
+  labDocker,
+  runContainer,
+  startRegistry,
+  uniqueName,
+  type LabRegistry,
+} from '../lab/index.js';
+import { publishUpdate } from '../support/images.js';
+import { logLines, runCli } from '../support/tidewatch.js';
+
+/** Each test uses its own scope, so it sees only its own containers on the shared engine. */
+describe('dependencies between containers', () => {
+  const docker = labDocker();
+  let registry: LabRegistry;
+
+  beforeAll(async () => {
+    await assertEngine();
+    registry = await startRegistry();
+  });
+  afterAll(async () => {
+    await cleanupLab();
+    await registry?.stop();
+  });
+
+  async function image(prefix: string): Promise<string> {
+    const ref = `${registry.host}/${uniqueName(prefix)}:latest`;
+    await buildAndPush(ref);
+    return ref;
+  }
+  const inspect = (name: string) => docker.getContainer(name).inspect();
+  const once = (scope: string, ...names: string[]) =>
+    runCli(['once', '--stop-timeout', '1s', '--scope', scope, ...names]);
+
+  it('a linked container is stopped before, and recreated after, its dependency is updated', async () => {
+    const scope = uniqueName('links');
+    const labels = { 'tidewatch.scope': scope };
+    const [dbImage, webImage] = await Promise.all([image('db'), image('web')]);
+    const db = uniqueName('db');
+    const web = uniqueName('web');
+    await runContainer(db, dbImage, { Labels: labels });
+    await runContainer(web, webImage, { Labels: labels, HostConfig: { Links: [`${db}:database`] } });
+    const webBefore = await inspect(web);
+    await publishUpdate(dbImage);
+
+    const result = await once(scope);
+    expect(result.code, result.stderr).toBe(0);
+    const webAfter = await inspect(web);
+    // A legacy link is bound to the container, not its name: it is recreated to link the new one.
+    expect(webAfter.Id).not.toBe(webBefore.Id);
+    expect(webAfter.Image).toBe(webBefore.Image); // its own image did not move
+    expect(webAfter.State.Running).toBe(true);
+    expect(webAfter.HostConfig.Links).toEqual([`/${db}:/${web}/database`]);
+    const messages = logLines(result.stderr).map((line) => `${String(line.msg)} ${String(line.container)}`);
+    expect(messages.indexOf(`stopped a dependent ${web}`)).toBeLessThan(messages.indexOf(`updated ${db}`));
+    expect(messages).toContain(`dependent recreated ${web}`);
+  });
+
+  it('a container that only depends on another by label is restarted, not recreated', async () => {
+    const scope = uniqueName('restart');
+    const labels = { 'tidewatch.scope': scope };
+    const [apiImage, uiImage] = await Promise.all([image('api'), image('ui')]);
+    const api = uniqueName('api');
+    const ui = uniqueName('ui');
+    await runContainer(api, apiImage, { Labels: labels });
+    await runContainer(ui, uiImage, { Labels: { ...labels, 'tidewatch.depends-on': api } });
+    const uiBefore = await inspect(ui);
+    await publishUpdate(apiImage);
+
+    const result = await once(scope);
+    expect(result.code, result.stderr).toBe(0);
+    const uiAfter = await inspect(ui);
+    expect(uiAfter.Id).toBe(uiBefore.Id);
+    expect(uiAfter.State.Running).toBe(true);
+    expect(uiAfter.State.StartedAt).not.toBe(uiBefore.State.StartedAt);
+  });
+
+  it('a container in the updated one’s network namespace is recreated to join the new container', async () => {
+    const scope = uniqueName('netns');
+    const labels = { 'tidewatch.scope': scope };
+    const [providerImage, clientImage] = await Promise.all([image('vpn'), image('client')]);
+    const provider = uniqueName('vpn');
+    const client = uniqueName('client');
+    await runContainer(provider, providerImage, { Labels: labels });
+    await runContainer(client, clientImage, {
+      Labels: labels,
+      HostConfig: { NetworkMode: `container:${provider}` },
+    });
+    const clientBefore = await inspect(client);
+    await publishUpdate(providerImage);
+
+    const result = await once(scope);
+    expect(result.code, result.stderr).toBe(0);
+    const providerAfter = await inspect(provider);
+    const clientAfter = await inspect(client);
+    expect(clientAfter.Id).not.toBe(clientBefore.Id);
+    expect(clientAfter.State.Running).toBe(true);
+    expect(clientAfter.HostConfig.NetworkMode).toBe(`container:${providerAfter.Id}`);
+    expect(clientAfter.Image).toBe(clientBefore.Image); // same image: recreated, not updated
+    // Same namespace: the client sees the provider's hostname.
+    const exec = await docker.getContainer(client).exec({ Cmd: ['hostname'], AttachStdout: true });
+    const output = await new Promise<string>((resolve) => {
+      void exec.start({}).then((stream) => {
+        let text = '';
+        stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        stream.on('end', () => resolve(text));
+      });
+    });
+    expect(output).toContain(providerAfter.Config.Hostname);
+    expect(
+      (await docker.listContainers({ all: true }))
+        .flatMap((row) => row.Names)
+        .filter((n) => n.includes('tidewatch-old')),
+    ).toEqual([]);
+  });
+
+  it('updates a dependency before its dependent, by the depends-on label', async () => {
+    const scope = uniqueName('order');
+    const shared = await image('shared');
+    const base = uniqueName('base');
+    const app = uniqueName('app');
+    await runContainer(app, shared, {
+      Labels: { 'tidewatch.scope': scope, 'com.centurylinklabs.watchtower.depends-on': base },
+    });
+    await runContainer(base, shared, { Labels: { 'tidewatch.scope': scope } });
+    await publishUpdate(shared);
+
+    const result = await once(scope);
+    expect(result.code, result.stderr).toBe(0);
+    const updated = logLines(result.stderr)
+      .filter((line) => line.msg === 'updated')
+      .map((line) => line.container);
+    expect(updated).toEqual([base, app]);
+  });
+
+  it('a dependency cycle fails those containers and the rest of the run goes on', async () => {
+    const scope = uniqueName('cycle');
+    const shared = await image('cyc');
+    const [x, y, z] = [uniqueName('x'), uniqueName('y'), uniqueName('z')];
+    await runContainer(x, shared, { Labels: { 'tidewatch.scope': scope, 'tidewatch.depends-on': y } });
+    await runContainer(y, shared, { Labels: { 'tidewatch.scope': scope, 'tidewatch.depends-on': x } });
+    await runContainer(z, shared, { Labels: { 'tidewatch.scope': scope } });
+    const before = await Promise.all([x, y, z].map(async (name) => (await inspect(name)).Id));
+    await publishUpdate(shared);
+
+    const result = await once(scope);
+    expect(result.code).toBe(1);
+    const after = await Promise.all([x, y, z].map(async (name) => (await inspect(name)).Id));
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).toBe(before[1]);
+    expect(after[2]).not.toBe(before[2]);
+    const failures = logLines(result.stderr).filter((line) => line.msg === 'done');
+    expect(failures).toEqual([expect.objectContaining({ updated: 1, failed: 2 })]);
+  });
+});

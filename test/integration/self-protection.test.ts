@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCycle } from '../../src/updater/index.js';
+import {
+  assertEngine,
+  buildAndPush,
+  cleanupLab,
+  labDocker,
+  runContainer,
+  startRegistry,
+  uniqueName,
+  type LabRegistry,
+} from '../lab/index.js';
+import { publishUpdate } from '../support/images.js';
+import { tidewatchDeps } from '../support/tidewatch.js';
+
+describe('self-protection', () => {
+  const docker = labDocker();
+  let registry: LabRegistry;
+
+  beforeAll(async () => {
+    await assertEngine();
+    registry = await startRegistry();
+  });
+  afterAll(async () => {
+    await cleanupLab();
+    await registry?.stop();
+  });
+
+  it('never recreates the container Tidewatch runs in, nor one labelled as an updater', async () => {
+    const image = `${registry.host}/${uniqueName('self')}:latest`;
+    await buildAndPush(image);
+    const self = uniqueName('self');
+    const watchtower = uniqueName('watchtower');
+    const other = uniqueName('other');
+    const { id: selfId } = await runContainer(self, image);
+    const { id: watchtowerId } = await runContainer(watchtower, image, {
+      Labels: { 'com.centurylinklabs.watchtower': 'true' },
+    });
+    const { id: otherId } = await runContainer(other, image);
+    await publishUpdate(image);
+
+    // As main.ts does when it finds its own id in /proc/self/mountinfo.
+    const deps = { ...(await tidewatchDeps({ stopTimeout: '1s' })), selfId };
+    const report = await runCycle(deps, {
+      names: [self, watchtower, other],
+      update: true,
+      signal: new AbortController().signal,
+    });
+    const byName = Object.fromEntries(report.entries.map((entry) => [entry.name, entry]));
+    expect(byName[self]).toMatchObject({
+      status: 'skipped',
+      reason: 'it is the container Tidewatch runs in',
+    });
+    expect(byName[watchtower]?.status).toBe('skipped');
+    expect(byName[other]?.action).toBe('updated');
+    expect((await docker.getContainer(self).inspect()).Id).toBe(selfId);
+    expect((await docker.getContainer(watchtower).inspect()).Id).toBe(watchtowerId);
+    expect((await docker.getContainer(other).inspect()).Id).not.toBe(otherId);
+  });
+});
