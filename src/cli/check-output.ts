@@ -1,4 +1,5 @@
 import type { CycleEntry } from '../updater/index.js';
+import { formatTable, shortDigest } from './format.js';
 
 /** `check --json`: one array, full digests, stable field names. */
 export function checkJson(entries: readonly CycleEntry[]): string {
@@ -26,24 +27,10 @@ export function checkTable(entries: readonly CycleEntry[]): string {
       entry.name,
       entry.image,
       entry.status,
-      short(entry.currentDigest),
-      short(entry.latestDigest),
+      shortDigest(entry.currentDigest),
+      shortDigest(entry.latestDigest),
       entry.reason ?? '',
     ]),
   ];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!)))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
-function short(digest: string | undefined): string {
-  if (digest === undefined) return '-';
-  const [algorithm, hex = ''] = digest.split(':');
-  return `${algorithm}:${hex.slice(0, 12)}`;
+  return formatTable(rows);
 }

@@ -17,7 +17,12 @@ export async function checkCommand(
 
 /** `tidewatch once`: one cycle; exit 0 when nothing failed, 1 otherwise. */
 export async function onceCommand(deps: CycleDeps, names: readonly string[]): Promise<number> {
-  const report = await runCycle(deps, { names, update: true, signal: new AbortController().signal });
+  const report = await runCycle(deps, {
+    names,
+    update: true,
+    signal: new AbortController().signal,
+    trigger: 'cli',
+  });
   deps.logger.info(
     { updated: report.updated, failed: report.failed, checked: report.entries.length },
     'done',
@@ -45,6 +50,8 @@ export async function runCommand(deps: CycleDeps): Promise<number> {
         update: true,
         signal: controller.signal,
         shouldStop: () => stopping,
+        // History knows startup and schedule; an interval is a schedule too.
+        trigger: trigger === 'startup' ? 'startup' : 'schedule',
       });
       logger.info({ trigger, updated: report.updated, failed: report.failed }, 'check finished');
     },

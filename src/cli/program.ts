@@ -1,19 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { OPTIONS, type FlagValues } from '../config/index.js';
+import { OPTIONS, type FlagValues, type OptionSpec } from '../config/index.js';
+import type { HistoryArgs } from './store-commands.js';
 
 export interface CommandHandlers {
   run(flags: FlagValues): Promise<number>;
   once(flags: FlagValues, names: string[]): Promise<number>;
   check(flags: FlagValues, names: string[], json: boolean): Promise<number>;
+  history(flags: FlagValues, args: HistoryArgs): Promise<number>;
+  forget(flags: FlagValues, name: string): Promise<number>;
 }
+
+/** The commands over the store alone take only the option that says where it is. */
+const STORE_OPTIONS: readonly OptionSpec[] = OPTIONS.filter((option) => option.key === 'dataDir');
 
 /** From package.json, one level above both src/ and dist/. */
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-/** The command line: every setting from the options table is a flag of every command. */
+/**
+ * The command line: every setting from the options table is a flag of run, once and check;
+ * history and forget, which never talk to the engine, take --data-dir only.
+ */
 export function buildProgram(handlers: CommandHandlers, setExitCode: (code: number) => void): Command {
   const program = new Command('tidewatch')
     .description('Keeps running Docker containers up to date, safely.')
@@ -21,12 +30,12 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
 
-  const command = (name: string, description: string): Command => {
+  const command = (name: string, description: string, options: readonly OptionSpec[] = OPTIONS): Command => {
     const sub = program.command(name).description(description);
-    for (const option of OPTIONS) {
+    for (const option of options) {
       if (option.flag === undefined) continue;
       const envNote = ` [env: ${option.env.join(', ')}]`;
-      const valueName = 'valueName' in option ? option.valueName : undefined;
+      const valueName = option.valueName;
       const flag = valueName !== undefined ? `--${option.flag} <${valueName}>` : `--${option.flag}`;
       const cliOption = new Option(flag, option.description + envNote);
       if (option.kind === 'list')
@@ -49,6 +58,23 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
     .option('--json', 'print one JSON array instead of a table')
     .action(async (names: string[], options: { json?: boolean }, sub: Command) =>
       setExitCode(await handlers.check(flagValues(sub), names, options.json === true)),
+    );
+  command('history', 'List recorded updates, newest first (works while `run` is running)', STORE_OPTIONS)
+    .option('--json', 'print one JSON array with every field instead of a table')
+    .option('--container <name>', 'only this container')
+    .option('--outcome <outcome>', 'only committed, rolled-back or failed updates')
+    .option('--limit <n>', 'at most this many, 1 to 500 (default 50)')
+    .action(async (options: HistoryArgs, sub: Command) =>
+      setExitCode(await handlers.history(flagValues(sub), options)),
+    );
+  command(
+    'forget',
+    "Forget a container's bad digests (images it was rolled back from), so they may be deployed again",
+    STORE_OPTIONS,
+  )
+    .argument('<name>', 'the container')
+    .action(async (name: string, _options: unknown, sub: Command) =>
+      setExitCode(await handlers.forget(flagValues(sub), name)),
     );
   return program;
 }

@@ -1,13 +1,20 @@
 export { OPTIONS, type OptionSpec, type OptionKey } from './options.js';
 export {
   loadSettings,
+  notYet as strategyNotYet,
   Settings,
   DEFAULT_INTERVAL_MS,
   DEFAULT_STOP_TIMEOUT_MS,
+  DEFAULT_VERIFY_TIMEOUT_MS,
+  DEFAULT_VERIFY_WINDOW_MS,
+  DEFAULT_DRAIN_MS,
+  DEFAULT_KEEP_IMAGES,
   type FlagValues,
 } from './settings.js';
 export { parseDurationMs, formatDuration } from './duration.js';
 export { readContainerLabels, readDependsOnLabel, readScopeLabel, type ContainerLabels } from './labels.js';
+export { readVerifyLabels, type VerifyLabels, type RolloutLabels } from './verify-labels.js';
+export { STRATEGIES, isStrategy, type Strategy } from './strategy.js';
 export {
   readLifecycleHooks,
   HOOK_PHASES,

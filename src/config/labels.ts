@@ -1,5 +1,7 @@
 import { TidewatchError } from '../domain/errors.js';
 import { readLifecycleHooks, type LifecycleHooks } from './lifecycle-labels.js';
+import type { Strategy } from './strategy.js';
+import { readVerifyLabels, type VerifyLabels } from './verify-labels.js';
 
 /**
  * A container's Tidewatch settings from its labels. Each label has Tidewatch's name and
@@ -18,6 +20,12 @@ export interface ContainerLabels {
   readonly isUpdater: boolean;
   /** Commands to run inside the container around checks and updates (with --enable-lifecycle-hooks). */
   readonly hooks: LifecycleHooks;
+  /** How its new version is verified; each field unset means the global setting (Tidewatch labels only). */
+  readonly verify: VerifyLabels;
+  /** `tidewatch.strategy`; undefined: the global --strategy. */
+  readonly strategy?: Strategy | undefined;
+  /** `tidewatch.drain`; undefined: the global --drain. */
+  readonly drainMs?: number | undefined;
 }
 
 const TIDEWATCH = 'tidewatch.';
@@ -83,5 +91,6 @@ export function readContainerLabels(labels: Readonly<Record<string, string>>): C
     dependsOn,
     isUpdater: booleanLabel(labels, 'self') === true || labels['com.centurylinklabs.watchtower'] === 'true',
     hooks: readLifecycleHooks(labels),
+    ...readVerifyLabels(labels),
   };
 }

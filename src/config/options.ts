@@ -3,7 +3,7 @@
  * own name first, then Watchtower's so existing deployments work unchanged), its kind and default.
  * The CLI, the env loader and the README's tables are all derived from or checked against this.
  */
-export type OptionKind = 'boolean' | 'string' | 'list' | 'duration' | 'level';
+export type OptionKind = 'boolean' | 'string' | 'list' | 'duration' | 'integer' | 'level';
 
 export interface OptionSpec {
   readonly key: string;
@@ -14,6 +14,8 @@ export interface OptionSpec {
   readonly description: string;
   /** Flag placeholder, for --help. */
   readonly valueName?: string;
+  /** For a duration: 0 is a meaningful value (no drain), not a mistake. */
+  readonly allowZero?: boolean;
 }
 
 export const OPTIONS = [
@@ -135,6 +137,60 @@ export const OPTIONS = [
     env: ['TIDEWATCH_LIFECYCLE_HOOKS', 'WATCHTOWER_LIFECYCLE_HOOKS'],
     kind: 'boolean',
     description: 'Run the lifecycle hook commands from container labels (pre-check, pre-update, ...)',
+  },
+  {
+    key: 'strategy',
+    flag: 'strategy',
+    env: ['TIDEWATCH_STRATEGY'],
+    kind: 'string',
+    valueName: 'strategy',
+    description:
+      'stop-first (stop the old container, then start the new), start-first (start and verify the new one first) or auto (default stop-first)',
+  },
+  {
+    key: 'drain',
+    flag: 'drain',
+    env: ['TIDEWATCH_DRAIN'],
+    kind: 'duration',
+    allowZero: true,
+    valueName: 'duration',
+    description:
+      'With start-first, time the old container keeps running once the new one is verified (default 2s)',
+  },
+  {
+    key: 'verifyTimeout',
+    flag: 'verify-timeout',
+    env: ['TIDEWATCH_VERIFY_TIMEOUT'],
+    kind: 'duration',
+    valueName: 'duration',
+    description:
+      'Time a new container with a healthcheck has to become healthy before it is rolled back (default 2m)',
+  },
+  {
+    key: 'verifyWindow',
+    flag: 'verify-window',
+    env: ['TIDEWATCH_VERIFY_WINDOW'],
+    kind: 'duration',
+    valueName: 'duration',
+    description:
+      'Time a new container without a healthcheck must keep running, never restarted, before it is kept (default 10s)',
+  },
+  {
+    key: 'keepImages',
+    flag: 'keep-images',
+    env: ['TIDEWATCH_KEEP_IMAGES'],
+    kind: 'integer',
+    valueName: 'n',
+    description: 'Previous images kept per container as rollback points (default 2; 0 keeps none)',
+  },
+  {
+    key: 'dataDir',
+    flag: 'data-dir',
+    env: ['TIDEWATCH_DATA_DIR'],
+    kind: 'string',
+    valueName: 'path',
+    description:
+      'Folder of the store (journal, history): default /data in a container, /var/lib/tidewatch as root, else ~/.local/state/tidewatch',
   },
   {
     key: 'insecureRegistries',

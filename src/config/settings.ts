@@ -3,7 +3,8 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 import { TidewatchError, describeError } from '../domain/errors.js';
 import { parseDurationMs } from './duration.js';
-import { OPTIONS, type OptionKind, type OptionSpec } from './options.js';
+import { OPTIONS, type OptionSpec } from './options.js';
+import { STRATEGIES } from './strategy.js';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -26,6 +27,13 @@ export const Settings = z
     stopTimeoutMs: z.number().int().nonnegative(),
     cleanup: z.boolean(),
     lifecycleHooks: z.boolean(),
+    strategy: z.enum(STRATEGIES),
+    drainMs: z.number().int().nonnegative(),
+    verifyTimeoutMs: z.number().int().positive(),
+    verifyWindowMs: z.number().int().positive(),
+    keepImages: z.number().int().nonnegative(),
+    /** undefined: not given; main.ts resolves the default (see resolveDataDir in src/store). */
+    dataDir: z.string().optional(),
     insecureRegistries: z.array(z.string()),
     repoUser: z.string().optional(),
     repoPass: z.string().optional(),
@@ -38,6 +46,17 @@ export type Settings = z.infer<typeof Settings>;
 
 export const DEFAULT_INTERVAL_MS = 24 * 3_600_000;
 export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
+/**
+ * Docker's default healthcheck runs every 30s and calls a container unhealthy after 3 failures in
+ * a row: its first verdict comes 30s after the start, an `unhealthy` 90s after. Two minutes lets a
+ * container with default healthcheck settings reach either, with room for a slow first start.
+ */
+export const DEFAULT_VERIFY_TIMEOUT_MS = 120_000;
+/** Long enough for a container that crashes on start (bad config, missing file) to show it. */
+export const DEFAULT_VERIFY_WINDOW_MS = 10_000;
+export const DEFAULT_DRAIN_MS = 2000;
+/** The image before the update and the one before that: two steps back without a registry. */
+export const DEFAULT_KEEP_IMAGES = 2;
 
 /** Values given on the command line, keyed by option key; undefined when not given. */
 export type FlagValues = Readonly<Record<string, unknown>>;
@@ -56,7 +75,7 @@ export function loadSettings(flags: FlagValues, env: NodeJS.ProcessEnv): Readonl
   const parsed: Record<string, unknown> = {};
   for (const option of OPTIONS) {
     const raw = rawValue(option, flags, env);
-    if (raw !== undefined) parsed[option.key] = parseValue(option.kind, raw);
+    if (raw !== undefined) parsed[option.key] = parseValue(option, raw);
   }
 
   const settings = {
@@ -76,6 +95,12 @@ export function loadSettings(flags: FlagValues, env: NodeJS.ProcessEnv): Readonl
     stopTimeoutMs: parsed.stopTimeout ?? DEFAULT_STOP_TIMEOUT_MS,
     cleanup: parsed.cleanup ?? false,
     lifecycleHooks: parsed.lifecycleHooks ?? false,
+    strategy: parsed.strategy ?? 'stop-first',
+    drainMs: parsed.drain ?? DEFAULT_DRAIN_MS,
+    verifyTimeoutMs: parsed.verifyTimeout ?? DEFAULT_VERIFY_TIMEOUT_MS,
+    verifyWindowMs: parsed.verifyWindow ?? DEFAULT_VERIFY_WINDOW_MS,
+    keepImages: parsed.keepImages ?? DEFAULT_KEEP_IMAGES,
+    dataDir: parsed.dataDir,
     insecureRegistries: parsed.insecureRegistries ?? [],
     repoUser: parsed.repoUser,
     repoPass: parsed.repoPass,
@@ -98,6 +123,12 @@ export function loadSettings(flags: FlagValues, env: NodeJS.ProcessEnv): Readonl
 }
 
 function checkCombinations(settings: Settings, flags: FlagValues, env: NodeJS.ProcessEnv): void {
+  if (settings.strategy !== 'stop-first') {
+    throw new TidewatchError(
+      'invalid-config',
+      `${sourceOf('strategy', flags, env)}: ${notYet(settings.strategy)}`,
+    );
+  }
   const intervalGiven = rawValue(optionByKey('interval'), flags, env) !== undefined;
   if (settings.schedule !== undefined) {
     if (intervalGiven) {
@@ -176,8 +207,9 @@ const BOOLEAN_WORDS: Record<string, boolean> = {
   off: false,
 };
 
-function parseValue(kind: OptionKind, raw: RawValue): unknown {
+function parseValue(option: OptionSpec, raw: RawValue): unknown {
   const { value, source } = raw;
+  const { kind } = option;
   const fail = (expected: string): never => {
     throw new TidewatchError('invalid-config', `${source}: expected ${expected}, got "${String(value)}"`);
   };
@@ -195,11 +227,24 @@ function parseValue(kind: OptionKind, raw: RawValue): unknown {
     }
     case 'duration': {
       const ms = parseDurationMs(String(value));
+      if (option.allowZero === true) return ms === undefined ? fail('a duration such as 0, 2s or 1m') : ms;
       return ms === undefined || ms <= 0 ? fail('a duration such as 30, 30s, 5m or 1h') : ms;
+    }
+    case 'integer': {
+      const text = String(value).trim();
+      return /^\d{1,9}$/.test(text) ? Number(text) : fail('a whole number, 0 or more');
     }
     case 'level': {
       const level = String(value).trim().toLowerCase();
       return (LEVELS as readonly string[]).includes(level) ? level : fail(LEVELS.join(', '));
     }
   }
+}
+
+/**
+ * start-first and auto are designed (options, labels, journal) but not built yet; refusing them
+ * beats accepting a setting that would silently do stop-first.
+ */
+export function notYet(strategy: string): string {
+  return `the ${strategy} strategy is not available in this version yet; only stop-first is`;
 }

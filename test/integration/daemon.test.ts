@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -24,9 +27,17 @@ describe('tidewatch run', () => {
     await assertEngine();
     registry = await startRegistry();
   });
+  // Each daemon gets its own data dir (it locks it): not /data or ~/.local/state of whoever runs the tests.
+  const dataDirs: string[] = [];
+  const dataDir = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'tidewatch-daemon-'));
+    dataDirs.push(dir);
+    return dir;
+  };
   afterAll(async () => {
     await cleanupLab();
     await registry?.stop();
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
   });
 
   it('checks at start and on the interval, updates a moved tag, and exits 0 on SIGTERM', async () => {
@@ -47,7 +58,12 @@ describe('tidewatch run', () => {
         '1s',
       ],
       {
-        env: { PATH: process.env.PATH, DOCKER_HOST: process.env.DOCKER_HOST, TIDEWATCH_LOG_FORMAT: 'json' },
+        env: {
+          PATH: process.env.PATH,
+          DOCKER_HOST: process.env.DOCKER_HOST,
+          TIDEWATCH_LOG_FORMAT: 'json',
+          TIDEWATCH_DATA_DIR: dataDir(),
+        },
         stdio: ['ignore', 'ignore', 'pipe'],
       },
     );
@@ -102,7 +118,12 @@ describe('tidewatch run', () => {
         uniqueName('nobody'),
       ],
       {
-        env: { PATH: process.env.PATH, DOCKER_HOST: process.env.DOCKER_HOST, TIDEWATCH_LOG_FORMAT: 'json' },
+        env: {
+          PATH: process.env.PATH,
+          DOCKER_HOST: process.env.DOCKER_HOST,
+          TIDEWATCH_LOG_FORMAT: 'json',
+          TIDEWATCH_DATA_DIR: dataDir(),
+        },
         stdio: ['ignore', 'ignore', 'pipe'],
       },
     );

@@ -1,14 +1,24 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSettings, type FlagValues } from '../../src/config/index.js';
 import { connectEngine, resolveConnection } from '../../src/engine/index.js';
 import { silentLogger } from '../../src/log/index.js';
 import { RegistryClient, createCredentialStore } from '../../src/registry/index.js';
+import { openStore, storeFile, type Store } from '../../src/store/index.js';
 import type { CycleDeps } from '../../src/updater/index.js';
+
+/**
+ * Settings every test run gets unless it says otherwise: a 1 s stability window instead of 10 s,
+ * since most tests verify nothing about verification (safe-updates.test.ts does, with its own).
+ */
+const TEST_DEFAULTS: NodeJS.ProcessEnv = { TIDEWATCH_VERIFY_WINDOW: '1s' };
 
 /** Wires Tidewatch in-process against the lab engine, as main.ts does, with a silent logger. */
 export async function tidewatchDeps(flags: FlagValues = {}, env: NodeJS.ProcessEnv = {}): Promise<CycleDeps> {
-  const settings = loadSettings(flags, { DOCKER_HOST: process.env.DOCKER_HOST, ...env });
+  const settings = loadSettings(flags, { DOCKER_HOST: process.env.DOCKER_HOST, ...TEST_DEFAULTS, ...env });
   const logger = silentLogger();
   const engine = await connectEngine(resolveConnection(settings));
   const credentials = createCredentialStore({
@@ -35,12 +45,16 @@ const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 /**
  * Runs the built CLI (`npm test` builds first) as a user would, with a clean environment: only
  * PATH, HOME, DOCKER_HOST and what the test passes, so no setting leaks in from the shell.
+ * Unless the test passes TIDEWATCH_DATA_DIR, each run gets a data dir of its own, removed after:
+ * `run` and `once` lock their data dir, and test files run in parallel.
  */
 export function runCli(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
   timeoutMs = 90_000,
 ): Promise<CliResult> {
+  const ownDataDir =
+    env.TIDEWATCH_DATA_DIR === undefined ? mkdtempSync(join(tmpdir(), 'tidewatch-cli-')) : undefined;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], {
       env: {
@@ -48,6 +62,8 @@ export function runCli(
         HOME: process.env.HOME,
         DOCKER_HOST: process.env.DOCKER_HOST,
         TIDEWATCH_LOG_FORMAT: 'json',
+        ...TEST_DEFAULTS,
+        ...(ownDataDir === undefined ? {} : { TIDEWATCH_DATA_DIR: ownDataDir }),
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -60,6 +76,7 @@ export function runCli(
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      if (ownDataDir !== undefined) rmSync(ownDataDir, { recursive: true, force: true });
       resolve({ code, stdout, stderr });
     });
   });
@@ -71,4 +88,18 @@ export function logLines(stderr: string): Array<Record<string, unknown>> {
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** A fresh store in a temp data dir, for in-process cycles that journal their updates. */
+export function tempStore(): { store: Store; dir: string; close(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'tw-store-'));
+  const store = openStore(storeFile(dir), { clock: Date.now });
+  return {
+    store,
+    dir,
+    close: () => {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

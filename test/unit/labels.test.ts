@@ -20,6 +20,9 @@ describe('readContainerLabels', () => {
       dependsOn: ['db', 'cache'],
       isUpdater: false,
       hooks: {},
+      verify: {},
+      strategy: undefined,
+      drainMs: undefined,
     });
   });
 
@@ -62,5 +65,112 @@ describe('readContainerLabels', () => {
     [{ 'com.centurylinklabs.watchtower.stop-signal': 'sig term' }, 'is not a signal name'],
   ])('rejects %j', (labels, message) => {
     expect(() => readContainerLabels(labels)).toThrow(message);
+  });
+
+  describe('verification and strategy labels', () => {
+    it.each([
+      [{}, {}],
+      [{ 'tidewatch.verify.timeout': '30s' }, { verify: { timeoutMs: 30_000 } }],
+      [{ 'tidewatch.verify.timeout': '2m' }, { verify: { timeoutMs: 120_000 } }],
+      [{ 'tidewatch.verify.timeout': '90' }, { verify: { timeoutMs: 90_000 } }],
+      [{ 'tidewatch.verify.window': '1m30s' }, { verify: { windowMs: 90_000 } }],
+      [
+        { 'tidewatch.verify.cmd': ' wget -q -O- localhost:8080/health ' },
+        { verify: { command: 'wget -q -O- localhost:8080/health' } },
+      ],
+      [
+        { 'tidewatch.verify.http': 'http://127.0.0.1:8080/health' },
+        { verify: { httpUrl: 'http://127.0.0.1:8080/health' } },
+      ],
+      [
+        { 'tidewatch.verify.http': 'https://app.example/ready?deep=1' },
+        { verify: { httpUrl: 'https://app.example/ready?deep=1' } },
+      ],
+      [{ 'tidewatch.strategy': 'start-first' }, { strategy: 'start-first' }],
+      [{ 'tidewatch.strategy': 'Stop-First' }, { strategy: 'stop-first' }],
+      [{ 'tidewatch.strategy': 'auto' }, { strategy: 'auto' }],
+      [{ 'tidewatch.drain': '5s' }, { drainMs: 5000 }],
+      [{ 'tidewatch.drain': '0' }, { drainMs: 0 }],
+      // An empty label is no label: the global setting applies.
+      [{ 'tidewatch.verify.cmd': '  ', 'tidewatch.strategy': '', 'tidewatch.drain': '' }, {}],
+      [
+        {
+          'tidewatch.verify.timeout': '45s',
+          'tidewatch.verify.window': '20s',
+          'tidewatch.verify.cmd': 'true',
+          'tidewatch.verify.http': 'http://localhost/',
+          'tidewatch.strategy': 'start-first',
+          'tidewatch.drain': '500ms',
+        },
+        {
+          verify: { timeoutMs: 45_000, windowMs: 20_000, command: 'true', httpUrl: 'http://localhost/' },
+          strategy: 'start-first',
+          drainMs: 500,
+        },
+      ],
+    ])('reads %j', (labels, expected) => {
+      const read = readContainerLabels(labels);
+      expect({ verify: read.verify, strategy: read.strategy, drainMs: read.drainMs }).toEqual({
+        verify: {},
+        strategy: undefined,
+        drainMs: undefined,
+        ...expected,
+      });
+    });
+
+    it('has no Watchtower names: Watchtower never verified an update', () => {
+      const read = readContainerLabels({
+        'com.centurylinklabs.watchtower.verify.timeout': 'soon',
+        'com.centurylinklabs.watchtower.strategy': 'start-first',
+      });
+      expect(read.verify).toEqual({});
+      expect(read.strategy).toBeUndefined();
+    });
+
+    it.each([
+      [
+        'tidewatch.verify.timeout',
+        'soon',
+        'label tidewatch.verify.timeout="soon" must be a duration such as 30s or 2m',
+      ],
+      [
+        'tidewatch.verify.timeout',
+        '0',
+        'label tidewatch.verify.timeout="0" must be a duration such as 30s or 2m',
+      ],
+      ['tidewatch.verify.timeout', '-5s', 'label tidewatch.verify.timeout="-5s" must be a duration'],
+      [
+        'tidewatch.verify.window',
+        '10 s',
+        'label tidewatch.verify.window="10 s" must be a duration such as 30s or 2m',
+      ],
+      [
+        'tidewatch.verify.http',
+        '/health',
+        'label tidewatch.verify.http="/health" must be an absolute http:// or https:// URL',
+      ],
+      [
+        'tidewatch.verify.http',
+        'localhost:8080/health',
+        'label tidewatch.verify.http="localhost:8080/health" must be an absolute http',
+      ],
+      ['tidewatch.verify.http', 'ftp://files.example/x', 'must be an absolute http:// or https:// URL'],
+      ['tidewatch.verify.http', 'http://', 'must be an absolute http:// or https:// URL'],
+      [
+        'tidewatch.strategy',
+        'blue-green',
+        'label tidewatch.strategy="blue-green" must be stop-first, start-first or auto',
+      ],
+      [
+        'tidewatch.drain',
+        'a while',
+        'label tidewatch.drain="a while" must be a duration such as 0, 30s or 2m',
+      ],
+    ])('rejects %s=%j with one line', (name, value, message) => {
+      const read = (): unknown => readContainerLabels({ [name]: value });
+      expect(read).toThrow(message);
+      expect(read).toThrow(expect.objectContaining({ code: 'invalid-label' }));
+      expect(read).not.toThrow(/\n/);
+    });
   });
 });

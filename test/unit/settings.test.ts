@@ -90,4 +90,67 @@ describe('loadSettings', () => {
   it('accepts a 6-field schedule', () => {
     expect(loadSettings({}, { WATCHTOWER_SCHEDULE: '0 0 4 * * *' }).schedule).toBe('0 0 4 * * *');
   });
+
+  describe('safe-update settings', () => {
+    it('defaults: 2m for a healthcheck, 10s without one, stop-first, 2s drain, 2 images, no data dir', () => {
+      expect(loadSettings({}, {})).toMatchObject({
+        verifyTimeoutMs: 120_000,
+        verifyWindowMs: 10_000,
+        strategy: 'stop-first',
+        drainMs: 2000,
+        keepImages: 2,
+      });
+      // Resolved when the store is opened (main.ts), from the user and whether this is a container.
+      expect(loadSettings({}, {}).dataDir).toBeUndefined();
+    });
+
+    it.each([
+      [{ verifyTimeout: '45s' }, {}, { verifyTimeoutMs: 45_000 }],
+      [{}, { TIDEWATCH_VERIFY_TIMEOUT: '5m' }, { verifyTimeoutMs: 300_000 }],
+      [{ verifyWindow: '30' }, {}, { verifyWindowMs: 30_000 }],
+      [{}, { TIDEWATCH_VERIFY_WINDOW: '1m' }, { verifyWindowMs: 60_000 }],
+      [{ strategy: 'stop-first' }, {}, { strategy: 'stop-first' }],
+      [{ drain: '10s' }, {}, { drainMs: 10_000 }],
+      [{}, { TIDEWATCH_DRAIN: '0' }, { drainMs: 0 }],
+      [{ keepImages: '5' }, {}, { keepImages: 5 }],
+      [{}, { TIDEWATCH_KEEP_IMAGES: '0' }, { keepImages: 0 }],
+      [{ dataDir: '/srv/tidewatch' }, {}, { dataDir: '/srv/tidewatch' }],
+      [{}, { TIDEWATCH_DATA_DIR: 'state' }, { dataDir: 'state' }],
+      [{ keepImages: '3' }, { TIDEWATCH_KEEP_IMAGES: '1' }, { keepImages: 3 }],
+    ])('reads %j %j', (flags, env, expected) => {
+      expect(loadSettings(flags, env)).toMatchObject(expected);
+    });
+
+    it.each([
+      [
+        { verifyTimeout: '0' },
+        {},
+        '--verify-timeout: expected a duration such as 30, 30s, 5m or 1h, got "0"',
+      ],
+      [{}, { TIDEWATCH_VERIFY_WINDOW: 'long' }, 'TIDEWATCH_VERIFY_WINDOW: expected a duration'],
+      [{ drain: 'a bit' }, {}, '--drain: expected a duration such as 0, 2s or 1m, got "a bit"'],
+      [
+        { strategy: 'rolling' },
+        {},
+        '--strategy: Invalid option: expected one of "stop-first"|"start-first"|"auto"',
+      ],
+      [{}, { TIDEWATCH_STRATEGY: 'STOPFIRST' }, 'TIDEWATCH_STRATEGY: Invalid option'],
+      [
+        { strategy: 'start-first' },
+        {},
+        '--strategy: the start-first strategy is not available in this version yet; only stop-first is',
+      ],
+      [{}, { TIDEWATCH_STRATEGY: 'auto' }, 'TIDEWATCH_STRATEGY: the auto strategy is not available'],
+      [{ keepImages: '-1' }, {}, '--keep-images: expected a whole number, 0 or more, got "-1"'],
+      [{ keepImages: '1.5' }, {}, '--keep-images: expected a whole number, 0 or more, got "1.5"'],
+      [
+        {},
+        { TIDEWATCH_KEEP_IMAGES: 'all' },
+        'TIDEWATCH_KEEP_IMAGES: expected a whole number, 0 or more, got "all"',
+      ],
+    ])('rejects %j %j with one line naming it', (flags, env, message) => {
+      expect(() => loadSettings(flags, env)).toThrow(message);
+      expect(() => loadSettings(flags, env)).toThrow(expect.objectContaining({ code: 'invalid-config' }));
+    });
+  });
 });

@@ -1,0 +1,93 @@
+import { TidewatchError } from '../domain/errors.js';
+import { parseDurationMs } from './duration.js';
+import { STRATEGIES, isStrategy, type Strategy } from './strategy.js';
+
+/** How this container's new version proves itself; each field unset means the global setting. */
+export interface VerifyLabels {
+  /** `tidewatch.verify.timeout`: with a healthcheck, the time it has to become healthy. */
+  readonly timeoutMs?: number;
+  /** `tidewatch.verify.window`: without one, the time it must keep running with no restart. */
+  readonly windowMs?: number;
+  /** `tidewatch.verify.cmd`: run with `sh -c` in the new container; it must exit 0. */
+  readonly command?: string;
+  /** `tidewatch.verify.http`: fetched by Tidewatch; it must answer 2xx or 3xx. */
+  readonly httpUrl?: string;
+}
+
+export interface RolloutLabels {
+  readonly verify: VerifyLabels;
+  /** `tidewatch.strategy`; undefined: the global --strategy. */
+  readonly strategy: Strategy | undefined;
+  /** `tidewatch.drain`; undefined: the global --drain. */
+  readonly drainMs: number | undefined;
+}
+
+type Labels = Readonly<Record<string, string>>;
+
+// Tidewatch's own labels only: Watchtower never verified or had strategies, so it has no name for them.
+const PREFIX = 'tidewatch.';
+
+function found(labels: Labels, name: string): { key: string; value: string } | undefined {
+  const key = PREFIX + name;
+  const value = labels[key]?.trim();
+  return value === undefined || value === '' ? undefined : { key, value };
+}
+
+function invalid(label: { key: string; value: string }, cause: string): TidewatchError {
+  return new TidewatchError('invalid-label', `label ${label.key}="${label.value}" ${cause}`);
+}
+
+function duration(labels: Labels, name: string, zero: 'allowed' | 'refused'): number | undefined {
+  const label = found(labels, name);
+  if (label === undefined) return undefined;
+  const ms = parseDurationMs(label.value);
+  if (ms === undefined || (ms === 0 && zero === 'refused')) {
+    throw invalid(label, `must be a duration such as ${zero === 'allowed' ? '0, ' : ''}30s or 2m`);
+  }
+  return ms;
+}
+
+function httpUrl(labels: Labels): string | undefined {
+  const label = found(labels, 'verify.http');
+  if (label === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(label.value);
+  } catch {
+    throw invalid(label, 'must be an absolute http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw invalid(label, 'must be an absolute http:// or https:// URL');
+  }
+  return label.value;
+}
+
+function strategy(labels: Labels): Strategy | undefined {
+  const label = found(labels, 'strategy');
+  if (label === undefined) return undefined;
+  const value = label.value.toLowerCase();
+  if (!isStrategy(value))
+    throw invalid(label, `must be ${STRATEGIES.join(', ').replace(/, (?=[^,]*$)/, ' or ')}`);
+  return value;
+}
+
+/**
+ * Reads the verification and strategy labels. An empty label counts as unset. A malformed value
+ * throws one line naming the label and the cause, as the other labels do.
+ */
+export function readVerifyLabels(labels: Labels): RolloutLabels {
+  const timeoutMs = duration(labels, 'verify.timeout', 'refused');
+  const windowMs = duration(labels, 'verify.window', 'refused');
+  const command = found(labels, 'verify.cmd')?.value;
+  const url = httpUrl(labels);
+  return {
+    verify: {
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(windowMs === undefined ? {} : { windowMs }),
+      ...(command === undefined ? {} : { command }),
+      ...(url === undefined ? {} : { httpUrl: url }),
+    },
+    strategy: strategy(labels),
+    drainMs: duration(labels, 'drain', 'allowed'),
+  };
+}
