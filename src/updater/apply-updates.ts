@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { ContainerDetails, ContainerSummary } from '../domain/index.js';
-import { readDependsOnLabel } from '../config/index.js';
+import { readDependsOnLabel, strategyNotYet } from '../config/index.js';
 import type { CheckedContainer } from './check.js';
 import type { CycleDeps, CycleEntry, CycleOptions } from './cycle.js';
 import { buildDependencyGraph, type DependencyNode } from './dependency-graph.js';
@@ -57,30 +57,65 @@ export async function applyUpdates(
       });
       continue;
     }
+    if (item.labels.strategy !== undefined && item.labels.strategy !== 'stop-first') {
+      const reason = `label tidewatch.strategy=${item.labels.strategy}: ${strategyNotYet(item.labels.strategy)}`;
+      entries.set(name, { ...item.result, action: 'failed', reason });
+      continue;
+    }
+    const digest = settings.noPull || item.labels.noPull ? undefined : item.result.latestDigest;
+    const bad =
+      digest !== undefined
+        ? deps.store?.badDigests.list(name).find((entry) => entry.digest === digest)
+        : undefined;
+    if (bad) {
+      entries.set(name, {
+        ...item.result,
+        action: 'skipped',
+        reason: `this digest was rolled back before (${bad.reason}); run "tidewatch forget ${name}" to try it again`,
+      });
+      continue;
+    }
     const hooks = settings.lifecycleHooks ? item.labels.hooks : {};
     const isRunning = details.state === 'running';
     const stopped: ContainerDetails[] = [];
     const dependentsDeps = { engine, logger, stopTimeoutMs: settings.stopTimeoutMs };
 
-    const outcome = await updateContainer(deps, {
-      details,
-      ref: item.ref,
-      oldImage: item.image,
-      digest: settings.noPull || item.labels.noPull ? undefined : item.result.latestDigest,
-      stopTimeoutMs: settings.stopTimeoutMs,
-      stopSignal: item.labels.stopSignal,
-      revive: settings.reviveStopped,
-      cleanup: settings.cleanup,
-      signal: options.signal,
-      beforeChange: async (): Promise<Proceed> => {
-        if (!isRunning) return { go: true };
-        const hook = await runHook(engine, logger, details.id, hooks, 'pre-update');
-        if (hook.kind === 'skip') return { go: false, skip: true, reason: hook.reason };
-        if (hook.kind === 'failed') return { go: false, skip: false, reason: hook.reason };
-        return { go: true };
+    const outcome = await updateContainer(
+      {
+        ...deps,
+        journal: deps.store?.journal,
+        badDigests: deps.store?.badDigests,
+        history: deps.store?.history,
       },
-      beforeStop: () => stopDependents(dependentsDeps, graph.dependentsOf(name), stopped),
-    });
+      {
+        details,
+        ref: item.ref,
+        oldImage: item.image,
+        digest,
+        trigger: options.trigger ?? 'cli',
+        verify: {
+          timeoutMs: item.labels.verify.timeoutMs ?? settings.verifyTimeoutMs,
+          windowMs: item.labels.verify.windowMs ?? settings.verifyWindowMs,
+          command: item.labels.verify.command,
+          httpUrl: item.labels.verify.httpUrl,
+        },
+        currentDigest: item.result.currentDigest,
+        stopTimeoutMs: settings.stopTimeoutMs,
+        stopSignal: item.labels.stopSignal,
+        revive: settings.reviveStopped,
+        cleanup: settings.cleanup,
+        keepImages: settings.keepImages,
+        signal: options.signal,
+        beforeChange: async (): Promise<Proceed> => {
+          if (!isRunning) return { go: true };
+          const hook = await runHook(engine, logger, details.id, hooks, 'pre-update');
+          if (hook.kind === 'skip') return { go: false, skip: true, reason: hook.reason };
+          if (hook.kind === 'failed') return { go: false, skip: false, reason: hook.reason };
+          return { go: true };
+        },
+        beforeStop: () => stopDependents(dependentsDeps, graph.dependentsOf(name), stopped),
+      },
+    );
 
     const newId = outcome.kind === 'updated' ? outcome.newId : details.id;
     for (const result of await restartDependents(dependentsDeps, stopped, {
@@ -100,6 +135,10 @@ export async function applyUpdates(
       }
       case 'skipped':
         entries.set(name, { ...item.result, action: 'skipped', reason: outcome.reason });
+        break;
+      case 'rolled-back':
+        entries.set(name, { ...item.result, action: 'rolled-back', reason: outcome.reason });
+        logger.warn({ container: name, reason: outcome.reason }, 'rolled back');
         break;
       case 'failed':
         entries.set(name, { ...item.result, action: 'failed', reason: outcome.reason });

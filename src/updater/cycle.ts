@@ -2,6 +2,7 @@ import type { HookPhase, Settings } from '../config/index.js';
 import type { Engine } from '../engine/index.js';
 import type { CredentialStore, RegistryClient } from '../registry/index.js';
 import type { Logger } from '../log/index.js';
+import type { Store, UpdateTrigger } from '../store/index.js';
 import { applyUpdates } from './apply-updates.js';
 import { checkContainers, type CheckResult } from './check.js';
 import { runHook } from './lifecycle-hooks.js';
@@ -15,6 +16,10 @@ export interface CycleDeps {
   readonly settings: Readonly<Settings>;
   /** The container this process runs in, if any: never touched by a cycle. */
   readonly selfId?: string | undefined;
+  /** The journal, history and remembered bad digests; `check` runs without one. */
+  readonly store?: Store | undefined;
+  /** Test-only: called after each journal write, to kill the process at a named step. */
+  readonly afterJournal?: ((step: string) => void) | undefined;
 }
 
 export interface CycleOptions {
@@ -25,9 +30,11 @@ export interface CycleOptions {
   readonly signal: AbortSignal;
   /** Asked before each update; true stops the cycle after the container in flight (shutdown). */
   readonly shouldStop?: () => boolean;
+  /** What started this cycle, for the history. */
+  readonly trigger?: UpdateTrigger;
 }
 
-export type UpdateAction = 'updated' | 'failed' | 'skipped' | 'monitor-only' | 'not-started';
+export type UpdateAction = 'updated' | 'rolled-back' | 'failed' | 'skipped' | 'monitor-only' | 'not-started';
 
 export interface CycleEntry extends CheckResult {
   /** What the cycle did about an available update (update mode only). */
@@ -92,7 +99,9 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   return {
     entries: all,
     updated: all.filter((entry) => entry.action === 'updated').length,
-    failed: all.filter((entry) => entry.status === 'unknown' || entry.action === 'failed').length,
+    failed: all.filter(
+      (entry) => entry.status === 'unknown' || entry.action === 'failed' || entry.action === 'rolled-back',
+    ).length,
   };
 }
 

@@ -4,3 +4,4 @@ export { buildRecreateSpec, withoutImageDefaults } from './recreate-spec.js';
 export { selectContainers, type Selection, type SelectionSettings } from './select.js';
 export { orderByDependencies } from './dependency-order.js';
 export { buildDependencyGraph, type DependencyNode, type DependencyGraph } from './dependency-graph.js';
+export { recoverUnfinished, type RecoveryResult } from './recover.js';

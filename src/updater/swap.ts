@@ -94,10 +94,10 @@ export async function swapContainer(
         signal: request.stopSignal,
       });
     }
-    if (request.start) {
-      request.record?.('new-started', newId);
-      await engine.startContainer(newId);
-    }
+    // Recorded even when there is nothing to do (a stopped container stays stopped): a journal
+    // state always means every step before it happened.
+    request.record?.('new-started', newId);
+    if (request.start) await engine.startContainer(newId);
   } catch (error) {
     const reason = describeError(error);
     const logs = await engine.containerLogs(newId, 50).catch(() => '');
@@ -112,8 +112,8 @@ export async function swapContainer(
   }
 
   // Step 3: the new container proves itself while the original waits, stopped, under its parked name.
+  request.record?.('verifying', newId);
   if (request.start && request.verify) {
-    request.record?.('verifying', newId);
     const verdict = await request.verify(newId);
     if (!verdict.ok) {
       const logs = await engine.containerLogs(newId, 50).catch(() => '');

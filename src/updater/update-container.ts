@@ -3,13 +3,24 @@ import { DOCKER_HUB, familiarName, type ContainerDetails, type ImageRef } from '
 import type { Engine, ImageDetails, PullAuth } from '../engine/index.js';
 import type { CredentialStore } from '../registry/index.js';
 import type { Logger } from '../log/index.js';
+import type { BadDigests, History, Journal, UpdateTrigger } from '../store/index.js';
+import { imagesToRemove } from './rollback-points.js';
+import { systemClock, systemSleep } from '../domain/clock.js';
 import { buildRecreateSpec } from './recreate-spec.js';
-import { swapContainer } from './swap.js';
+import { parkedNameFor, swapContainer, type SwapStep } from './swap.js';
+import { verifyContainer, type VerifyPolicy } from './verify.js';
 
 export interface UpdateDeps {
   readonly engine: Engine;
   readonly credentials: CredentialStore;
   readonly logger: Logger;
+  /** Where each step is recorded before it is taken; absent only where nothing is kept (tests). */
+  readonly journal?: Journal | undefined;
+  readonly badDigests?: BadDigests | undefined;
+  /** Earlier updates, to know which previous images are rollback points. */
+  readonly history?: History | undefined;
+  /** Test-only: called after each journal write, to kill the process at a named step. */
+  readonly afterJournal?: ((step: string) => void) | undefined;
 }
 
 /** A reason not to go on, decided after the pull and before anything changes (a pre-update hook). */
@@ -27,15 +38,23 @@ export interface UpdateRequest {
   /** Start the new container even when the old one was not running. */
   readonly revive: boolean;
   readonly cleanup: boolean;
+  /** With cleanup: previous images kept per container as rollback points. */
+  readonly keepImages: number;
   readonly signal: AbortSignal;
   readonly beforeChange?: () => Promise<Proceed>;
   /** Runs just before the old container stops, after the new one exists (dependents stop here). */
   readonly beforeStop?: () => Promise<void>;
+  readonly trigger: UpdateTrigger;
+  /** The digest the container runs now, for the history. */
+  readonly currentDigest?: string | undefined;
+  /** How the new container proves itself; without it, starting is enough. */
+  readonly verify?: VerifyPolicy | undefined;
 }
 
 export type UpdateOutcome =
   | { readonly kind: 'updated'; readonly newId: string; readonly newImageId: string }
   | { readonly kind: 'skipped'; readonly reason: string }
+  | { readonly kind: 'rolled-back'; readonly reason: string }
   | { readonly kind: 'failed'; readonly reason: string };
 
 /**
@@ -45,20 +64,24 @@ export type UpdateOutcome =
  */
 export async function updateContainer(deps: UpdateDeps, request: UpdateRequest): Promise<UpdateOutcome> {
   const { details, ref } = request;
+  const parkedName = parkedNameFor(details.name);
+  const journal = openJournal(deps, request, parkedName);
+
   let newImage: ImageDetails;
   try {
     newImage = await pullChecked(deps, request);
   } catch (error) {
-    return { kind: 'failed', reason: describeError(error) };
+    return journal.fail(describeError(error));
   }
   if (newImage.id === details.imageId) {
-    return {
-      kind: 'failed',
-      reason: `the pulled image is the one the container already runs (${newImage.id})`,
-    };
+    return journal.fail(`the pulled image is the one the container already runs (${newImage.id})`);
   }
   const proceed = (await request.beforeChange?.()) ?? { go: true };
-  if (!proceed.go) return { kind: proceed.skip ? 'skipped' : 'failed', reason: proceed.reason };
+  if (!proceed.go) {
+    // A hook that says "not now" is not an update that happened: it leaves no history row.
+    return proceed.skip ? journal.drop(proceed.reason) : journal.fail(proceed.reason);
+  }
+  journal.step('pulled', { toImageId: newImage.id });
 
   const spec = buildRecreateSpec(
     details,
@@ -67,20 +90,108 @@ export async function updateContainer(deps: UpdateDeps, request: UpdateRequest):
     deps.engine.apiVersion,
   );
   const wasRunning = details.state === 'running' || details.state === 'restarting';
+  const policy = request.verify;
   const outcome = await swapContainer(deps, {
     original: details,
     spec,
     start: wasRunning || request.revive,
     stopTimeoutSeconds: Math.ceil(details.config.StopTimeout ?? request.stopTimeoutMs / 1000),
     stopSignal: request.stopSignal,
+    parkedName,
+    record: (step, newContainerId) => journal.step(step, newContainerId ? { newContainerId } : {}),
     ...(request.beforeStop ? { beforeStop: request.beforeStop } : {}),
+    ...(policy
+      ? {
+          verify: (newId: string) =>
+            verifyContainer(
+              { engine: deps.engine, now: systemClock, sleep: systemSleep },
+              newId,
+              policy,
+              request.signal,
+            ),
+        }
+      : {}),
   });
-  if (outcome.kind !== 'swapped') return { kind: 'failed', reason: outcome.reason };
 
   const log = deps.logger.child({ container: details.name, image: details.config.Image });
-  if (request.cleanup) await removeOldImage(deps.engine, request.oldImage.id, log);
-  log.info({ from: details.imageId, to: newImage.id, newId: outcome.newId }, 'updated');
-  return { kind: 'updated', newId: outcome.newId, newImageId: newImage.id };
+  switch (outcome.kind) {
+    case 'failed':
+      return journal.fail(outcome.reason);
+    case 'rolled-back':
+      // A digest that failed verification is remembered and not tried again until another one
+      // appears. A start that failed may be the host's fault (a port taken), so it is not.
+      if (outcome.verified && request.digest !== undefined) {
+        deps.badDigests?.remember(details.name, request.digest, outcome.reason);
+      }
+      journal.finish('rolled-back', outcome.reason, outcome.logs);
+      return { kind: 'rolled-back', reason: outcome.reason };
+    case 'swapped':
+      journal.finish('committed');
+      if (request.cleanup) await removeOldImages(deps, request, newImage.id, log);
+      log.info({ from: details.imageId, to: newImage.id, newId: outcome.newId }, 'updated');
+      return { kind: 'updated', newId: outcome.newId, newImageId: newImage.id };
+  }
+}
+
+interface OpenJournal {
+  step(state: 'pulled' | SwapStep, patch: { newContainerId?: string; toImageId?: string }): void;
+  finish(outcome: 'committed' | 'rolled-back' | 'failed', reason?: string, logs?: string): void;
+  /** Records a failure and returns it as the outcome. */
+  fail(reason: string): UpdateOutcome;
+  /** The update did not happen (skipped by a hook): returns the skip. */
+  drop(reason: string): UpdateOutcome;
+}
+
+/**
+ * The update's journal entry. It is planned at the first step recorded (or failure), with the
+ * parked name already chosen, so recovery can find the original container whatever step a crash
+ * interrupts; an update a hook skipped never happened and leaves no row.
+ */
+function openJournal(deps: UpdateDeps, request: UpdateRequest, parkedName: string): OpenJournal {
+  const { journal } = deps;
+  const { details, ref } = request;
+  let id: number | undefined;
+  const planned = (): number | undefined => {
+    if (id === undefined && journal) {
+      id = journal.plan({
+        containerName: details.name,
+        containerId: details.id,
+        image: details.config.Image ?? familiarName(ref),
+        trigger: request.trigger,
+        strategy: 'stop-first',
+        fromDigest: request.currentDigest,
+        toDigest: request.digest,
+        fromImageId: details.imageId,
+        fromTag: ref.tag,
+        toTag: ref.tag,
+        parkedName,
+      });
+      deps.afterJournal?.('planned');
+    }
+    return id;
+  };
+  const finish = (outcome: 'committed' | 'rolled-back' | 'failed', reason?: string, logs?: string): void => {
+    const entry = planned();
+    if (journal && entry !== undefined) {
+      journal.finish(entry, outcome, {
+        ...(reason !== undefined ? { reason } : {}),
+        ...(logs ? { logs } : {}),
+      });
+    }
+  };
+  return {
+    step(state, patch) {
+      const entry = planned();
+      if (journal && entry !== undefined) journal.advance(entry, state, patch);
+      deps.afterJournal?.(state);
+    },
+    finish,
+    fail(reason) {
+      finish('failed', reason);
+      return { kind: 'failed', reason };
+    },
+    drop: (reason) => ({ kind: 'skipped', reason }),
+  };
 }
 
 /**
@@ -108,11 +219,25 @@ async function pullChecked(deps: UpdateDeps, request: UpdateRequest): Promise<Im
   return image;
 }
 
-async function removeOldImage(engine: Engine, imageId: string, log: Logger): Promise<void> {
-  try {
-    const removed = await engine.removeImage(imageId);
-    log.info({ imageId, removed }, removed ? 'removed the old image' : 'kept the old image: still in use');
-  } catch (error) {
-    log.warn({ imageId, reason: describeError(error) }, 'could not remove the old image');
+/** --cleanup: removes previous images of this container beyond the last --keep-images. */
+async function removeOldImages(
+  deps: UpdateDeps,
+  request: UpdateRequest,
+  current: string,
+  log: Logger,
+): Promise<void> {
+  const earlier = (
+    deps.history?.list({ container: request.details.name, outcome: 'committed', limit: 50 }).items ?? []
+  )
+    .map((record) => record.fromImageId)
+    .filter((id): id is string => id !== null);
+  // The history's newest entry is the update that just committed: its from-image is oldImage.
+  for (const imageId of imagesToRemove([request.oldImage.id, ...earlier], current, request.keepImages)) {
+    try {
+      const removed = await deps.engine.removeImage(imageId);
+      log.info({ imageId, removed }, removed ? 'removed an old image' : 'kept an old image: still in use');
+    } catch (error) {
+      log.warn({ imageId, reason: describeError(error) }, 'could not remove an old image');
+    }
   }
 }

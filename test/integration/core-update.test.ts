@@ -97,7 +97,7 @@ describe('a container whose tag moved is recreated on the new digest with its se
 
   it('once recreates it on the new image, keeping what the user set', async () => {
     const old = await docker.getContainer(oldId).inspect();
-    const result = await runCli(['once', '--cleanup', '--stop-timeout', '1s', name]);
+    const result = await runCli(['once', '--cleanup', '--keep-images', '0', '--stop-timeout', '1s', name]);
     expect(result.code, result.stderr).toBe(0);
 
     const now = await docker.getContainer(name).inspect();

@@ -1,0 +1,93 @@
+import { describeError } from '../domain/errors.js';
+import type { Engine } from '../engine/index.js';
+import type { Logger } from '../log/index.js';
+import { canTransition, type Journal, type UpdateRecord } from '../store/index.js';
+
+export interface RecoveryResult {
+  readonly container: string;
+  readonly outcome: 'rolled-back' | 'committed' | 'failed';
+  readonly reason: string;
+}
+
+/**
+ * Finishes what a killed Tidewatch left half done, before anything else runs. It trusts what the
+ * engine shows over the journal's last step (a step is recorded before it is taken, so the engine
+ * may be one step behind): while the original container exists, the update never committed and
+ * is undone; an original that is gone was removed after its successor was verified, so that
+ * successor stays. Either way, exactly one container ends up under the original name, running.
+ */
+export async function recoverUnfinished(deps: {
+  readonly engine: Engine;
+  readonly journal: Journal;
+  readonly logger: Logger;
+}): Promise<RecoveryResult[]> {
+  const results: RecoveryResult[] = [];
+  for (const record of deps.journal.unfinished()) {
+    const log = deps.logger.child({ container: record.containerName, update: record.id, step: record.state });
+    let result: RecoveryResult;
+    try {
+      result = await recoverOne(deps.engine, record);
+    } catch (error) {
+      result = {
+        container: record.containerName,
+        outcome: 'failed',
+        reason: `recovery failed: ${describeError(error)}`,
+      };
+    }
+    // Before the rename nothing had changed on the engine: there was nothing to roll back.
+    if (result.outcome === 'rolled-back' && !canTransition(record.state, 'rolled-back')) {
+      result = {
+        ...result,
+        outcome: 'failed',
+        reason: `${result.reason}; it was interrupted before any change`,
+      };
+    }
+    try {
+      deps.journal.finish(record.id, result.outcome, { reason: result.reason });
+    } catch (error) {
+      // The containers are already right; a journal that cannot say so must not stop Tidewatch.
+      log.error({ reason: describeError(error) }, 'could not record the recovery');
+    }
+    log.warn({ outcome: result.outcome, reason: result.reason }, 'recovered an interrupted update');
+    results.push(result);
+  }
+  return results;
+}
+
+async function recoverOne(engine: Engine, record: UpdateRecord): Promise<RecoveryResult> {
+  const name = record.containerName;
+  const original = await engine.inspectContainer(record.containerId);
+  const holder = await engine.inspectContainer(name);
+  const interrupted = `Tidewatch stopped during the update (at ${record.state})`;
+
+  if (original) {
+    // The update never committed: whatever else holds the name, or was recorded as the new
+    // container, is the unverified new container.
+    const strays = new Set<string>();
+    if (holder && holder.id !== original.id) strays.add(holder.id);
+    if (record.newContainerId !== null && record.newContainerId !== original.id)
+      strays.add(record.newContainerId);
+    for (const id of strays) await engine.removeContainer(id, { force: true });
+    if (original.name !== name) await engine.renameContainer(original.id, name);
+    await engine.startContainer(original.id);
+    return {
+      container: name,
+      outcome: 'rolled-back',
+      reason: `${interrupted}; the original container is back`,
+    };
+  }
+  if (holder) {
+    // The original was removed, which happens only after the new container was verified.
+    await engine.startContainer(holder.id);
+    return {
+      container: name,
+      outcome: 'committed',
+      reason: `${interrupted} after the new container was verified`,
+    };
+  }
+  return {
+    container: name,
+    outcome: 'failed',
+    reason: `${interrupted}; neither the original nor a new container exists`,
+  };
+}
