@@ -1,7 +1,6 @@
 export { OPTIONS, type OptionSpec, type OptionKey } from './options.js';
 export {
   loadSettings,
-  notYet as strategyNotYet,
   Settings,
   DEFAULT_INTERVAL_MS,
   DEFAULT_STOP_TIMEOUT_MS,

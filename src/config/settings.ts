@@ -123,12 +123,6 @@ export function loadSettings(flags: FlagValues, env: NodeJS.ProcessEnv): Readonl
 }
 
 function checkCombinations(settings: Settings, flags: FlagValues, env: NodeJS.ProcessEnv): void {
-  if (settings.strategy !== 'stop-first') {
-    throw new TidewatchError(
-      'invalid-config',
-      `${sourceOf('strategy', flags, env)}: ${notYet(settings.strategy)}`,
-    );
-  }
   const intervalGiven = rawValue(optionByKey('interval'), flags, env) !== undefined;
   if (settings.schedule !== undefined) {
     if (intervalGiven) {
@@ -239,12 +233,4 @@ function parseValue(option: OptionSpec, raw: RawValue): unknown {
       return (LEVELS as readonly string[]).includes(level) ? level : fail(LEVELS.join(', '));
     }
   }
-}
-
-/**
- * start-first and auto are designed (options, labels, journal) but not built yet; refusing them
- * beats accepting a setting that would silently do stop-first.
- */
-export function notYet(strategy: string): string {
-  return `the ${strategy} strategy is not available in this version yet; only stop-first is`;
 }

@@ -161,6 +161,14 @@ class DockerEngine implements Engine {
     }
   }
 
+  async disconnectNetwork(network: string, containerId: string): Promise<void> {
+    try {
+      await this.docker.getNetwork(network).disconnect({ Container: containerId, Force: false });
+    } catch (error) {
+      throw engineError(`disconnecting ${containerId.slice(0, 12)} from network ${network}`, error);
+    }
+  }
+
   async renameContainer(id: string, name: string): Promise<void> {
     try {
       await this.docker.getContainer(id).rename({ name });

@@ -47,6 +47,7 @@ export interface Engine {
   /** Creates a container (not started); resolves to its id. */
   createContainer(spec: CreateSpec): Promise<string>;
   connectNetwork(network: string, containerId: string, endpoint: EndpointSettings): Promise<void>;
+  disconnectNetwork(network: string, containerId: string): Promise<void>;
   renameContainer(id: string, name: string): Promise<void>;
   startContainer(id: string): Promise<void>;
   /** Stops with the container's own stop signal, or `signal` when given, then kills after the timeout. */

@@ -72,7 +72,7 @@ export function createJournal(db: Database, clock: Clock): Journal {
   // Read, check and write in one IMMEDIATE transaction: the check holds for the row it writes.
   const move = db.transaction((id: number, to: UpdateState, values: Values): UpdateRecord => {
     const before = current(id);
-    if (!canTransition(before.state, to)) throw illegal(before, to);
+    if (!canTransition(before.state, to, before.strategy)) throw illegal(before, to);
     const now = clock();
     const finishedAt = isFinished(to) ? now : null;
     step.run({ ...bind(STEP_FIELDS, values), id, from: before.state, state: to, now, finishedAt });

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { ContainerDetails, ContainerSummary } from '../domain/index.js';
-import { readDependsOnLabel, strategyNotYet } from '../config/index.js';
+import { readDependsOnLabel } from '../config/index.js';
 import type { CheckedContainer } from './check.js';
 import type { CycleDeps, CycleEntry, CycleOptions } from './cycle.js';
 import { buildDependencyGraph, type DependencyNode } from './dependency-graph.js';
@@ -57,11 +57,6 @@ export async function applyUpdates(
       });
       continue;
     }
-    if (item.labels.strategy !== undefined && item.labels.strategy !== 'stop-first') {
-      const reason = `label tidewatch.strategy=${item.labels.strategy}: ${strategyNotYet(item.labels.strategy)}`;
-      entries.set(name, { ...item.result, action: 'failed', reason });
-      continue;
-    }
     const digest = settings.noPull || item.labels.noPull ? undefined : item.result.latestDigest;
     const bad =
       digest !== undefined
@@ -93,6 +88,9 @@ export async function applyUpdates(
         oldImage: item.image,
         digest,
         trigger: options.trigger ?? 'cli',
+        strategy: item.labels.strategy ?? settings.strategy,
+        drainMs: item.labels.drainMs ?? settings.drainMs,
+        hasDependents: graph.dependentsOf(name).length > 0,
         verify: {
           timeoutMs: item.labels.verify.timeoutMs ?? settings.verifyTimeoutMs,
           windowMs: item.labels.verify.windowMs ?? settings.verifyWindowMs,

@@ -2,6 +2,7 @@ import { describeError } from '../domain/errors.js';
 import type { Engine } from '../engine/index.js';
 import type { Logger } from '../log/index.js';
 import { canTransition, type Journal, type UpdateRecord } from '../store/index.js';
+import { isStartingCopy } from './start-first.js';
 
 export interface RecoveryResult {
   readonly container: string;
@@ -57,8 +58,31 @@ export async function recoverUnfinished(deps: {
 async function recoverOne(engine: Engine, record: UpdateRecord): Promise<RecoveryResult> {
   const name = record.containerName;
   const original = await engine.inspectContainer(record.containerId);
-  const holder = await engine.inspectContainer(name);
   const interrupted = `Tidewatch stopped during the update (at ${record.state})`;
+
+  if (record.strategy === 'start-first') {
+    const successor = record.newContainerId
+      ? await engine.inspectContainer(record.newContainerId)
+      : undefined;
+    if (record.state === 'old-renamed' && successor) {
+      // The handover had begun, so the new container was verified: finish the handover.
+      if (original) await engine.removeContainer(original.id, { force: true });
+      if (successor.name !== name) await engine.renameContainer(successor.id, name);
+      await engine.startContainer(successor.id);
+      return {
+        container: name,
+        outcome: 'committed',
+        reason: `${interrupted}; finished the handover to the verified container`,
+      };
+    }
+    // Before the handover the original never stopped: remove the temporary new container(s).
+    for (const row of await engine.listContainers({ all: true })) {
+      if (isStartingCopy(row.name, name) || row.id === record.newContainerId) {
+        await engine.removeContainer(row.id, { force: true });
+      }
+    }
+  }
+  const holder = await engine.inspectContainer(name);
 
   if (original) {
     // The update never committed: whatever else holds the name, or was recorded as the new

@@ -3,10 +3,13 @@ import { DOCKER_HUB, familiarName, type ContainerDetails, type ImageRef } from '
 import type { Engine, ImageDetails, PullAuth } from '../engine/index.js';
 import type { CredentialStore } from '../registry/index.js';
 import type { Logger } from '../log/index.js';
-import type { BadDigests, History, Journal, UpdateTrigger } from '../store/index.js';
+import type { BadDigests, History, Journal, UpdateStrategy, UpdateTrigger } from '../store/index.js';
+import type { Strategy } from '../config/index.js';
 import { imagesToRemove } from './rollback-points.js';
 import { systemClock, systemSleep } from '../domain/clock.js';
 import { buildRecreateSpec } from './recreate-spec.js';
+import { chooseStrategy } from './choose-strategy.js';
+import { startFirstSwap } from './start-first.js';
 import { parkedNameFor, swapContainer, type SwapStep } from './swap.js';
 import { verifyContainer, type VerifyPolicy } from './verify.js';
 
@@ -49,6 +52,12 @@ export interface UpdateRequest {
   readonly currentDigest?: string | undefined;
   /** How the new container proves itself; without it, starting is enough. */
   readonly verify?: VerifyPolicy | undefined;
+  /** The strategy asked for (label, else --strategy); auto is resolved here. */
+  readonly strategy?: Strategy | undefined;
+  /** start-first: time the original stays up, out of DNS, after the new one is verified. */
+  readonly drainMs?: number | undefined;
+  /** Other containers are bound to this one: start-first cannot be used. */
+  readonly hasDependents?: boolean | undefined;
 }
 
 export type UpdateOutcome =
@@ -64,8 +73,10 @@ export type UpdateOutcome =
  */
 export async function updateContainer(deps: UpdateDeps, request: UpdateRequest): Promise<UpdateOutcome> {
   const { details, ref } = request;
+  const choice = chooseStrategy(request.strategy ?? 'stop-first', details, request.hasDependents ?? false);
+  if ('error' in choice) return { kind: 'failed', reason: choice.error };
   const parkedName = parkedNameFor(details.name);
-  const journal = openJournal(deps, request, parkedName);
+  const journal = openJournal(deps, request, parkedName, choice.strategy);
 
   let newImage: ImageDetails;
   try {
@@ -91,14 +102,14 @@ export async function updateContainer(deps: UpdateDeps, request: UpdateRequest):
   );
   const wasRunning = details.state === 'running' || details.state === 'restarting';
   const policy = request.verify;
-  const outcome = await swapContainer(deps, {
+  const common = {
     original: details,
     spec,
-    start: wasRunning || request.revive,
     stopTimeoutSeconds: Math.ceil(details.config.StopTimeout ?? request.stopTimeoutMs / 1000),
     stopSignal: request.stopSignal,
     parkedName,
-    record: (step, newContainerId) => journal.step(step, newContainerId ? { newContainerId } : {}),
+    record: (step: SwapStep, newContainerId?: string) =>
+      journal.step(step, newContainerId ? { newContainerId } : {}),
     ...(request.beforeStop ? { beforeStop: request.beforeStop } : {}),
     ...(policy
       ? {
@@ -111,7 +122,12 @@ export async function updateContainer(deps: UpdateDeps, request: UpdateRequest):
             ),
         }
       : {}),
-  });
+  };
+  // start-first needs a running original to stand beside; a stopped one is simply replaced.
+  const outcome =
+    choice.strategy === 'start-first' && wasRunning
+      ? await startFirstSwap(deps, { ...common, drainMs: request.drainMs ?? 0, sleep: systemSleep })
+      : await swapContainer(deps, { ...common, start: wasRunning || request.revive });
 
   const log = deps.logger.child({ container: details.name, image: details.config.Image });
   switch (outcome.kind) {
@@ -147,7 +163,12 @@ interface OpenJournal {
  * parked name already chosen, so recovery can find the original container whatever step a crash
  * interrupts; an update a hook skipped never happened and leaves no row.
  */
-function openJournal(deps: UpdateDeps, request: UpdateRequest, parkedName: string): OpenJournal {
+function openJournal(
+  deps: UpdateDeps,
+  request: UpdateRequest,
+  parkedName: string,
+  strategy: UpdateStrategy,
+): OpenJournal {
   const { journal } = deps;
   const { details, ref } = request;
   let id: number | undefined;
@@ -158,7 +179,7 @@ function openJournal(deps: UpdateDeps, request: UpdateRequest, parkedName: strin
         containerId: details.id,
         image: details.config.Image ?? familiarName(ref),
         trigger: request.trigger,
-        strategy: 'stop-first',
+        strategy,
         fromDigest: request.currentDigest,
         toDigest: request.digest,
         fromImageId: details.imageId,

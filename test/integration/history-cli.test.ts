@@ -50,7 +50,9 @@ function seededDataDir(): string {
       fromDigest: DIGEST('c'),
       toDigest: DIGEST('d'),
     });
-    for (const step of STEPS) journal.advance(rolledBack, step);
+    // start-first verifies the new container before the original gives up its name.
+    for (const step of ['pulled', 'new-created', 'new-started', 'verifying'] as const)
+      journal.advance(rolledBack, step);
     now += 120_000;
     journal.finish(rolledBack, 'rolled-back', { reason: 'not healthy within 2m', logs: 'panic: no config' });
     badDigests.remember('api', DIGEST('d'), 'not healthy within 2m');

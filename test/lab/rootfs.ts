@@ -12,7 +12,7 @@ const BUSYBOX_CANDIDATES = ['/usr/bin/busybox', '/bin/busybox'];
 
 // What test images need: a shell, a long sleep, an HTTP server and client, and basic tools.
 const APPLETS = [
-  'sh', 'sleep', 'cat', 'echo', 'true', 'false', 'ls', 'wget', 'nc', 'httpd', 'env', 'id', 'kill',
+  'sh', 'sleep', 'cat', 'echo', 'true', 'false', 'ls', 'wget', 'nc', 'httpd', 'env', 'id', 'kill', 'nslookup',
   'touch', 'mkdir', 'date', 'grep', 'ps', 'rm', 'printf', 'test', 'hostname', 'head', 'tail', 'sed',
   'wc', 'seq',
 ]; // prettier-ignore

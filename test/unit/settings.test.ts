@@ -109,7 +109,8 @@ describe('loadSettings', () => {
       [{}, { TIDEWATCH_VERIFY_TIMEOUT: '5m' }, { verifyTimeoutMs: 300_000 }],
       [{ verifyWindow: '30' }, {}, { verifyWindowMs: 30_000 }],
       [{}, { TIDEWATCH_VERIFY_WINDOW: '1m' }, { verifyWindowMs: 60_000 }],
-      [{ strategy: 'stop-first' }, {}, { strategy: 'stop-first' }],
+      [{ strategy: 'start-first' }, {}, { strategy: 'start-first' }],
+      [{}, { TIDEWATCH_STRATEGY: 'auto' }, { strategy: 'auto' }],
       [{ drain: '10s' }, {}, { drainMs: 10_000 }],
       [{}, { TIDEWATCH_DRAIN: '0' }, { drainMs: 0 }],
       [{ keepImages: '5' }, {}, { keepImages: 5 }],
@@ -135,12 +136,6 @@ describe('loadSettings', () => {
         '--strategy: Invalid option: expected one of "stop-first"|"start-first"|"auto"',
       ],
       [{}, { TIDEWATCH_STRATEGY: 'STOPFIRST' }, 'TIDEWATCH_STRATEGY: Invalid option'],
-      [
-        { strategy: 'start-first' },
-        {},
-        '--strategy: the start-first strategy is not available in this version yet; only stop-first is',
-      ],
-      [{}, { TIDEWATCH_STRATEGY: 'auto' }, 'TIDEWATCH_STRATEGY: the auto strategy is not available'],
       [{ keepImages: '-1' }, {}, '--keep-images: expected a whole number, 0 or more, got "-1"'],
       [{ keepImages: '1.5' }, {}, '--keep-images: expected a whole number, 0 or more, got "1.5"'],
       [

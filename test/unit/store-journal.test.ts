@@ -94,6 +94,40 @@ describe('the state machine', () => {
   });
 });
 
+describe('the two strategies walk different paths', () => {
+  const stopFirst = [
+    'planned',
+    'pulled',
+    'old-renamed',
+    'new-created',
+    'new-started',
+    'verifying',
+    'committed',
+  ];
+  const startFirst = [
+    'planned',
+    'pulled',
+    'new-created',
+    'new-started',
+    'verifying',
+    'old-renamed',
+    'committed',
+  ];
+  it.each([
+    ['stop-first', stopFirst, startFirst],
+    ['start-first', startFirst, stopFirst],
+  ] as const)('%s follows its own path, not the other', (strategy, own, other) => {
+    for (let index = 0; index < own.length - 1; index++) {
+      expect(canTransition(own[index] as UpdateState, own[index + 1] as UpdateState, strategy)).toBe(true);
+    }
+    const foreign = other.slice(0, -1).some((from, index) => {
+      const to = other[index + 1] as UpdateState;
+      return own.indexOf(to) !== own.indexOf(from) + 1 && canTransition(from as UpdateState, to, strategy);
+    });
+    expect(foreign).toBe(false);
+  });
+});
+
 describe('the journal', () => {
   it('records a plan, each step and the outcome with times from the clock', () => {
     const start = time.clock();
@@ -114,13 +148,15 @@ describe('the journal', () => {
     time.tick(1000);
     store.journal.advance(id, 'pulled', { toImageId: 'sha256:img2' });
     time.tick(1000);
-    const renamed = store.journal.advance(id, 'old-renamed', { parkedName: 'web-tidewatch-old' });
-    expect(renamed).toMatchObject({ toImageId: 'sha256:img2', parkedName: 'web-tidewatch-old' });
-    expect(renamed.updatedAt).toBe(start + 2000);
-    store.journal.advance(id, 'new-created', { newContainerId: 'beef' });
+    // start-first: the new container is created, started and verified before the old one is renamed.
+    const created = store.journal.advance(id, 'new-created', { newContainerId: 'beef' });
+    expect(created).toMatchObject({ toImageId: 'sha256:img2', newContainerId: 'beef' });
+    expect(created.updatedAt).toBe(start + 2000);
     store.journal.advance(id, 'new-started');
     store.journal.advance(id, 'verifying');
     time.tick(30_000);
+    const renamed = store.journal.advance(id, 'old-renamed', { parkedName: 'web-tidewatch-old' });
+    expect(renamed).toMatchObject({ parkedName: 'web-tidewatch-old' });
     const done = store.journal.finish(id, 'committed', { reason: 'healthy' });
     expect(done).toMatchObject({ state: 'committed', reason: 'healthy', newContainerId: 'beef', logs: null });
     expect(done.finishedAt).toBe(start + 32_000);
