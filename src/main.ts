@@ -8,6 +8,7 @@ import {
   forgetCommand,
   historyCommand,
   onceCommand,
+  rollbackCommand,
   runCommand,
 } from './cli/index.js';
 import { loadSettings, type FlagValues, type Settings } from './config/index.js';
@@ -106,6 +107,8 @@ const program = buildProgram(
   {
     run: (flags) => withStore(flags, runCommand),
     once: (flags, names) => withStore(flags, (deps) => onceCommand(deps, names)),
+    rollback: (flags, name) =>
+      withStore(flags, (deps) => rollbackCommand(deps, name, write, (text) => process.stderr.write(text))),
     // check changes nothing and records nothing: no store, so it runs next to a daemon.
     check: async (flags, names, json) => {
       const configured = configure(flags);

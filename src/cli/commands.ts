@@ -1,6 +1,7 @@
 import { describeError } from '../domain/errors.js';
 import { Scheduler } from '../scheduler/index.js';
-import { runCycle, type CycleDeps } from '../updater/index.js';
+import { rollbackToPrevious, runCycle, type CycleDeps } from '../updater/index.js';
+import type { Store } from '../store/index.js';
 import { checkJson, checkTable } from './check-output.js';
 
 /** `tidewatch check`: prints the report; exit 1 when a container could not be checked. */
@@ -72,5 +73,23 @@ export async function runCommand(deps: CycleDeps): Promise<number> {
     process.once('SIGINT', onSignal);
   });
   logger.info('stopped');
+  return 0;
+}
+
+/** `tidewatch rollback NAME`: back to the previous image, verified; exit 0 on success, 1 otherwise. */
+export async function rollbackCommand(
+  deps: CycleDeps & { readonly store: Store },
+  name: string,
+  write: (text: string) => void,
+  writeError: (text: string) => void,
+): Promise<number> {
+  const result = await rollbackToPrevious(deps, name, new AbortController().signal);
+  if (!result.ok) {
+    writeError(`tidewatch: could not roll back ${name}: ${result.reason}\n`);
+    return 1;
+  }
+  write(
+    `Rolled ${name} back to ${result.imageId}; its newer digest is skipped until "tidewatch forget ${name}".\n`,
+  );
   return 0;
 }

@@ -1,3 +1,3 @@
 export { buildProgram, type CommandHandlers } from './program.js';
-export { checkCommand, onceCommand, runCommand } from './commands.js';
+export { checkCommand, onceCommand, rollbackCommand, runCommand } from './commands.js';
 export { historyCommand, forgetCommand, historyQuery, type HistoryArgs } from './store-commands.js';

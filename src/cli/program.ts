@@ -9,6 +9,7 @@ export interface CommandHandlers {
   check(flags: FlagValues, names: string[], json: boolean): Promise<number>;
   history(flags: FlagValues, args: HistoryArgs): Promise<number>;
   forget(flags: FlagValues, name: string): Promise<number>;
+  rollback(flags: FlagValues, name: string): Promise<number>;
 }
 
 /** The commands over the store alone take only the option that says where it is. */
@@ -66,6 +67,11 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
     .option('--limit <n>', 'at most this many, 1 to 500 (default 50)')
     .action(async (options: HistoryArgs, sub: Command) =>
       setExitCode(await handlers.history(flagValues(sub), options)),
+    );
+  command('rollback', 'Put a container back on the image it ran before its last update')
+    .argument('<name>', 'the container')
+    .action(async (name: string, _options: unknown, sub: Command) =>
+      setExitCode(await handlers.rollback(flagValues(sub), name)),
     );
   command(
     'forget',

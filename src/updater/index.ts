@@ -5,3 +5,4 @@ export { selectContainers, type Selection, type SelectionSettings } from './sele
 export { orderByDependencies } from './dependency-order.js';
 export { buildDependencyGraph, type DependencyNode, type DependencyGraph } from './dependency-graph.js';
 export { recoverUnfinished, type RecoveryResult } from './recover.js';
+export { rollbackToPrevious, type ManualRollback } from './manual-rollback.js';

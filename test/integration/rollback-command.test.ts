@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assertEngine,
+  buildAndPush,
+  cleanupLab,
+  labDocker,
+  runContainer,
+  startRegistry,
+  uniqueName,
+  type LabRegistry,
+} from '../lab/index.js';
+import { publishUpdate } from '../support/images.js';
+import { runCli } from '../support/tidewatch.js';
+
+describe('tidewatch rollback NAME', () => {
+  const docker = labDocker();
+  let registry: LabRegistry;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    await assertEngine();
+    registry = await startRegistry();
+    dataDir = mkdtempSync(join(tmpdir(), 'tw-rollback-'));
+  });
+  afterAll(async () => {
+    await cleanupLab();
+    await registry?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('puts the previous image back, verified, and keeps the next cycle from re-applying the newer one until forget', async () => {
+    const env = { TIDEWATCH_DATA_DIR: dataDir };
+    const image = `${registry.host}/${uniqueName('rb')}:latest`;
+    const { imageId: first } = await buildAndPush(image);
+    const name = uniqueName('rb');
+    await runContainer(name, image);
+    const { imageId: second } = await publishUpdate(image);
+    const once = (...args: string[]) => runCli(['once', '--stop-timeout', '1s', ...args, name], env);
+    expect((await once()).code).toBe(0);
+    expect((await docker.getContainer(name).inspect()).Image).toBe(second);
+
+    const rollback = await runCli(['rollback', '--stop-timeout', '1s', name], env);
+    expect(rollback.code, rollback.stderr).toBe(0);
+    expect(rollback.stdout).toContain(`Rolled ${name} back to ${first}`);
+    const back = await docker.getContainer(name).inspect();
+    expect(back.Image).toBe(first);
+    expect(back.State.Running).toBe(true);
+
+    // The registry still offers the newer digest, but it was rolled back by hand: skipped.
+    expect((await once()).code).toBe(0);
+    expect((await docker.getContainer(name).inspect()).Image).toBe(first);
+
+    const history = JSON.parse(
+      (await runCli(['history', '--json', '--container', name], env)).stdout,
+    ) as Array<{
+      state: string;
+      fromImageId: string;
+      toImageId: string;
+    }>;
+    expect(history.map((record) => record.state)).toEqual(['committed', 'committed']);
+    expect(history[0]).toMatchObject({ fromImageId: second, toImageId: first });
+
+    expect((await runCli(['forget', name], env)).code).toBe(0);
+    expect((await once()).code).toBe(0);
+    expect((await docker.getContainer(name).inspect()).Image).toBe(second);
+  });
+
+  it('says why when there is nothing to roll back to', async () => {
+    const image = `${registry.host}/${uniqueName('rb')}:latest`;
+    await buildAndPush(image);
+    const name = uniqueName('rb');
+    await runContainer(name, image);
+    const result = await runCli(['rollback', name], { TIDEWATCH_DATA_DIR: dataDir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `tidewatch: could not roll back ${name}: ${name} has no committed update to roll back\n`,
+    );
+  });
+});
