@@ -70,6 +70,7 @@ export async function startFirstSwap(
   }
 
   request.record?.('verifying', newId);
+  log.info({ newId }, 'verifying the new container');
   const verdict = request.verify ? await request.verify(newId) : ({ ok: true } as const);
   if (!verdict.ok) {
     const logs = await engine.containerLogs(newId, 50).catch(() => '');

@@ -114,6 +114,7 @@ export async function swapContainer(
   // Step 3: the new container proves itself while the original waits, stopped, under its parked name.
   request.record?.('verifying', newId);
   if (request.start && request.verify) {
+    log.info({ newId }, 'verifying the new container');
     const verdict = await request.verify(newId);
     if (!verdict.ok) {
       const logs = await engine.containerLogs(newId, 50).catch(() => '');

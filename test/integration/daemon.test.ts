@@ -146,4 +146,60 @@ describe('tidewatch run', () => {
     expect(triggers.length).toBeGreaterThan(0);
     expect(new Set(triggers)).toEqual(new Set(['schedule']));
   });
+
+  it('SIGTERM during verification lets that update finish, then exits 0', async () => {
+    const image = `${registry.host}/${uniqueName('term')}:latest`;
+    await buildAndPush(image);
+    const termName = uniqueName('term');
+    const termScope = uniqueName('term-scope');
+    const first = await runContainer(termName, image, { Labels: { 'tidewatch.scope': termScope } });
+    const { imageId: newImage } = await publishUpdate(image);
+    const dataDir = mkdtempSync(join(tmpdir(), 'tw-term-'));
+    const child = spawn(
+      process.execPath,
+      [
+        fileURLToPath(new URL('../../dist/main.js', import.meta.url)),
+        'run',
+        '--scope',
+        termScope,
+        '--stop-timeout',
+        '1s',
+        '--verify-window',
+        '4s',
+      ],
+      {
+        env: {
+          PATH: process.env.PATH,
+          DOCKER_HOST: process.env.DOCKER_HOST,
+          TIDEWATCH_LOG_FORMAT: 'json',
+          TIDEWATCH_DATA_DIR: dataDir,
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await eventually(
+        () => stderr,
+        (text) => text.includes('verifying the new container'),
+        30_000,
+      );
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    rmSync(dataDir, { recursive: true, force: true });
+    const messages = logLines(stderr).map((line) => line.msg);
+    // The update in flight was verified and committed before the process stopped.
+    expect(messages.indexOf('stopping after the container in flight')).toBeLessThan(
+      messages.indexOf('updated'),
+    );
+    expect(messages.at(-1)).toBe('stopped');
+    const now = await docker.getContainer(termName).inspect();
+    expect(now.Id).not.toBe(first.id);
+    expect(now.Image).toBe(newImage);
+    expect(now.State.Running).toBe(true);
+  });
 });
