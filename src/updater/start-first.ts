@@ -33,11 +33,11 @@ export interface StartFirstRequest {
 
 /**
  * Zero-downtime replacement: the new container starts under a temporary name beside the original,
- * on the same networks with the same aliases plus the original's name (so clients that use the
- * name keep resolving), and must pass verification while the original still serves. Only then
- * does the original leave its networks (DNS stops returning it), drain, stop and go; the new one
- * takes the name. Before the handover any failure just removes the new container: the original
- * never stopped.
+ * at first without its network aliases so no client is sent to it before it is ready, and must
+ * pass verification while the original still serves. Only then does it join its networks with the
+ * original's aliases plus the original's name (so clients that use the name keep resolving), the
+ * original leaves them (DNS stops returning it), drains, stops and goes, and the new one takes the
+ * name. Before the handover any failure just removes the new container: the original never stopped.
  */
 export async function startFirstSwap(
   deps: { readonly engine: Engine; readonly logger: Logger },
@@ -46,14 +46,21 @@ export async function startFirstSwap(
   const { engine } = deps;
   const { original } = request;
   const log = deps.logger.child({ container: original.name, strategy: 'start-first' });
-  const spec = withNameAlias({ ...request.spec, name: startingNameFor(original.name) }, original.name);
+  const final = withNameAlias({ ...request.spec, name: startingNameFor(original.name) }, original.name);
+  // Created on its primary network only, with no aliases: DNS will not send clients to it yet.
+  const hidden: CreateSpec = {
+    ...final,
+    primaryNetwork: final.primaryNetwork && {
+      name: final.primaryNetwork.name,
+      endpoint: withoutAliases(final.primaryNetwork.endpoint),
+    },
+    extraNetworks: [],
+  };
 
   let newId: string | undefined;
   try {
-    newId = await engine.createContainer(spec);
+    newId = await engine.createContainer(hidden);
     request.record?.('new-created', newId);
-    for (const network of spec.extraNetworks)
-      await engine.connectNetwork(network.name, newId, network.endpoint);
     request.record?.('new-started', newId);
     await engine.startContainer(newId);
   } catch (error) {
@@ -82,8 +89,35 @@ export async function startFirstSwap(
   // The handover. The new container is verified: from here on it stays, and a failing step is
   // logged and worked around rather than undone (recovery rolls a crash here forward too).
   request.record?.('old-renamed', newId);
+  await joinNetworks(engine, log, final, newId);
   await handOver(engine, log, request, newId);
   return { kind: 'swapped', newId };
+}
+
+/**
+ * Gives the verified container its aliases: an endpoint's aliases are fixed when it joins, so it
+ * leaves its primary network and joins it again with them, then joins the other networks. The
+ * original still answers on every alias meanwhile.
+ */
+async function joinNetworks(engine: Engine, log: Logger, spec: CreateSpec, newId: string): Promise<void> {
+  const join = async (
+    network: { name: string; endpoint: EndpointSettings },
+    rejoin: boolean,
+  ): Promise<void> => {
+    try {
+      if (rejoin) await engine.disconnectNetwork(network.name, newId);
+      await engine.connectNetwork(network.name, newId, network.endpoint);
+    } catch (error) {
+      log.warn({ reason: describeError(error), network: network.name }, 'handover: could not join a network');
+    }
+  };
+  if (spec.primaryNetwork && isUserNetwork(spec.primaryNetwork.name)) await join(spec.primaryNetwork, true);
+  for (const network of spec.extraNetworks) await join(network, false);
+}
+
+function withoutAliases(endpoint: EndpointSettings): EndpointSettings {
+  const { Aliases: _aliases, ...rest } = endpoint;
+  return rest;
 }
 
 async function handOver(
