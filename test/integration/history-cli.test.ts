@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, storeFile, type UpdateRecord } from '../../src/store/index.js';
 import { assertEngine, uniqueName } from '../lab/index.js';
-import { eventually } from '../support/images.js';
+import { startDaemon, type Daemon } from '../support/daemon.js';
 import { logLines, runCli } from '../support/tidewatch.js';
 
 const DIGEST = (char: string): string => `sha256:${char.repeat(64)}`;
@@ -84,57 +82,6 @@ function seededDataDir(): string {
     store.close();
   }
   return dir;
-}
-
-interface Daemon {
-  readonly pid: number;
-  stderr(): string;
-  stop(): Promise<number | null>;
-}
-
-/** `tidewatch run` on `dataDir` against the real engine, watching a scope no container has. */
-async function startDaemon(dataDir: string): Promise<Daemon> {
-  const child = spawn(
-    process.execPath,
-    [
-      fileURLToPath(new URL('../../dist/main.js', import.meta.url)),
-      'run',
-      '--scope',
-      uniqueName('history-scope'),
-      '--interval',
-      '1h',
-    ],
-    {
-      env: {
-        PATH: process.env.PATH,
-        DOCKER_HOST: process.env.DOCKER_HOST,
-        TIDEWATCH_LOG_FORMAT: 'json',
-        TIDEWATCH_DATA_DIR: dataDir,
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const daemon: Daemon = {
-    pid: child.pid ?? -1,
-    stderr: () => stderr,
-    stop: async () => {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
-  const started = await eventually(
-    () => stderr,
-    (text) => text.includes('tidewatch started'),
-    20_000,
-  );
-  if (!started.includes('tidewatch started')) {
-    child.kill('SIGKILL');
-    throw new Error(`the daemon did not start: ${started}`);
-  }
-  return daemon;
 }
 
 describe('tidewatch history and forget', () => {
@@ -268,7 +215,9 @@ describe('a data dir held by tidewatch run', () => {
   beforeAll(async () => {
     await assertEngine();
     dataDir = seededDataDir();
-    daemon = await startDaemon(dataDir);
+    daemon = await startDaemon(['--scope', uniqueName('history-scope'), '--interval', '1h'], {
+      TIDEWATCH_DATA_DIR: dataDir,
+    });
   });
   afterAll(async () => {
     await daemon?.stop();

@@ -40,7 +40,19 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+export const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+/** The environment a CLI run gets: only what it needs, so no setting leaks in from the shell. */
+export function cliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DOCKER_HOST: process.env.DOCKER_HOST,
+    TIDEWATCH_LOG_FORMAT: 'json',
+    ...TEST_DEFAULTS,
+    ...env,
+  };
+}
 
 /**
  * Runs the built CLI (`npm test` builds first) as a user would, with a clean environment: only
@@ -57,15 +69,7 @@ export function runCli(
     env.TIDEWATCH_DATA_DIR === undefined ? mkdtempSync(join(tmpdir(), 'tidewatch-cli-')) : undefined;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DOCKER_HOST: process.env.DOCKER_HOST,
-        TIDEWATCH_LOG_FORMAT: 'json',
-        ...TEST_DEFAULTS,
-        ...(ownDataDir === undefined ? {} : { TIDEWATCH_DATA_DIR: ownDataDir }),
-        ...env,
-      },
+      env: cliEnv({ ...(ownDataDir === undefined ? {} : { TIDEWATCH_DATA_DIR: ownDataDir }), ...env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
