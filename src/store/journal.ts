@@ -51,9 +51,10 @@ function illegal(current: UpdateRecord, to: UpdateState, hint = ''): TidewatchEr
 export function createJournal(db: Database, clock: Clock): Journal {
   const get = updateById(db);
   const insert = db.prepare(`INSERT INTO updates (container_name, container_id, image, "trigger", strategy,
-      from_digest, to_digest, from_image_id, to_image_id, from_tag, to_tag, parked_name, state, started_at, updated_at)
+      from_digest, to_digest, from_image_id, to_image_id, from_tag, to_tag, parked_name, was_running, state,
+      started_at, updated_at)
     VALUES (@containerName, @containerId, @image, @trigger, @strategy, @fromDigest, @toDigest, @fromImageId,
-      @toImageId, @fromTag, @toTag, @parkedName, 'planned', @now, @now)`);
+      @toImageId, @fromTag, @toTag, @parkedName, @wasRunning, 'planned', @now, @now)`);
   // COALESCE: a step only adds what it learned; it never erases what an earlier step recorded.
   const step = db.prepare(`UPDATE updates SET state = @state, updated_at = @now, finished_at = @finishedAt,
       new_container_id = COALESCE(@newContainerId, new_container_id), to_digest = COALESCE(@toDigest, to_digest),
@@ -82,8 +83,17 @@ export function createJournal(db: Database, clock: Clock): Journal {
   return {
     plan: (input) => {
       const valid = validate(PlanInput, input, 'JOURNAL_BAD_INPUT', 'update plan');
-      const { containerName, containerId, image, trigger, strategy } = valid;
-      const row = { ...bind(PLAN_FIELDS, valid), containerName, containerId, image, trigger, strategy };
+      const { containerName, containerId, image, trigger, strategy, wasRunning: running, ...texts } = valid;
+      const wasRunning = running === undefined ? null : Number(running);
+      const row = {
+        ...bind(PLAN_FIELDS, texts),
+        containerName,
+        containerId,
+        image,
+        trigger,
+        strategy,
+        wasRunning,
+      };
       return Number(insert.run({ ...row, now: clock() }).lastInsertRowid);
     },
     advance: (id, state, patch = {}) => {

@@ -52,4 +52,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (ref, digest)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 2: whether the original was running, so recovery restores it as it was (a stopped container
+  // updated under --include-stopped stays stopped). NULL for rows written before: treated as running.
+  `ALTER TABLE updates ADD COLUMN was_running INTEGER;`,
 ];

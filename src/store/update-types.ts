@@ -57,6 +57,8 @@ export interface UpdateRecord {
   readonly state: UpdateState;
   /** The temporary name of the original container while the new one takes its name. */
   readonly parkedName: string | null;
+  /** Whether the original was running; null when not recorded (treat as running). */
+  readonly wasRunning: boolean | null;
   readonly reason: string | null;
   /** The last lines of the failed container's log. */
   readonly logs: string | null;
@@ -83,6 +85,8 @@ export const PlanInput = z.strictObject({
   toTag: optionalText,
   /** Choose it at plan time: recovery then finds the parked container even if a later write was lost. */
   parkedName: optionalText,
+  /** Recovery restores the original as it was: running, or stopped. */
+  wasRunning: z.boolean().optional(),
 });
 export type PlanInput = z.input<typeof PlanInput>;
 

@@ -68,7 +68,7 @@ async function recoverOne(engine: Engine, record: UpdateRecord): Promise<Recover
       // The handover had begun, so the new container was verified: finish the handover.
       if (original) await engine.removeContainer(original.id, { force: true });
       if (successor.name !== name) await engine.renameContainer(successor.id, name);
-      await engine.startContainer(successor.id);
+      if (record.wasRunning !== false) await engine.startContainer(successor.id);
       return {
         container: name,
         outcome: 'committed',
@@ -93,7 +93,8 @@ async function recoverOne(engine: Engine, record: UpdateRecord): Promise<Recover
       strays.add(record.newContainerId);
     for (const id of strays) await engine.removeContainer(id, { force: true });
     if (original.name !== name) await engine.renameContainer(original.id, name);
-    await engine.startContainer(original.id);
+    // As it was: a stopped container updated under --include-stopped stays stopped.
+    if (record.wasRunning !== false) await engine.startContainer(original.id);
     return {
       container: name,
       outcome: 'rolled-back',
@@ -102,7 +103,7 @@ async function recoverOne(engine: Engine, record: UpdateRecord): Promise<Recover
   }
   if (holder) {
     // The original was removed, which happens only after the new container was verified.
-    await engine.startContainer(holder.id);
+    if (record.wasRunning !== false) await engine.startContainer(holder.id);
     return {
       container: name,
       outcome: 'committed',

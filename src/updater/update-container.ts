@@ -186,6 +186,7 @@ function openJournal(
         fromTag: ref.tag,
         toTag: ref.tag,
         parkedName,
+        wasRunning: details.state === 'running' || details.state === 'restarting',
       });
       deps.afterJournal?.('planned');
     }

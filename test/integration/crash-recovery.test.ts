@@ -93,4 +93,29 @@ describe('crash recovery: SIGKILL at every journal step loses no container', () 
         }
       }),
   );
+
+  it('a stopped container interrupted mid-update comes back stopped, as it was', async () => {
+    const image = `${registry.host}/${uniqueName('crash')}:latest`;
+    await buildAndPush(image);
+    const name = uniqueName('crash-stopped');
+    await (await runContainer(name, image)).stop({ t: 0 });
+    const { imageId: newImage } = await publishUpdate(image);
+    const dataDir = mkdtempSync(join(tmpdir(), 'tw-crash-'));
+    dirs.push(dataDir);
+    const env = { TIDEWATCH_DATA_DIR: dataDir };
+    const args = ['once', '--include-stopped', '--stop-timeout', '1s', name];
+
+    const killed = await runCli(args, { ...env, TIDEWATCH_TEST_CRASH_AFTER: 'new-created' });
+    expect(killed.code).toBeNull();
+    const next = await runCli(args, env);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toContain('recovered an interrupted update');
+    const now = await docker.getContainer(name).inspect();
+    expect(now.State.Running).toBe(false);
+    expect(now.Image).toBe(newImage);
+    const named = (await docker.listContainers({ all: true }))
+      .flatMap((row) => row.Names)
+      .filter((n) => n.includes(name));
+    expect(named).toEqual([`/${name}`]);
+  });
 });

@@ -129,6 +129,15 @@ describe('the two strategies walk different paths', () => {
 });
 
 describe('the journal', () => {
+  it('records whether the original was running, null when not told', () => {
+    const stopped = store.journal.plan(planInput({ wasRunning: false }));
+    const running = store.journal.plan(planInput({ wasRunning: true }));
+    const unknown = store.journal.plan(planInput({}));
+    expect(store.history.get(stopped)?.wasRunning).toBe(false);
+    expect(store.history.get(running)?.wasRunning).toBe(true);
+    expect(store.history.get(unknown)?.wasRunning).toBeNull();
+  });
+
   it('records a plan, each step and the outcome with times from the clock', () => {
     const start = time.clock();
     const id = store.journal.plan(
