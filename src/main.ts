@@ -14,9 +14,8 @@ import {
 import { loadSettings, type FlagValues, type Settings } from './config/index.js';
 import { systemClock } from './domain/clock.js';
 import { TidewatchError, describeError } from './domain/errors.js';
-import { connectEngine, detectOwnContainerId, resolveConnection } from './engine/index.js';
 import { createLogger, type Logger } from './log/index.js';
-import { RegistryClient, createCredentialStore } from './registry/index.js';
+import { buildCycleDeps } from './wiring.js';
 import { isInContainer, openStore, resolveDataDir, storeFile, type Store } from './store/index.js';
 import { recoverUnfinished, type CycleDeps } from './updater/index.js';
 
@@ -51,20 +50,11 @@ function dataFile(settings: Readonly<Settings>): string {
 }
 
 async function connect({ settings, logger }: Configured): Promise<CycleDeps> {
-  const engine = await connectEngine(resolveConnection(settings));
-  const credentials = createCredentialStore({
-    logger,
-    ...(settings.dockerConfig !== undefined ? { dockerConfigDir: settings.dockerConfig } : {}),
-    ...(settings.repoUser !== undefined ? { repoUser: settings.repoUser, repoPass: settings.repoPass } : {}),
-  });
-  const registry = new RegistryClient({
-    credentials,
-    insecureRegistries: settings.insecureRegistries,
-    logger,
-  });
-  const selfId = await detectOwnContainerId();
-  if (selfId !== undefined) logger.info({ selfId }, 'running in a container; it is never updated in a cycle');
-  return { engine, registry, credentials, logger, settings, selfId };
+  const deps = await buildCycleDeps(settings, logger);
+  if (deps.selfId !== undefined) {
+    logger.info({ selfId: deps.selfId }, 'running in a container; it is never updated in a cycle');
+  }
+  return deps;
 }
 
 /**

@@ -3,7 +3,7 @@ import { describeError } from '../domain/errors.js';
 import type { ContainerDetails, CreateSpec, EndpointSettings } from '../domain/index.js';
 import type { Engine } from '../engine/index.js';
 import type { Logger } from '../log/index.js';
-import type { SwapOutcome, SwapStep } from './swap.js';
+import { lastLogLines, type SwapOutcome, type SwapStep } from './swap.js';
 import type { Verdict } from './verify.js';
 
 /** The new container runs as `<name>-tidewatch-new-<time>` beside the original until it takes over. */
@@ -65,7 +65,7 @@ export async function startFirstSwap(
     await engine.startContainer(newId);
   } catch (error) {
     const reason = describeError(error);
-    const logs = newId ? await engine.containerLogs(newId, 50).catch(() => '') : '';
+    const logs = newId ? await lastLogLines(engine, newId) : '';
     if (newId) await engine.removeContainer(newId, { force: true }).catch(() => undefined);
     log.error({ reason }, 'the new container did not start; the original kept running');
     return {
@@ -80,7 +80,7 @@ export async function startFirstSwap(
   log.info({ newId }, 'verifying the new container');
   const verdict = request.verify ? await request.verify(newId) : ({ ok: true } as const);
   if (!verdict.ok) {
-    const logs = await engine.containerLogs(newId, 50).catch(() => '');
+    const logs = await lastLogLines(engine, newId);
     await engine.removeContainer(newId, { force: true }).catch(() => undefined);
     log.warn({ reason: verdict.reason }, 'the new container failed verification; the original kept running');
     return { kind: 'rolled-back', reason: verdict.reason, logs, verified: true };

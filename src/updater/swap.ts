@@ -2,6 +2,7 @@ import { describeError } from '../domain/errors.js';
 import type { ContainerDetails, CreateSpec } from '../domain/index.js';
 import type { Engine } from '../engine/index.js';
 import type { Logger } from '../log/index.js';
+import { LOG_LINES } from '../store/index.js';
 import type { Verdict } from './verify.js';
 
 /** The old container waits under `<name>-tidewatch-old-<time>` until the new one has taken over. */
@@ -18,6 +19,11 @@ export function isNameOrParkedCopy(candidate: string, name: string): boolean {
 
 /** The journal steps a swap records, each before it acts (see src/store update-types). */
 export type SwapStep = 'old-renamed' | 'new-created' | 'new-started' | 'verifying';
+
+/** The failed new container's last log lines, for the rollback record; empty when unreadable. */
+export function lastLogLines(engine: Engine, id: string): Promise<string> {
+  return engine.containerLogs(id, LOG_LINES).catch(() => '');
+}
 
 export interface SwapRequest {
   readonly original: ContainerDetails;
@@ -100,7 +106,7 @@ export async function swapContainer(
     if (request.start) await engine.startContainer(newId);
   } catch (error) {
     const reason = describeError(error);
-    const logs = await engine.containerLogs(newId, 50).catch(() => '');
+    const logs = await lastLogLines(engine, newId);
     await restore(newId, wasRunning);
     log.error({ reason }, 'the new container did not start; the original is back');
     return {
@@ -117,7 +123,7 @@ export async function swapContainer(
     log.info({ newId }, 'verifying the new container');
     const verdict = await request.verify(newId);
     if (!verdict.ok) {
-      const logs = await engine.containerLogs(newId, 50).catch(() => '');
+      const logs = await lastLogLines(engine, newId);
       await restore(newId, wasRunning);
       log.warn(
         { reason: verdict.reason },

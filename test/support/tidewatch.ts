@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSettings, type FlagValues } from '../../src/config/index.js';
-import { connectEngine, resolveConnection } from '../../src/engine/index.js';
 import { silentLogger } from '../../src/log/index.js';
-import { RegistryClient, createCredentialStore } from '../../src/registry/index.js';
+import { buildCycleDeps } from '../../src/wiring.js';
 import { openStore, storeFile, type Store } from '../../src/store/index.js';
 import type { CycleDeps } from '../../src/updater/index.js';
 
@@ -19,19 +18,7 @@ const TEST_DEFAULTS: NodeJS.ProcessEnv = { TIDEWATCH_VERIFY_WINDOW: '1s' };
 /** Wires Tidewatch in-process against the lab engine, as main.ts does, with a silent logger. */
 export async function tidewatchDeps(flags: FlagValues = {}, env: NodeJS.ProcessEnv = {}): Promise<CycleDeps> {
   const settings = loadSettings(flags, { DOCKER_HOST: process.env.DOCKER_HOST, ...TEST_DEFAULTS, ...env });
-  const logger = silentLogger();
-  const engine = await connectEngine(resolveConnection(settings));
-  const credentials = createCredentialStore({
-    logger,
-    ...(settings.dockerConfig !== undefined ? { dockerConfigDir: settings.dockerConfig } : {}),
-    ...(settings.repoUser !== undefined ? { repoUser: settings.repoUser, repoPass: settings.repoPass } : {}),
-  });
-  const registry = new RegistryClient({
-    credentials,
-    insecureRegistries: settings.insecureRegistries,
-    logger,
-  });
-  return { engine, registry, credentials, logger, settings };
+  return buildCycleDeps(settings, silentLogger());
 }
 
 export interface CliResult {
