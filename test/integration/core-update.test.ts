@@ -3,17 +3,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertEngine,
-  buildAndPush,
-  cleanupLab,
-  labDocker,
-  labLabels,
-  runContainer,
-  startRegistry,
-  uniqueName,
-  type LabRegistry,
-} from '../lab/index.js';
+import { buildAndPush, labDocker, labLabels, runContainer, uniqueName } from '../lab/index.js';
+import { useLab } from '../support/lab.js';
 import { eventually, publishUpdate } from '../support/images.js';
 import { runCli } from '../support/tidewatch.js';
 
@@ -31,7 +22,7 @@ async function freePort(): Promise<number> {
 
 describe('a container whose tag moved is recreated on the new digest with its settings', () => {
   const docker = labDocker();
-  let registry: LabRegistry;
+  const lab = useLab();
   let bindDir: string;
   const name = uniqueName('core');
   const network = uniqueName('core-net');
@@ -41,9 +32,7 @@ describe('a container whose tag moved is recreated on the new digest with its se
   let oldImageId: string;
 
   beforeAll(async () => {
-    await assertEngine();
-    registry = await startRegistry();
-    image = `${registry.host}/${uniqueName('app')}:latest`;
+    image = `${lab.registry.host}/${uniqueName('app')}:latest`;
     bindDir = mkdtempSync(join(tmpdir(), 'tw-core-bind-'));
     writeFileSync(join(bindDir, 'hello.txt'), 'hello\n');
     hostPort = await freePort();
@@ -75,9 +64,7 @@ describe('a container whose tag moved is recreated on the new digest with its se
     });
   });
 
-  afterAll(async () => {
-    await cleanupLab();
-    await registry?.stop();
+  afterAll(() => {
     rmSync(bindDir, { recursive: true, force: true });
   });
 

@@ -2,18 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, storeFile } from '../../src/store/index.js';
-import {
-  assertEngine,
-  buildAndPush,
-  cleanupLab,
-  labDocker,
-  runContainer,
-  startRegistry,
-  uniqueName,
-  type LabRegistry,
-} from '../lab/index.js';
+import { buildAndPush, labDocker, runContainer, uniqueName } from '../lab/index.js';
+import { useLab } from '../support/lab.js';
 import { publishUpdate } from '../support/images.js';
 import { runCli } from '../support/tidewatch.js';
 
@@ -29,16 +21,10 @@ const CASES = [
 
 describe('crash recovery: SIGKILL at every journal step loses no container', () => {
   const docker = labDocker();
-  let registry: LabRegistry;
+  const lab = useLab();
   const dirs: string[] = [];
 
-  beforeAll(async () => {
-    await assertEngine();
-    registry = await startRegistry();
-  });
-  afterAll(async () => {
-    await cleanupLab();
-    await registry?.stop();
+  afterAll(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -47,7 +33,7 @@ describe('crash recovery: SIGKILL at every journal step loses no container', () 
     '%s killed after "%s": the next start leaves it running under its name, nothing left over',
     (strategy, step) =>
       limit(async () => {
-        const image = `${registry.host}/${uniqueName('crash')}:latest`;
+        const image = `${lab.registry.host}/${uniqueName('crash')}:latest`;
         await buildAndPush(image);
         const name = uniqueName(`crash-${step}`);
         const { id } = await runContainer(name, image, { Labels: { 'tidewatch.strategy': strategy } });
@@ -95,7 +81,7 @@ describe('crash recovery: SIGKILL at every journal step loses no container', () 
   );
 
   it('a stopped container interrupted mid-update comes back stopped, as it was', async () => {
-    const image = `${registry.host}/${uniqueName('crash')}:latest`;
+    const image = `${lab.registry.host}/${uniqueName('crash')}:latest`;
     await buildAndPush(image);
     const name = uniqueName('crash-stopped');
     await (await runContainer(name, image)).stop({ t: 0 });

@@ -1,29 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertEngine,
-  buildAndPush,
-  cleanupLab,
-  labDocker,
-  runContainer,
-  startRegistry,
-  uniqueName,
-  type LabRegistry,
-} from '../lab/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildAndPush, labDocker, runContainer, uniqueName } from '../lab/index.js';
+import { useLab } from '../support/lab.js';
 import { startDaemon } from '../support/daemon.js';
 import { eventually, publishUpdate } from '../support/images.js';
 import { logLines } from '../support/tidewatch.js';
 
 describe('tidewatch run', () => {
   const docker = labDocker();
-  let registry: LabRegistry;
+  const lab = useLab();
 
-  beforeAll(async () => {
-    await assertEngine();
-    registry = await startRegistry();
-  });
   // Each daemon gets its own data dir (it locks it): not /data or ~/.local/state of whoever runs the tests.
   const dataDirs: string[] = [];
   const dataDir = (): { TIDEWATCH_DATA_DIR: string } => {
@@ -31,9 +19,7 @@ describe('tidewatch run', () => {
     dataDirs.push(dir);
     return { TIDEWATCH_DATA_DIR: dir };
   };
-  afterAll(async () => {
-    await cleanupLab();
-    await registry?.stop();
+  afterAll(() => {
     for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -54,7 +40,7 @@ describe('tidewatch run', () => {
   it('checks at start and on the interval, updates a moved tag, and exits 0 on SIGTERM', async () => {
     const name = uniqueName('daemon');
     const scope = uniqueName('daemon-scope');
-    const image = `${registry.host}/${uniqueName('daemon')}:latest`;
+    const image = `${lab.registry.host}/${uniqueName('daemon')}:latest`;
     await buildAndPush(image);
     const first = await runContainer(name, image, { Labels: { 'tidewatch.scope': scope } });
 
@@ -102,7 +88,7 @@ describe('tidewatch run', () => {
   });
 
   it('SIGTERM during verification lets that update finish, then exits 0', async () => {
-    const image = `${registry.host}/${uniqueName('term')}:latest`;
+    const image = `${lab.registry.host}/${uniqueName('term')}:latest`;
     await buildAndPush(image);
     const name = uniqueName('term');
     const scope = uniqueName('term-scope');

@@ -1,33 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertEngine,
-  buildAndPush,
-  cleanupLab,
-  labDocker,
-  runContainer,
-  startRegistry,
-  uniqueName,
-  type LabRegistry,
-} from '../lab/index.js';
+import { describe, expect, it } from 'vitest';
+import { buildAndPush, labDocker, runContainer, uniqueName } from '../lab/index.js';
+import { useLab } from '../support/lab.js';
 import { publishUpdate } from '../support/images.js';
 import { logLines, runCli } from '../support/tidewatch.js';
 
 /** Each test uses its own scope, so it sees only its own containers on the shared engine. */
 describe('dependencies between containers', () => {
   const docker = labDocker();
-  let registry: LabRegistry;
-
-  beforeAll(async () => {
-    await assertEngine();
-    registry = await startRegistry();
-  });
-  afterAll(async () => {
-    await cleanupLab();
-    await registry?.stop();
-  });
+  const lab = useLab();
 
   async function image(prefix: string): Promise<string> {
-    const ref = `${registry.host}/${uniqueName(prefix)}:latest`;
+    const ref = `${lab.registry.host}/${uniqueName(prefix)}:latest`;
     await buildAndPush(ref);
     return ref;
   }

@@ -3,38 +3,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCycle } from '../../src/updater/index.js';
-import {
-  assertEngine,
-  buildAndPush,
-  cleanupLab,
-  labDocker,
-  runContainer,
-  startRegistry,
-  uniqueName,
-  type LabRegistry,
-} from '../lab/index.js';
+import { buildAndPush, labDocker, runContainer, uniqueName } from '../lab/index.js';
+import { useLab } from '../support/lab.js';
 import { publishUpdate } from '../support/images.js';
 import { tidewatchDeps } from '../support/tidewatch.js';
 
 describe('lifecycle hooks', () => {
   const docker = labDocker();
-  let registry: LabRegistry;
+  const lab = useLab();
   let outDir: string;
 
-  beforeAll(async () => {
-    await assertEngine();
-    registry = await startRegistry();
+  beforeAll(() => {
     outDir = mkdtempSync(join(tmpdir(), 'tw-hooks-'));
   });
-  afterAll(async () => {
-    await cleanupLab();
-    await registry?.stop();
+  afterAll(() => {
     rmSync(outDir, { recursive: true, force: true });
   });
 
   /** A container with hook labels whose tag has moved; hooks can write into /out. */
   async function containerWithHooks(hooks: Record<string, string>): Promise<{ name: string; id: string }> {
-    const ref = `${registry.host}/${uniqueName('hooks')}:latest`;
+    const ref = `${lab.registry.host}/${uniqueName('hooks')}:latest`;
     await buildAndPush(ref);
     const name = uniqueName('hooks');
     const dir = join(outDir, name);

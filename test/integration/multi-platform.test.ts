@@ -1,20 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  assertEngine,
   attestationDescriptor,
   buildAndPush,
-  cleanupLab,
   labDocker,
   manifestDescriptor,
   pullImage,
   pushForeignManifest,
   putIndex,
   runContainer,
-  startRegistry,
   uniqueName,
   type Descriptor,
-  type LabRegistry,
 } from '../lab/index.js';
+import { useLab } from '../support/lab.js';
 import { runCli } from '../support/tidewatch.js';
 
 /**
@@ -24,7 +21,7 @@ import { runCli } from '../support/tidewatch.js';
  */
 describe('multi-platform images', () => {
   const docker = labDocker();
-  let registry: LabRegistry;
+  const lab = useLab();
   let repo: string;
   let image: string;
   let own: Descriptor;
@@ -34,17 +31,17 @@ describe('multi-platform images', () => {
 
   /** Pushes an index over our entry and a fresh foreign one as `repo:latest`. */
   async function publishIndex(ownEntry: Descriptor): Promise<string> {
-    const other = await pushForeignManifest(registry, repo, foreign);
-    const attestation = await attestationDescriptor(registry, repo, ownEntry);
-    return putIndex(registry, repo, 'latest', [ownEntry, other, attestation]);
+    const other = await pushForeignManifest(lab.registry, repo, foreign);
+    const attestation = await attestationDescriptor(lab.registry, repo, ownEntry);
+    return putIndex(lab.registry, repo, 'latest', [ownEntry, other, attestation]);
   }
 
   /** Builds a new image of our platform, pushes it under its own tag, and returns its descriptor. */
   async function pushOwn(marker: string): Promise<Descriptor> {
-    const tag = `${registry.host}/${repo}:own-${marker}`;
+    const tag = `${lab.registry.host}/${repo}:own-${marker}`;
     await buildAndPush(tag, { marker });
     await docker.getImage(tag).remove({ force: true });
-    return manifestDescriptor(registry, repo, `own-${marker}`, ownPlatform);
+    return manifestDescriptor(lab.registry, repo, `own-${marker}`, ownPlatform);
   }
 
   const status = async (): Promise<{ status: string; reason: string | null }> => {
@@ -55,21 +52,14 @@ describe('multi-platform images', () => {
   };
 
   beforeAll(async () => {
-    await assertEngine();
-    registry = await startRegistry();
     repo = uniqueName('multi');
-    image = `${registry.host}/${repo}:latest`;
+    image = `${lab.registry.host}/${repo}:latest`;
     const version = await docker.version();
     ownPlatform = { os: version.Os, architecture: version.Arch };
     own = await pushOwn('one');
     await publishIndex(own);
     await pullImage(image);
     await runContainer(name, image);
-  });
-
-  afterAll(async () => {
-    await cleanupLab();
-    await registry?.stop();
   });
 
   it('is current when only another platform changed', async () => {
@@ -91,7 +81,7 @@ describe('multi-platform images', () => {
     expect(now.Id).not.toBe(oldId);
     const newImage = await docker.getImage(now.Image).inspect();
     // The engine pulled the index by digest and picked our platform's entry from it.
-    expect(newImage.RepoDigests).toContain(`${registry.host}/${repo}@${indexDigest}`);
+    expect(newImage.RepoDigests).toContain(`${lab.registry.host}/${repo}@${indexDigest}`);
     expect(newImage.Architecture).toBe(ownPlatform.architecture);
     expect((await status()).status).toBe('current');
   });

@@ -4,16 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, storeFile } from '../../src/store/index.js';
-import {
-  assertEngine,
-  buildAndPush,
-  cleanupLab,
-  labDocker,
-  runContainer,
-  startRegistry,
-  uniqueName,
-  type LabRegistry,
-} from '../lab/index.js';
+import { buildAndPush, labDocker, runContainer, uniqueName } from '../lab/index.js';
+import { useLab } from '../support/lab.js';
 import { publishUpdate } from '../support/images.js';
 import { MAIN, cliEnv, runCli } from '../support/tidewatch.js';
 
@@ -21,17 +13,13 @@ const ROUNDS = 8;
 
 describe('SIGKILL at random moments during many updates', () => {
   const docker = labDocker();
-  let registry: LabRegistry;
+  const lab = useLab();
   let dataDir: string;
 
-  beforeAll(async () => {
-    await assertEngine();
-    registry = await startRegistry();
+  beforeAll(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'tw-random-kill-'));
   });
-  afterAll(async () => {
-    await cleanupLab();
-    await registry?.stop();
+  afterAll(() => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -40,7 +28,7 @@ describe('SIGKILL at random moments during many updates', () => {
     const strategies = ['stop-first', 'start-first', 'auto'];
     const containers = await Promise.all(
       strategies.map(async (strategy) => {
-        const image = `${registry.host}/${uniqueName('kill')}:latest`;
+        const image = `${lab.registry.host}/${uniqueName('kill')}:latest`;
         await buildAndPush(image);
         const name = uniqueName(`kill-${strategy}`);
         await runContainer(name, image, {

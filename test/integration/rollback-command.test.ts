@@ -2,38 +2,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertEngine,
-  buildAndPush,
-  cleanupLab,
-  labDocker,
-  runContainer,
-  startRegistry,
-  uniqueName,
-  type LabRegistry,
-} from '../lab/index.js';
+import { buildAndPush, labDocker, runContainer, uniqueName } from '../lab/index.js';
+import { useLab } from '../support/lab.js';
 import { publishUpdate } from '../support/images.js';
 import { runCli } from '../support/tidewatch.js';
 
 describe('tidewatch rollback NAME', () => {
   const docker = labDocker();
-  let registry: LabRegistry;
+  const lab = useLab();
   let dataDir: string;
 
-  beforeAll(async () => {
-    await assertEngine();
-    registry = await startRegistry();
+  beforeAll(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'tw-rollback-'));
   });
-  afterAll(async () => {
-    await cleanupLab();
-    await registry?.stop();
+  afterAll(() => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('puts the previous image back, verified, and keeps the next cycle from re-applying the newer one until forget', async () => {
     const env = { TIDEWATCH_DATA_DIR: dataDir };
-    const image = `${registry.host}/${uniqueName('rb')}:latest`;
+    const image = `${lab.registry.host}/${uniqueName('rb')}:latest`;
     const { imageId: first } = await buildAndPush(image);
     const name = uniqueName('rb');
     await runContainer(name, image);
@@ -69,7 +57,7 @@ describe('tidewatch rollback NAME', () => {
   });
 
   it('says why when there is nothing to roll back to', async () => {
-    const image = `${registry.host}/${uniqueName('rb')}:latest`;
+    const image = `${lab.registry.host}/${uniqueName('rb')}:latest`;
     await buildAndPush(image);
     const name = uniqueName('rb');
     await runContainer(name, image);

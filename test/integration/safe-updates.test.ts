@@ -1,32 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCycle } from '../../src/updater/index.js';
-import {
-  assertEngine,
-  buildAndPush,
-  cleanupLab,
-  labDocker,
-  runContainer,
-  startRegistry,
-  uniqueName,
-  type BuildOptions,
-  type LabRegistry,
-} from '../lab/index.js';
+import { buildAndPush, labDocker, runContainer, uniqueName, type BuildOptions } from '../lab/index.js';
+import { useLab } from '../support/lab.js';
 import { publishUpdate } from '../support/images.js';
 import { tempStore, tidewatchDeps } from '../support/tidewatch.js';
 
 describe('verified updates and automatic rollback', () => {
   const docker = labDocker();
-  let registry: LabRegistry;
+  const lab = useLab();
   let store: ReturnType<typeof tempStore>;
 
-  beforeAll(async () => {
-    await assertEngine();
-    registry = await startRegistry();
+  beforeAll(() => {
     store = tempStore();
   });
-  afterAll(async () => {
-    await cleanupLab();
-    await registry?.stop();
+  afterAll(() => {
     store?.close();
   });
 
@@ -34,7 +21,7 @@ describe('verified updates and automatic rollback', () => {
   async function containerMovingTo(
     next: BuildOptions,
   ): Promise<{ name: string; id: string; digest: string }> {
-    const image = `${registry.host}/${uniqueName('safe')}:latest`;
+    const image = `${lab.registry.host}/${uniqueName('safe')}:latest`;
     await buildAndPush(image);
     const name = uniqueName('safe');
     const { id } = await runContainer(name, image);

@@ -1,14 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertEngine,
-  buildAndPush,
-  cleanupLab,
-  labDocker,
-  runContainer,
-  startRegistry,
-  uniqueName,
-  type LabRegistry,
-} from '../lab/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildAndPush, labDocker, runContainer, uniqueName } from '../lab/index.js';
+import { useLab } from '../support/lab.js';
 import { publishUpdate } from '../support/images.js';
 import { runCli } from '../support/tidewatch.js';
 
@@ -18,7 +10,7 @@ import { runCli } from '../support/tidewatch.js';
  */
 describe('selection: --monitor-only, names, --scope, --label-enable and labels are respected', () => {
   const docker = labDocker();
-  let registry: LabRegistry;
+  const lab = useLab();
   let image: string;
   const names = {
     plain: uniqueName('sel-plain'),
@@ -51,9 +43,7 @@ describe('selection: --monitor-only, names, --scope, --label-enable and labels a
   const once = (...args: string[]) => runCli(['once', '--stop-timeout', '1s', ...args]);
 
   beforeAll(async () => {
-    await assertEngine();
-    registry = await startRegistry();
-    image = `${registry.host}/${uniqueName('sel')}:latest`;
+    image = `${lab.registry.host}/${uniqueName('sel')}:latest`;
     await buildAndPush(image);
     await runContainer(names.plain, image);
     await runContainer(names.enabled, image, {
@@ -71,11 +61,6 @@ describe('selection: --monitor-only, names, --scope, --label-enable and labels a
     });
     Object.assign(ids, await currentIds());
     await publishUpdate(image);
-  });
-
-  afterAll(async () => {
-    await cleanupLab();
-    await registry?.stop();
   });
 
   it('check reports without changing anything, with reasons for skipped containers', async () => {

@@ -1,33 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCycle } from '../../src/updater/index.js';
-import {
-  assertEngine,
-  buildAndPush,
-  cleanupLab,
-  labDocker,
-  runContainer,
-  startRegistry,
-  uniqueName,
-  type LabRegistry,
-} from '../lab/index.js';
+import { buildAndPush, labDocker, runContainer, uniqueName } from '../lab/index.js';
+import { useLab } from '../support/lab.js';
 import { publishUpdate } from '../support/images.js';
 import { tidewatchDeps } from '../support/tidewatch.js';
 
 describe('self-protection', () => {
   const docker = labDocker();
-  let registry: LabRegistry;
-
-  beforeAll(async () => {
-    await assertEngine();
-    registry = await startRegistry();
-  });
-  afterAll(async () => {
-    await cleanupLab();
-    await registry?.stop();
-  });
+  const lab = useLab();
 
   it('never recreates the container Tidewatch runs in, nor one labelled as an updater', async () => {
-    const image = `${registry.host}/${uniqueName('self')}:latest`;
+    const image = `${lab.registry.host}/${uniqueName('self')}:latest`;
     await buildAndPush(image);
     const self = uniqueName('self');
     const watchtower = uniqueName('watchtower');

@@ -1,16 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCycle } from '../../src/updater/index.js';
-import {
-  assertEngine,
-  buildAndPush,
-  cleanupLab,
-  labDocker,
-  labLabels,
-  runContainer,
-  startRegistry,
-  uniqueName,
-  type LabRegistry,
-} from '../lab/index.js';
+import { buildAndPush, labDocker, labLabels, runContainer, uniqueName } from '../lab/index.js';
+import { useLab } from '../support/lab.js';
 import { eventually, publishUpdate } from '../support/images.js';
 import { tempStore, tidewatchDeps } from '../support/tidewatch.js';
 
@@ -23,24 +14,20 @@ const SERVE = [
 
 describe('start-first: zero-downtime updates', () => {
   const docker = labDocker();
-  let registry: LabRegistry;
+  const lab = useLab();
   let store: ReturnType<typeof tempStore>;
   const network = uniqueName('sf-net');
 
   beforeAll(async () => {
-    await assertEngine();
-    registry = await startRegistry();
     store = tempStore();
     await docker.createNetwork({ Name: network, Labels: labLabels() });
   });
-  afterAll(async () => {
-    await cleanupLab();
-    await registry?.stop();
+  afterAll(() => {
     store?.close();
   });
 
   it('a client requesting the service alias and name in a loop sees no failed request (retrying once on a connection error)', async () => {
-    const image = `${registry.host}/${uniqueName('web')}:latest`;
+    const image = `${lab.registry.host}/${uniqueName('web')}:latest`;
     await buildAndPush(image, { cmd: SERVE, env: ['VERSION=1'] });
     const name = uniqueName('web');
     const { id } = await runContainer(name, image, {
@@ -98,7 +85,7 @@ describe('start-first: zero-downtime updates', () => {
   });
 
   it('a new version that fails verification is removed; the original never stopped', async () => {
-    const image = `${registry.host}/${uniqueName('web')}:latest`;
+    const image = `${lab.registry.host}/${uniqueName('web')}:latest`;
     await buildAndPush(image, { cmd: SERVE, env: ['VERSION=1'] });
     const name = uniqueName('web');
     const { id } = await runContainer(name, image, {
@@ -128,7 +115,7 @@ describe('start-first: zero-downtime updates', () => {
   });
 
   it('auto picks start-first only where two copies can run; explicit start-first refuses a fixed host port', async () => {
-    const image = `${registry.host}/${uniqueName('web')}:latest`;
+    const image = `${lab.registry.host}/${uniqueName('web')}:latest`;
     await buildAndPush(image, { cmd: SERVE, env: ['VERSION=1'] });
     const [port, otherPort] = await freePorts(2);
     const fixed = (strategy: string, hostPort = port) => ({

@@ -2,38 +2,25 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertEngine,
-  buildAndPush,
-  buildImage,
-  cleanupLab,
-  labDocker,
-  runContainer,
-  startRegistry,
-  uniqueName,
-  type LabRegistry,
-} from '../lab/index.js';
+import { buildAndPush, buildImage, labDocker, runContainer, uniqueName } from '../lab/index.js';
+import { useLab } from '../support/lab.js';
 import { publishUpdate } from '../support/images.js';
 import { runCli } from '../support/tidewatch.js';
 
 describe('stopped containers, --no-pull and the stop-signal label', () => {
   const docker = labDocker();
-  let registry: LabRegistry;
+  const lab = useLab();
   let signalDir: string;
 
-  beforeAll(async () => {
-    await assertEngine();
-    registry = await startRegistry();
+  beforeAll(() => {
     signalDir = mkdtempSync(join(tmpdir(), 'tw-signal-'));
   });
-  afterAll(async () => {
-    await cleanupLab();
-    await registry?.stop();
+  afterAll(() => {
     rmSync(signalDir, { recursive: true, force: true });
   });
 
   it('ignores stopped containers by default, updates them with --include-stopped (they stay stopped), starts them with --revive-stopped', async () => {
-    const image = `${registry.host}/${uniqueName('stopped')}:latest`;
+    const image = `${lab.registry.host}/${uniqueName('stopped')}:latest`;
     await buildAndPush(image);
     const kept = uniqueName('stopped-kept');
     const revived = uniqueName('stopped-revived');
@@ -59,13 +46,13 @@ describe('stopped containers, --no-pull and the stop-signal label', () => {
   });
 
   it('--no-pull updates to an image pulled by someone else under the same tag, asking no registry', async () => {
-    const image = `${registry.host}/${uniqueName('nopull')}:latest`;
+    const image = `${lab.registry.host}/${uniqueName('nopull')}:latest`;
     await buildAndPush(image);
     const name = uniqueName('nopull');
     const { id } = await runContainer(name, image);
     const newImage = await buildImage(image); // a newer image under the tag, never pushed
-    await registry.flush();
-    registry.resetRequests();
+    await lab.registry.flush();
+    lab.registry.resetRequests();
 
     const check = await runCli(['check', '--json', '--no-pull', name]);
     expect(JSON.parse(check.stdout)).toMatchObject([
@@ -76,12 +63,12 @@ describe('stopped containers, --no-pull and the stop-signal label', () => {
     const now = await docker.getContainer(name).inspect();
     expect(now.Id).not.toBe(id);
     expect(now.Image).toBe(newImage);
-    await registry.flush();
-    expect(registry.requests()).toEqual([]);
+    await lab.registry.flush();
+    expect(lab.registry.requests()).toEqual([]);
   });
 
   it('stops with the signal from the stop-signal label', async () => {
-    const image = `${registry.host}/${uniqueName('signal')}:latest`;
+    const image = `${lab.registry.host}/${uniqueName('signal')}:latest`;
     await buildAndPush(image);
     const name = uniqueName('signal');
     // The process records which signal reached it in a bind-mounted folder, then exits.
