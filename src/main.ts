@@ -14,13 +14,14 @@ import {
 import { loadSettings, type FlagValues, type Settings } from './config/index.js';
 import { systemClock } from './domain/clock.js';
 import { TidewatchError, describeError } from './domain/errors.js';
+import { EventBus, observeJournal } from './events/index.js';
 import { createLogger, type Logger } from './log/index.js';
 import { buildCycleDeps } from './wiring.js';
 import { isInContainer, openStore, resolveDataDir, storeFile, type Store } from './store/index.js';
 import { recoverUnfinished, type CycleDeps } from './updater/index.js';
 
-/** What run and once hand their command: the cycle's dependencies and the open store. */
-type StoreDeps = CycleDeps & { readonly store: Store };
+/** What run and once hand their command: the cycle's dependencies, the open store and the event bus. */
+type StoreDeps = CycleDeps & { readonly store: Store; readonly events: EventBus };
 
 interface Configured {
   readonly settings: Readonly<Settings>;
@@ -70,7 +71,10 @@ async function withStore(flags: FlagValues, command: (deps: StoreDeps) => Promis
     const deps = await connect(configured);
     // Before anything else: finish what a killed predecessor left half done.
     await recoverUnfinished({ engine: deps.engine, journal: store.journal, logger: configured.logger });
-    return await command({ ...deps, store, afterJournal: testCrashHook() });
+    const events = new EventBus(configured.logger);
+    // Every journal write becomes an event, after it committed.
+    const observed: Store = { ...store, journal: observeJournal(store.journal, events) };
+    return await command({ ...deps, store: observed, events, afterJournal: testCrashHook() });
   } finally {
     store.close();
   }

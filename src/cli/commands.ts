@@ -1,6 +1,8 @@
 import { describeError } from '../domain/errors.js';
-import { Scheduler } from '../scheduler/index.js';
-import { rollbackToPrevious, runCycle, type CycleDeps } from '../updater/index.js';
+import { imageMatcher } from '../domain/index.js';
+import type { EventBus } from '../events/index.js';
+import { RunQueue, Scheduler } from '../scheduler/index.js';
+import { rollbackToPrevious, runCycle, type CycleDeps, type CycleReport } from '../updater/index.js';
 import type { Store } from '../store/index.js';
 import { checkJson, checkTable } from './check-output.js';
 
@@ -31,47 +33,85 @@ export async function onceCommand(deps: CycleDeps, names: readonly string[]): Pr
   return report.failed === 0 ? 0 : 1;
 }
 
+/** What `run` hands each service it starts beside the scheduler (the HTTP API, notifications). */
+export interface Daemon {
+  readonly deps: CycleDeps & { readonly store: Store; readonly events: EventBus };
+  /** Every run goes through here: one at a time, bursts merged (see RunQueue). */
+  readonly runs: RunQueue<CycleReport>;
+}
+
+/** A service started with the daemon; stopped (in reverse order) after the last run finished. */
+export interface Service {
+  stop(): Promise<void>;
+}
+
+export type ServiceStarter = (daemon: Daemon) => Promise<Service>;
+
 /**
  * `tidewatch run`: the daemon. SIGTERM or SIGINT lets the container in flight finish, then exits 0.
  * The handlers are `once`: a second signal gets Node's default and ends the process at once.
  */
-export async function runCommand(deps: CycleDeps): Promise<number> {
+export async function runCommand(
+  deps: CycleDeps & { readonly store: Store; readonly events: EventBus },
+  services: readonly ServiceStarter[] = [],
+): Promise<number> {
   const { settings, logger } = deps;
   let stopping = false;
   const controller = new AbortController();
+  const runs = new RunQueue<CycleReport>(async (request) => {
+    logger.info({ trigger: request.trigger, names: request.names, images: request.images }, 'check started');
+    const report = await runCycle(deps, {
+      names: request.names ?? [],
+      images: request.images?.length ? imageMatcher(request.images) : undefined,
+      update: true,
+      signal: controller.signal,
+      shouldStop: () => stopping,
+      trigger: request.trigger,
+    });
+    logger.info(
+      { trigger: request.trigger, updated: report.updated, failed: report.failed },
+      'check finished',
+    );
+    return report;
+  });
   const scheduler = new Scheduler({
     intervalMs: settings.intervalMs,
     schedule: settings.schedule,
     runAtStart: !settings.noStartupCheck,
     logger,
+    // History knows startup and schedule; an interval is a schedule too.
     run: async (trigger) => {
-      logger.info({ trigger }, 'check started');
-      const report = await runCycle(deps, {
-        names: [],
-        update: true,
-        signal: controller.signal,
-        shouldStop: () => stopping,
-        // History knows startup and schedule; an interval is a schedule too.
-        trigger: trigger === 'startup' ? 'startup' : 'schedule',
-      });
-      logger.info({ trigger, updated: report.updated, failed: report.failed }, 'check finished');
+      await runs.request({ trigger: trigger === 'startup' ? 'startup' : 'schedule' });
     },
   });
 
-  logger.info({ engineApi: deps.engine.apiVersion }, 'tidewatch started');
-  scheduler.start();
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      stopping = true;
-      logger.info({ signal }, 'stopping after the container in flight');
-      scheduler.stop().then(resolve, (error: unknown) => {
-        logger.error({ reason: describeError(error) }, 'error while stopping');
-        resolve();
+  const started: Service[] = [];
+  try {
+    for (const start of services) started.push(await start({ deps, runs }));
+    logger.info({ engineApi: deps.engine.apiVersion }, 'tidewatch started');
+    scheduler.start();
+    await new Promise<void>((resolve) => {
+      const onSignal = (signal: NodeJS.Signals): void => {
+        stopping = true;
+        logger.info({ signal }, 'stopping after the container in flight');
+        Promise.all([scheduler.stop(), runs.close()]).then(
+          () => resolve(),
+          (error: unknown) => {
+            logger.error({ reason: describeError(error) }, 'error while stopping');
+            resolve();
+          },
+        );
+      };
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
+    });
+  } finally {
+    for (const service of started.reverse()) {
+      await service.stop().catch((error: unknown) => {
+        logger.error({ reason: describeError(error) }, 'a service did not stop cleanly');
       });
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-  });
+    }
+  }
   logger.info('stopped');
   return 0;
 }

@@ -12,3 +12,4 @@ export {
 export type { Platform, LocalImage } from './image.js';
 export type * from './container.js';
 export { systemClock, systemSleep, type Clock, type Sleep } from './clock.js';
+export { imageMatcher, type ImageMatcher } from './image-filter.js';

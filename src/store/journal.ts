@@ -29,6 +29,8 @@ export interface Journal {
   finish(id: number, outcome: UpdateOutcome, details?: FinishInput): UpdateRecord;
   /** Updates that never finished, oldest first: what crash recovery has to look at on start. */
   unfinished(): UpdateRecord[];
+  /** One update by id, finished or not. */
+  get(id: number): UpdateRecord | undefined;
 }
 
 type Values = Record<string, string | null>;
@@ -110,5 +112,6 @@ export function createJournal(db: Database, clock: Clock): Journal {
       return move.immediate(id, outcome, { reason: details.reason ?? null, logs });
     },
     unfinished: () => open.all().map(toUpdateRecord),
+    get,
   };
 }

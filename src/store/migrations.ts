@@ -55,4 +55,52 @@ export const MIGRATIONS: readonly string[] = [
   // 2: whether the original was running, so recovery restores it as it was (a stopped container
   // updated under --include-stopped stays stopped). NULL for rows written before: treated as running.
   `ALTER TABLE updates ADD COLUMN was_running INTEGER;`,
+  // 3: notifications (src/notify): the outbox, so a message survives a target that is down and a
+  // restart, and what was already announced, so "update available" is said once per digest.
+  `
+  CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    target TEXT NOT NULL,
+    event TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    delivered_at INTEGER,
+    failed_at INTEGER,
+    last_error TEXT
+  ) STRICT;
+  CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL;
+
+  CREATE TABLE announced (
+    container_name TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    announced_at INTEGER NOT NULL,
+    PRIMARY KEY (container_name, digest)
+  ) STRICT, WITHOUT ROWID;
+  `,
+  // 4: policies (src/policy): approvals keyed by container and target digest, and their votes.
+  `
+  CREATE TABLE approvals (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    container_name TEXT NOT NULL,
+    image TEXT NOT NULL,
+    to_digest TEXT NOT NULL,
+    to_tag TEXT,
+    required_votes INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    deadline_at INTEGER,
+    decided_at INTEGER
+  ) STRICT;
+  CREATE INDEX approvals_by_container ON approvals (container_name, id);
+
+  CREATE TABLE approval_votes (
+    approval_id INTEGER NOT NULL REFERENCES approvals (id),
+    voter TEXT NOT NULL,
+    vote TEXT NOT NULL,
+    voted_at INTEGER NOT NULL,
+    PRIMARY KEY (approval_id, voter)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];

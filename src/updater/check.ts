@@ -1,6 +1,12 @@
 import pLimit from 'p-limit';
 import { describeError } from '../domain/errors.js';
-import { parseImageRef, repoDigestOf, type ContainerDetails, type ImageRef } from '../domain/index.js';
+import {
+  parseImageRef,
+  repoDigestOf,
+  type ContainerDetails,
+  type ImageMatcher,
+  type ImageRef,
+} from '../domain/index.js';
 import type { ContainerLabels } from '../config/labels.js';
 import type { Engine, ImageDetails } from '../engine/index.js';
 import type { RegistrySession } from '../registry/index.js';
@@ -36,6 +42,8 @@ export interface CheckDeps {
   readonly logger: Logger;
   readonly noPull: boolean;
   readonly signal: AbortSignal;
+  /** A targeted run: containers on other images are left out, before any registry request. */
+  readonly onlyImages?: ImageMatcher | undefined;
 }
 
 /** Checks the watched containers, a few at a time; one container's failure never stops the others. */
@@ -50,7 +58,7 @@ export async function checkContainers(
     if (!pending) images.set(id, (pending = deps.engine.inspectImage(id)));
     return pending;
   };
-  return Promise.all(
+  const checked = await Promise.all(
     watched.map((container) =>
       limit(async () => {
         try {
@@ -70,13 +78,17 @@ export async function checkContainers(
       }),
     ),
   );
+  return checked.filter((entry): entry is CheckedContainer => entry !== OUT_OF_TARGET);
 }
+
+/** checkOne's answer for a container a targeted run leaves out. */
+const OUT_OF_TARGET = Symbol('out of target');
 
 async function checkOne(
   deps: CheckDeps,
   container: { readonly id: string; readonly name: string; readonly labels: ContainerLabels },
   inspectImage: (id: string) => Promise<ImageDetails | undefined>,
-): Promise<CheckedContainer> {
+): Promise<CheckedContainer | typeof OUT_OF_TARGET> {
   const base = { name: container.name, id: container.id };
   const details = await deps.engine.inspectContainer(container.id);
   if (!details) return { result: { ...base, image: '', status: 'skipped', reason: 'the container is gone' } };
@@ -88,6 +100,9 @@ async function checkOne(
     ...extra,
   });
 
+  if (deps.onlyImages && (imageText === '' || !safeParse(imageText, deps.onlyImages))) {
+    return OUT_OF_TARGET;
+  }
   if (
     imageText === '' ||
     imageText.startsWith('sha256:') ||
@@ -133,4 +148,12 @@ async function checkOne(
       return { ...checked, result: result('unknown', { currentDigest, reason: resolution.message }) };
   }
   return resolution satisfies never;
+}
+
+function safeParse(text: string, matches: ImageMatcher): boolean {
+  try {
+    return matches(parseImageRef(text));
+  } catch {
+    return false;
+  }
 }

@@ -3,6 +3,8 @@ import type { Engine } from '../engine/index.js';
 import type { CredentialStore, RegistryClient } from '../registry/index.js';
 import type { Logger } from '../log/index.js';
 import type { Store, UpdateTrigger } from '../store/index.js';
+import type { ImageMatcher } from '../domain/index.js';
+import type { EventBus } from '../events/index.js';
 import { applyUpdates } from './apply-updates.js';
 import { checkContainers, type CheckResult } from './check.js';
 import { runHook } from './lifecycle-hooks.js';
@@ -20,6 +22,8 @@ export interface CycleDeps {
   readonly store?: Store | undefined;
   /** Test-only: called after each journal write, to kill the process at a named step. */
   readonly afterJournal?: ((step: string) => void) | undefined;
+  /** Where the cycle says what it saw; the journal's steps reach it through observeJournal. */
+  readonly events?: EventBus | undefined;
 }
 
 export interface CycleOptions {
@@ -32,6 +36,8 @@ export interface CycleOptions {
   readonly shouldStop?: () => boolean;
   /** What started this cycle, for the history. */
   readonly trigger?: UpdateTrigger;
+  /** A targeted run: only containers on these images (see imageMatcher); the others are not reported. */
+  readonly images?: ImageMatcher | undefined;
 }
 
 export type UpdateAction = 'updated' | 'rolled-back' | 'failed' | 'skipped' | 'monitor-only' | 'not-started';
@@ -52,7 +58,10 @@ const RUNNING = new Set(['running', 'restarting']);
 
 /** One cycle: list, select, check every watched container, then update what needs it, in order. */
 export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<CycleReport> {
-  const { engine, settings, logger } = deps;
+  const { engine, settings, logger, events } = deps;
+  const trigger = options.trigger ?? 'cli';
+  const started = Date.now();
+  events?.emit({ type: 'check-started', trigger, names: options.names });
   const containers = await engine.listContainers({ all: true });
   const { selections, missing } = selectContainers(containers, {
     ...settings,
@@ -66,7 +75,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   }
   const watched = selections.filter((selection) => selection.kind === 'watch');
   for (const selection of selections) {
-    if (selection.kind === 'watch') continue;
+    if (selection.kind === 'watch' || options.images) continue;
     const { container } = selection;
     const status = selection.kind === 'skip' ? 'skipped' : 'unknown';
     entries.set(container.name, {
@@ -80,11 +89,29 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
 
   if (options.update) await runHooks(deps, watched, 'pre-check');
   const checked = await checkContainers(
-    { engine, registry: deps.registry.session(), logger, noPull: settings.noPull, signal: options.signal },
+    {
+      engine,
+      registry: deps.registry.session(),
+      logger,
+      noPull: settings.noPull,
+      signal: options.signal,
+      onlyImages: options.images,
+    },
     watched.map((selection) => ({ ...selection.container, labels: selection.labels })),
   );
   for (const { result } of checked) entries.set(result.name, result);
-  for (const entry of entries.values()) logDecision(logger, entry);
+  for (const entry of entries.values()) {
+    logDecision(logger, entry);
+    events?.emit({
+      type: 'container-checked',
+      container: entry.name,
+      image: entry.image,
+      status: entry.status,
+      currentDigest: entry.currentDigest,
+      latestDigest: entry.latestDigest,
+      reason: entry.reason,
+    });
+  }
 
   if (options.update) {
     // Dependents may be unwatched, but never another instance's (outside this scope).
@@ -96,13 +123,22 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   }
 
   const all = [...entries.values()].sort((a, b) => a.name.localeCompare(b.name));
-  return {
+  const report = {
     entries: all,
     updated: all.filter((entry) => entry.action === 'updated').length,
     failed: all.filter(
       (entry) => entry.status === 'unknown' || entry.action === 'failed' || entry.action === 'rolled-back',
     ).length,
   };
+  events?.emit({
+    type: 'check-finished',
+    trigger,
+    checked: all.length,
+    updated: report.updated,
+    failed: report.failed,
+    durationMs: Date.now() - started,
+  });
+  return report;
 }
 
 /**

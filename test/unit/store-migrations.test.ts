@@ -33,7 +33,15 @@ describe('migrations', () => {
     expect(store.schemaVersion).toBe(SCHEMA_VERSION);
     store.close();
     const file = storeFile(`${dir}/nested/deeper`);
-    expect(tables(file)).toEqual(['bad_digests', 'seen_digests', 'updates']);
+    expect(tables(file)).toEqual([
+      'announced',
+      'approval_votes',
+      'approvals',
+      'bad_digests',
+      'outbox',
+      'seen_digests',
+      'updates',
+    ]);
     const db = raw(file);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);

@@ -1,0 +1,37 @@
+import type { UpdateRecord, UpdateTrigger } from '../store/index.js';
+
+/**
+ * Everything that happens, as one typed union. Notifications, the API's live stream, metrics and
+ * history all read these; the updater never talks to any of them directly.
+ */
+export type TidewatchEvent =
+  | {
+      readonly type: 'check-started';
+      readonly trigger: UpdateTrigger;
+      /** Only these containers (by name); all when empty. */
+      readonly names: readonly string[];
+    }
+  | {
+      readonly type: 'container-checked';
+      readonly container: string;
+      readonly image: string;
+      readonly status: 'current' | 'update-available' | 'skipped' | 'unknown';
+      readonly currentDigest?: string | undefined;
+      readonly latestDigest?: string | undefined;
+      readonly reason?: string | undefined;
+    }
+  | {
+      /** Every journal write of an update: planned, each step, and its outcome. */
+      readonly type: 'update-step';
+      readonly update: UpdateRecord;
+    }
+  | {
+      readonly type: 'check-finished';
+      readonly trigger: UpdateTrigger;
+      readonly checked: number;
+      readonly updated: number;
+      readonly failed: number;
+      readonly durationMs: number;
+    };
+
+export type TidewatchEventType = TidewatchEvent['type'];
