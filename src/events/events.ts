@@ -26,6 +26,25 @@ export type TidewatchEvent =
       readonly update: UpdateRecord;
     }
   | {
+      /** An available update that was not applied: a hook said skip, a policy makes it wait, ... */
+      readonly type: 'update-skipped';
+      readonly container: string;
+      readonly image: string;
+      readonly toDigest?: string | undefined;
+      readonly reason: string;
+    }
+  | {
+      /** An update waits for votes (tidewatch.approve); said once per approval. */
+      readonly type: 'approval-needed';
+      readonly approvalId: number;
+      readonly container: string;
+      readonly image: string;
+      readonly fromTag?: string | undefined;
+      readonly toTag?: string | undefined;
+      readonly toDigest: string;
+      readonly deadlineAt?: number | undefined;
+    }
+  | {
       readonly type: 'check-finished';
       readonly trigger: UpdateTrigger;
       readonly checked: number;

@@ -10,9 +10,12 @@ export interface RunRequest {
   readonly images?: readonly string[] | undefined;
 }
 
-interface Pending<R> {
+interface Pending {
   request: RunRequest;
-  readonly waiters: Array<{ resolve: (result: R) => void; reject: (error: unknown) => void }>;
+  /** Set for exclusive work (a manual rollback): run instead of a cycle, never merged. */
+  readonly task?: () => Promise<unknown>;
+  // A cycle's waiters get its report, a task's waiter the task's result.
+  readonly waiters: Array<{ resolve: (result: never) => void; reject: (error: unknown) => void }>;
 }
 
 const isFull = (request: RunRequest): boolean => !request.names?.length && !request.images?.length;
@@ -26,7 +29,7 @@ const isFull = (request: RunRequest): boolean => !request.names?.length && !requ
  */
 export class RunQueue<R> {
   private running = false;
-  private readonly pending: Array<Pending<R>> = [];
+  private readonly pending: Pending[] = [];
   private idle: Promise<void> = Promise.resolve();
   private settle: (() => void) | undefined;
   private closed = false;
@@ -38,6 +41,18 @@ export class RunQueue<R> {
     if (this.closed) return Promise.reject(new TidewatchError('shutting-down', 'tidewatch is stopping'));
     return new Promise<R>((resolve, reject) => {
       this.enqueue(request).waiters.push({ resolve, reject });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  /**
+   * Runs `task` alone, in turn with the cycles: work that changes containers outside a cycle (a
+   * rollback asked for over the API) never overlaps one.
+   */
+  exclusive<T>(trigger: UpdateTrigger, task: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new TidewatchError('shutting-down', 'tidewatch is stopping'));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ request: { trigger }, task, waiters: [{ resolve, reject }] });
       if (!this.running) void this.drain();
     });
   }
@@ -58,19 +73,21 @@ export class RunQueue<R> {
     return this.idle;
   }
 
-  private enqueue(request: RunRequest): Pending<R> {
-    const full = this.pending.find((entry) => isFull(entry.request));
+  private enqueue(request: RunRequest): Pending {
+    const mergeable = this.pending.filter((entry) => entry.task === undefined);
+    const full = mergeable.find((entry) => isFull(entry.request));
     if (full) return full;
-    if (isFull(request) && this.pending.length > 0) {
-      // A full run covers every waiting request: fold them all into the first.
-      const [first, ...rest] = this.pending.splice(0);
-      if (first === undefined) throw new Error('unreachable: pending was not empty');
+    const [first, ...rest] = mergeable;
+    if (isFull(request) && first !== undefined) {
+      // A full run covers every waiting cycle: fold them all into the first (tasks keep their turn).
       first.request = { trigger: first.request.trigger };
-      for (const entry of rest) first.waiters.push(...entry.waiters);
-      this.pending.push(first);
+      for (const entry of rest) {
+        first.waiters.push(...entry.waiters);
+        this.pending.splice(this.pending.indexOf(entry), 1);
+      }
       return first;
     }
-    const sameKind = this.pending.find(
+    const sameKind = mergeable.find(
       (entry) =>
         !isFull(entry.request) &&
         Boolean(entry.request.names?.length) === Boolean(request.names?.length) &&
@@ -85,7 +102,7 @@ export class RunQueue<R> {
       };
       return sameKind;
     }
-    const entry: Pending<R> = { request, waiters: [] };
+    const entry: Pending = { request, waiters: [] };
     this.pending.push(entry);
     return entry;
   }
@@ -96,8 +113,8 @@ export class RunQueue<R> {
     try {
       for (let next = this.pending.shift(); next !== undefined; next = this.pending.shift()) {
         try {
-          const result = await this.run(next.request);
-          for (const waiter of next.waiters) waiter.resolve(result);
+          const result = await (next.task ? next.task() : this.run(next.request));
+          for (const waiter of next.waiters) (waiter.resolve as (value: unknown) => void)(result);
         } catch (error) {
           for (const waiter of next.waiters) waiter.reject(error);
         }

@@ -79,4 +79,24 @@ describe('RunQueue', () => {
     await expect(queue.request({ trigger: 'api' })).rejects.toThrow('engine down');
     expect(await queue.request({ trigger: 'api' })).toBe(2);
   });
+
+  it('runs an exclusive task in its turn, never merged with cycles around it', async () => {
+    const { queue, runs, finish } = controlledQueue();
+    const first = queue.request({ trigger: 'schedule' });
+    await tick();
+    const order: string[] = [];
+    const task = queue.exclusive('api', () => {
+      order.push(`task after ${runs.length} runs`);
+      return Promise.resolve('rolled back');
+    });
+    const later = queue.request({ trigger: 'api' });
+    finish();
+    await first;
+    expect(await task).toBe('rolled back');
+    await tick();
+    finish();
+    await later;
+    expect(order).toEqual(['task after 1 runs']);
+    expect(runs).toHaveLength(2);
+  });
 });
