@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Readies this machine for the integration tests (test/lab): the Docker engine, the distribution
-# registry binary and a static busybox for test images. Runs before every `npm test`, so it does
-# nothing but check when all is in place. As root it installs and starts what is missing; as
-# another user it says what is missing and how to fix it, and fails.
+# registry binary, a static busybox for test images and chromium for the dashboard's tests. Runs
+# before every `npm test`, so it does nothing but check when all is in place. As root it installs
+# and starts what is missing; as another user it says what is missing and how to fix it, and fails.
 set -euo pipefail
 
 # Debian's 20.10 CLI matches the 20.10 engine; /usr/local/bin/docker (28.x) refuses some flags.
@@ -38,6 +38,8 @@ missing_packages() {
   command -v docker-registry >/dev/null 2>&1 || packages+=(docker-registry)
   has_static_busybox || packages+=(busybox-static)
   has_bcrypt || packages+=(apache2-utils)
+  # The dashboard's browser tests drive Debian's chromium through playwright-core.
+  [[ -x /usr/bin/chromium ]] || packages+=(chromium fonts-dejavu-core)
   echo "${packages[*]}"
 }
 
@@ -120,7 +122,7 @@ main() {
     start_engine
     version=$(engine_version)
   fi
-  say "ready: engine $version, $(command -v docker-registry), static busybox"
+  say "ready: engine $version, $(command -v docker-registry), static busybox, chromium"
 }
 
 main "$@"

@@ -1,0 +1,71 @@
+/**
+ * The dashboard's only way to the daemon: the /api/v1 routes, with the session cookie the server
+ * set at sign-in. Every mutating request carries the CSRF header the server requires of cookie
+ * sessions (a cross-site form cannot set it, and no CORS preflight is ever allowed).
+ */
+import type { Approval, ContainerRow, HistoryPage, UpdateRecord } from './types.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const CSRF_HEADER = 'X-Tidewatch-Csrf';
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (method !== 'GET') headers[CSRF_HEADER] = '1';
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(`api/v1${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch {
+    throw new ApiError(0, 'unreachable', 'Tidewatch cannot be reached');
+  }
+  const text = await response.text();
+  const json: unknown = text === '' ? undefined : safeJson(text);
+  if (!response.ok) {
+    const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new ApiError(response.status, error?.code ?? 'http', error?.message ?? `HTTP ${response.status}`);
+  }
+  return json as T;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const path = (name: string): string => encodeURIComponent(name);
+
+export const api = {
+  signIn: (token: string): Promise<unknown> => call('POST', '/session', { token }),
+  signOut: (): Promise<unknown> => call('DELETE', '/session'),
+  session: (): Promise<{ signedIn: boolean }> => call('GET', '/session'),
+  containers: (): Promise<{ containers: ContainerRow[] }> => call('GET', '/containers'),
+  container: (name: string): Promise<ContainerRow> => call('GET', `/containers/${path(name)}`),
+  history: (query: Record<string, string> = {}): Promise<HistoryPage> =>
+    call('GET', `/updates?${new URLSearchParams(query).toString()}`),
+  update: (id: number): Promise<UpdateRecord> => call('GET', `/updates/${id}`),
+  checkNow: (): Promise<unknown> => call('POST', '/check'),
+  updateNow: (name: string): Promise<unknown> => call('POST', `/containers/${path(name)}/update`),
+  rollback: (name: string): Promise<unknown> => call('POST', `/containers/${path(name)}/rollback`),
+  forgetBad: (name: string): Promise<unknown> => call('DELETE', `/containers/${path(name)}/bad-digests`),
+  approvals: (): Promise<{ approvals: Approval[] }> => call('GET', '/approvals'),
+  approve: (id: number, voter: string): Promise<unknown> =>
+    call('POST', `/approvals/${id}/approve`, { voter }),
+  reject: (id: number, voter: string): Promise<unknown> => call('POST', `/approvals/${id}/reject`, { voter }),
+};

@@ -1,0 +1,166 @@
+import type { JSX } from 'preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, api } from './api.js';
+import { useLiveEvents, type LiveEvent } from './live.js';
+import { hrefFor, useRoute } from './router.js';
+import type { ContainerRow } from './types.js';
+import { ApprovalsView } from './views/approvals.js';
+import { ContainerPage } from './views/container-page.js';
+import { ContainersView } from './views/containers.js';
+import { HistoryView } from './views/history.js';
+import { SignIn } from './views/sign-in.js';
+import { Notice } from './views/notice.js';
+
+type Session = 'checking' | 'signed-out' | 'signed-in';
+
+export function App(): JSX.Element {
+  const [session, setSession] = useState<Session>('checking');
+  useEffect(() => {
+    api.session().then(
+      (answer) => setSession(answer.signedIn ? 'signed-in' : 'signed-out'),
+      () => setSession('signed-out'),
+    );
+  }, []);
+  if (session === 'checking') return <Notice kind="loading">Loading…</Notice>;
+  if (session === 'signed-out') return <SignIn onSignedIn={() => setSession('signed-in')} />;
+  return <Dashboard onSignedOut={() => setSession('signed-out')} />;
+}
+
+/** What every view shares: the container list, kept current by the live stream. */
+export interface Shared {
+  readonly containers: ContainerRow[] | undefined;
+  readonly error: string | undefined;
+  readonly refresh: () => void;
+  /** Bumped on every live event that may change what a view shows. */
+  readonly version: number;
+  readonly act: (label: string, action: () => Promise<unknown>) => Promise<void>;
+}
+
+function Dashboard({ onSignedOut }: { onSignedOut: () => void }): JSX.Element {
+  const route = useRoute();
+  const [containers, setContainers] = useState<ContainerRow[] | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [version, setVersion] = useState(0);
+  const [live, setLive] = useState(false);
+  const [toast, setToast] = useState<string | undefined>();
+  const pending = useRef<number | undefined>(undefined);
+
+  const refresh = useCallback(() => {
+    api.containers().then(
+      (answer) => {
+        setContainers(answer.containers);
+        setError(undefined);
+      },
+      (failure: unknown) => {
+        if (failure instanceof ApiError && failure.status === 401) onSignedOut();
+        else setError(failure instanceof Error ? failure.message : String(failure));
+      },
+    );
+  }, [onSignedOut]);
+
+  useEffect(refresh, [refresh]);
+
+  const onEvent = useCallback(
+    (event: LiveEvent) => {
+      if (event.type === 'update-step') {
+        // Show the step at once; the full re-read below brings digests and statuses.
+        const update = event.update as { containerName?: string; state?: string; id?: number } | undefined;
+        if (update?.containerName) {
+          setContainers((rows) =>
+            rows?.map((row) =>
+              row.name === update.containerName
+                ? {
+                    ...row,
+                    lastUpdate: {
+                      ...(row.lastUpdate ?? emptyUpdate()),
+                      ...update,
+                    },
+                  }
+                : row,
+            ),
+          );
+        }
+      }
+      // Many events arrive in a burst during a check: re-read once they settle.
+      if (pending.current !== undefined) clearTimeout(pending.current);
+      pending.current = window.setTimeout(() => {
+        refresh();
+        setVersion((value) => value + 1);
+      }, 250);
+    },
+    [refresh],
+  );
+  useLiveEvents(onEvent, setLive);
+
+  const act = useCallback(
+    async (label: string, action: () => Promise<unknown>) => {
+      setToast(`${label}…`);
+      try {
+        await action();
+        setToast(`${label}: done`);
+      } catch (failure) {
+        setToast(`${label}: ${failure instanceof Error ? failure.message : String(failure)}`);
+      }
+      refresh();
+      setVersion((value) => value + 1);
+    },
+    [refresh],
+  );
+
+  const shared: Shared = { containers, error, refresh, version, act };
+  const pendingApprovals = containers?.filter((row) => row.waitingFor?.kind === 'approval').length ?? 0;
+
+  return (
+    <div class="shell">
+      <header class="top">
+        <a class="brand" href={hrefFor.containers}>
+          Tidewatch
+        </a>
+        <nav>
+          <a
+            href={hrefFor.containers}
+            aria-current={route.view === 'containers' || route.view === 'container'}
+          >
+            Containers
+          </a>
+          <a href={hrefFor.history} aria-current={route.view === 'history'}>
+            History
+          </a>
+          <a href={hrefFor.approvals} aria-current={route.view === 'approvals'}>
+            Approvals{pendingApprovals > 0 ? <span class="badge">{pendingApprovals}</span> : null}
+          </a>
+        </nav>
+        <span class={live ? 'live on' : 'live'} title={live ? 'live updates on' : 'reconnecting'}>
+          {live ? 'live' : 'offline'}
+        </span>
+        <button class="quiet" onClick={() => void api.signOut().finally(onSignedOut)} type="button">
+          Sign out
+        </button>
+      </header>
+      {toast ? (
+        <div class="toast" role="status">
+          {toast}
+        </div>
+      ) : null}
+      <main>
+        {route.view === 'containers' ? <ContainersView shared={shared} /> : null}
+        {route.view === 'container' ? <ContainerPage name={route.name} shared={shared} /> : null}
+        {route.view === 'history' ? <HistoryView shared={shared} /> : null}
+        {route.view === 'approvals' ? <ApprovalsView shared={shared} /> : null}
+      </main>
+    </div>
+  );
+}
+
+function emptyUpdate(): NonNullable<ContainerRow['lastUpdate']> {
+  return {
+    id: 0,
+    state: 'planned',
+    trigger: '',
+    fromDigest: null,
+    toDigest: null,
+    reason: null,
+    startedAt: Date.now(),
+    finishedAt: null,
+  };
+}

@@ -1,0 +1,34 @@
+/** Hash routes (#/containers/web): the daemon serves one index.html, with no server-side routing. */
+import { useEffect, useState } from 'preact/hooks';
+
+export type Route =
+  | { readonly view: 'containers' }
+  | { readonly view: 'container'; readonly name: string }
+  | { readonly view: 'history' }
+  | { readonly view: 'approvals' };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const [first, second] = parts;
+  if (first === 'containers' && second !== undefined) return { view: 'container', name: second };
+  if (first === 'history') return { view: 'history' };
+  if (first === 'approvals') return { view: 'approvals' };
+  return { view: 'containers' };
+}
+
+export const hrefFor = {
+  containers: '#/containers',
+  container: (name: string): string => `#/containers/${encodeURIComponent(name)}`,
+  history: '#/history',
+  approvals: '#/approvals',
+};
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const onChange = (): void => setRoute(parseRoute(location.hash));
+    addEventListener('hashchange', onChange);
+    return () => removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}

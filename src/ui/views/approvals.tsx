@@ -1,0 +1,96 @@
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { Shared } from '../app.js';
+import { api } from '../api.js';
+import { dateTime, shortDigest } from '../format.js';
+import { hrefFor } from '../router.js';
+import type { Approval } from '../types.js';
+import { Notice } from './notice.js';
+
+const VOTER_KEY = 'tidewatch.voter';
+
+export function ApprovalsView({ shared }: { shared: Shared }): JSX.Element {
+  const [approvals, setApprovals] = useState<Approval[] | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  // The voter's name is not a secret: remembered so each vote does not ask again.
+  const [voter, setVoter] = useState(() => localStorage.getItem(VOTER_KEY) ?? '');
+
+  useEffect(() => {
+    let current = true;
+    api.approvals().then(
+      (answer) => current && (setApprovals(answer.approvals), setError(undefined)),
+      (failure: unknown) => current && setError(failure instanceof Error ? failure.message : String(failure)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [shared.version]);
+
+  const vote = (approval: Approval, decision: 'approve' | 'reject'): void => {
+    localStorage.setItem(VOTER_KEY, voter);
+    const label = `${decision === 'approve' ? 'Approve' : 'Reject'} ${approval.containerName}`;
+    void shared.act(label, () =>
+      decision === 'approve' ? api.approve(approval.id, voter) : api.reject(approval.id, voter),
+    );
+  };
+
+  return (
+    <section>
+      <div class="toolbar">
+        <h1>Approvals</h1>
+        <label>
+          Your name{' '}
+          <input
+            value={voter}
+            placeholder="voter"
+            aria-label="Voter name"
+            onInput={(event) => setVoter(event.currentTarget.value)}
+          />
+        </label>
+      </div>
+      {error ? <Notice kind="error">Could not load approvals: {error}</Notice> : null}
+      {!approvals && !error ? <Notice kind="loading">Loading approvals…</Notice> : null}
+      {approvals?.length === 0 ? <Notice kind="empty">Nothing waits for an approval.</Notice> : null}
+      {approvals && approvals.length > 0 ? (
+        <ul class="cards">
+          {approvals.map((approval) => (
+            <li key={approval.id} class="card" data-approval={approval.id}>
+              <h2>
+                <a href={hrefFor.container(approval.containerName)}>{approval.containerName}</a>
+              </h2>
+              <p class="mono">
+                {approval.image} → {approval.toTag ?? shortDigest(approval.toDigest)}
+              </p>
+              <p>
+                {approval.votes.filter((entry) => entry.vote === 'approve').length} of{' '}
+                {approval.requiredVotes} votes
+                {approval.deadlineAt ? `, decide before ${dateTime(approval.deadlineAt)}` : ''}
+              </p>
+              {approval.state === 'pending' ? (
+                <div class="actions">
+                  <button
+                    type="button"
+                    disabled={voter.trim() === ''}
+                    onClick={() => vote(approval, 'approve')}
+                  >
+                    Approve
+                  </button>
+                  <button
+                    type="button"
+                    class="danger"
+                    disabled={voter.trim() === ''}
+                    onClick={() => vote(approval, 'reject')}
+                  >
+                    Reject
+                  </button>
+                </div>
+              ) : (
+                <p class="sub">{approval.state}</p>
+              )}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
