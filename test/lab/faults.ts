@@ -12,12 +12,33 @@ import type { LabRegistry, RegistryRequest } from './registry.js';
  */
 export type FaultMode = 'pass' | 'error500' | 'unauthorized' | 'garbage' | 'rateLimited' | 'hang';
 
+/** Narrows and tunes a mode; every field is optional and a new setMode() replaces them all. */
+export interface FaultOptions {
+  /** Only requests whose path (with query) matches get the fault; the others pass. */
+  readonly paths?: RegExp;
+  /** Only the next N matching requests get the fault; later ones pass. */
+  readonly times?: number;
+  /** The Retry-After of rateLimited answers (default `1`); null sends none. */
+  readonly retryAfter?: string | null;
+  /** Headers added to every answer, forwarded or not, e.g. Docker Hub's `ratelimit-remaining`. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Holds each request this long before handling it, so overlapping requests show in maxInFlight(). */
+  readonly delayMs?: number;
+}
+
+/** A request as the proxy saw it, with when it arrived (epoch ms). */
+export interface ProxyRequest extends RegistryRequest {
+  readonly at: number;
+}
+
 export interface FaultProxy {
   /** `127.0.0.1:PORT`: use it in place of the registry's host. */
   host: string;
-  setMode(mode: FaultMode): void;
+  setMode(mode: FaultMode, options?: FaultOptions): void;
   /** Every request the proxy answered (or is holding, in hang mode with status 0), in order. */
-  requests(): RegistryRequest[];
+  requests(): ProxyRequest[];
+  /** The most requests the proxy held open at once since the start or the last resetRequests(). */
+  maxInFlight(): number;
   resetRequests(): void;
   stop(): Promise<void>;
 }
@@ -44,6 +65,7 @@ function forward(
   req: IncomingMessage,
   res: ServerResponse,
   record: (status: number) => void,
+  extra: Readonly<Record<string, string>> = {},
 ): void {
   const [hostname = '127.0.0.1', port = '80'] = target.host.split(':');
   // The Host header is kept, so upload Location URLs the registry builds point back at the proxy.
@@ -51,7 +73,7 @@ function forward(
     { hostname, port, method: req.method, path: req.url, headers: req.headers },
     (up) => {
       record(up.statusCode ?? 0);
-      res.writeHead(up.statusCode ?? 502, up.headers);
+      res.writeHead(up.statusCode ?? 502, { ...up.headers, ...extra });
       up.pipe(res);
     },
   );
@@ -68,8 +90,12 @@ function forward(
   req.pipe(upstream);
 }
 
-function fault(mode: Exclude<FaultMode, 'pass' | 'hang'>, res: ServerResponse): number {
-  const json = { 'Content-Type': 'application/json; charset=utf-8' };
+function fault(
+  mode: Exclude<FaultMode, 'pass' | 'hang'>,
+  res: ServerResponse,
+  options: FaultOptions = {},
+): number {
+  const json = { 'Content-Type': 'application/json; charset=utf-8', ...options.headers };
   switch (mode) {
     case 'error500':
       answer(res, 500, json, errorBody('UNKNOWN', 'lab fault: internal server error'));
@@ -94,7 +120,7 @@ function fault(mode: Exclude<FaultMode, 'pass' | 'hang'>, res: ServerResponse): 
       answer(
         res,
         429,
-        { ...json, 'Retry-After': '1' },
+        options.retryAfter === null ? json : { ...json, 'Retry-After': options.retryAfter ?? '1' },
         errorBody('TOOMANYREQUESTS', 'lab fault: rate limited'),
       );
       return 429;
@@ -107,17 +133,47 @@ function fault(mode: Exclude<FaultMode, 'pass' | 'hang'>, res: ServerResponse): 
  */
 export async function startFaultProxy(target: LabRegistry): Promise<FaultProxy> {
   let mode: FaultMode = 'pass';
-  let log: RegistryRequest[] = [];
-  const server = createServer((req, res) => {
-    const entry: RegistryRequest = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0 };
-    log.push(entry);
+  let options: FaultOptions = {};
+  let faultsLeft = Infinity;
+  let log: ProxyRequest[] = [];
+  let inFlight = 0;
+  let peak = 0;
+  const handle = (req: IncomingMessage, res: ServerResponse, entry: { status: number }): void => {
     const record = (status: number): void => {
       entry.status = status;
     };
-    if (mode === 'pass') return forward(target, req, res, record);
+    const matches = options.paths === undefined || options.paths.test(req.url ?? '/');
+    if (mode === 'pass' || !matches || faultsLeft <= 0) {
+      return forward(target, req, res, record, options.headers);
+    }
+    faultsLeft--;
     req.resume(); // drain any upload body; the fault answers without it
     if (mode === 'hang') return;
-    record(fault(mode, res));
+    record(fault(mode, res, options));
+  };
+  const server = createServer((req, res) => {
+    const entry: ProxyRequest = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      status: 0,
+      at: Date.now(),
+    };
+    log.push(entry);
+    inFlight++;
+    peak = Math.max(peak, inFlight);
+    // Out once the answer is handed to the socket ('finish'), or the connection went ('close').
+    let open = true;
+    const done = (): void => {
+      if (open) inFlight--;
+      open = false;
+    };
+    res.on('finish', done);
+    res.on('close', done);
+    const delayMs = options.delayMs ?? 0;
+    if (delayMs <= 0) return handle(req, res, entry);
+    setTimeout(() => {
+      if (!res.destroyed) handle(req, res, entry);
+    }, delayMs);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -128,12 +184,16 @@ export async function startFaultProxy(target: LabRegistry): Promise<FaultProxy> 
   let stopped: Promise<void> | undefined;
   return {
     host: `127.0.0.1:${port}`,
-    setMode: (next) => {
+    setMode: (next, nextOptions = {}) => {
       mode = next;
+      options = nextOptions;
+      faultsLeft = nextOptions.times ?? Infinity;
     },
     requests: () => log.map((entry) => ({ ...entry })),
+    maxInFlight: () => peak,
     resetRequests: () => {
       log = [];
+      peak = inFlight;
     },
     stop: () => {
       stopped ??= new Promise<void>((resolve) => {

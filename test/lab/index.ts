@@ -21,7 +21,13 @@
  */
 export { cleanupLab, runContainer } from './cleanup.js';
 export { assertEngine, engineAddress, labDocker } from './engine.js';
-export { startFaultProxy, type FaultMode, type FaultProxy } from './faults.js';
+export {
+  startFaultProxy,
+  type FaultMode,
+  type FaultOptions,
+  type FaultProxy,
+  type ProxyRequest,
+} from './faults.js';
 export {
   buildAndPush,
   buildImage,
