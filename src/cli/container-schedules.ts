@@ -1,0 +1,149 @@
+import { Cron } from 'croner';
+import { readPolicyLabels } from '../config/index.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import { describeError } from '../domain/errors.js';
+import { selectContainers, type ScheduleGate } from '../updater/index.js';
+import type { Daemon, Service, ServiceStarter } from './commands.js';
+
+/** What `run` wires from here: the service, and the two hooks the cycle calls (see CycleDeps). */
+export interface ContainerSchedules {
+  readonly start: ServiceStarter;
+  readonly gate: ScheduleGate;
+  readonly wakeAt: (names: readonly string[], at: number) => void;
+}
+
+export interface ContainerSchedulesOptions {
+  readonly clock?: Clock;
+  /** How often the container list is read again for new or changed schedules (default 1 minute). */
+  readonly rescanMs?: number;
+}
+
+const DEFAULT_RESCAN_MS = 60_000;
+// setTimeout's limit (about 24.8 days); a later wake is re-armed by the run it triggers.
+const MAX_DELAY_MS = 2 ** 31 - 1;
+// A wake lands just after the moment it waits for, never a hair before it.
+const WAKE_MARGIN_MS = 1000;
+
+/**
+ * Per-container schedules and wake-ups, beside the global scheduler in `run`:
+ * - a container labelled `tidewatch.schedule` gets a cron of its own, which asks the run queue for
+ *   a run of that container alone; the global schedule's runs leave it out (see withPolicies),
+ *   except while its own run waits, so a merged run still covers it;
+ * - an update that waits for a window or a cooldown is checked again when the wait ends;
+ * - an approval given from the CLI (which cannot reach the daemon) is picked up within a rescan.
+ * Containers are read again after every check and every `rescanMs`.
+ */
+export function containerSchedules(options: ContainerSchedulesOptions = {}): ContainerSchedules {
+  const clock = options.clock ?? systemClock;
+  const due = new Map<string, number>();
+  const wakes = new Map<string, { readonly at: number; readonly timer: NodeJS.Timeout }>();
+  const crons = new Map<string, { readonly schedule: string; readonly cron: Cron }>();
+  const requestedApprovals = new Set<number>();
+  let daemon: Daemon | undefined;
+
+  const request = (names: readonly string[], why: string): Promise<void> => {
+    const running = daemon;
+    if (running === undefined) return Promise.resolve();
+    running.deps.logger.info({ names, why }, 'run requested');
+    return running.runs.request({ trigger: 'schedule', names }).then(
+      () => undefined,
+      (error: unknown) =>
+        running.deps.logger.warn({ names, reason: describeError(error) }, 'requested run failed'),
+    );
+  };
+
+  const fire = (name: string): void => {
+    due.set(name, (due.get(name) ?? 0) + 1);
+    void request([name], 'its own schedule').finally(() => {
+      const left = (due.get(name) ?? 1) - 1;
+      if (left > 0) due.set(name, left);
+      else due.delete(name);
+    });
+  };
+
+  const wakeAt = (names: readonly string[], at: number): void => {
+    if (daemon === undefined) return;
+    for (const name of names) {
+      const armed = wakes.get(name);
+      if (armed !== undefined && armed.at <= at) continue;
+      if (armed !== undefined) clearTimeout(armed.timer);
+      const delay = Math.min(MAX_DELAY_MS, Math.max(0, at - clock()) + WAKE_MARGIN_MS);
+      const timer = setTimeout(() => {
+        wakes.delete(name);
+        void request([name], 'a wait ended');
+      }, delay);
+      timer.unref();
+      wakes.set(name, { at, timer });
+    }
+  };
+
+  const scan = async (running: Daemon): Promise<void> => {
+    const { deps } = running;
+    const containers = await deps.engine.listContainers({ all: true });
+    const { selections } = selectContainers(containers, { ...deps.settings, names: [], selfId: deps.selfId });
+    const wanted = new Map<string, string>();
+    for (const selection of selections) {
+      if (selection.kind !== 'watch') continue;
+      try {
+        const schedule = readPolicyLabels(selection.container.labels).schedule;
+        if (schedule !== undefined) wanted.set(selection.container.name, schedule);
+      } catch {
+        // A malformed label: the cycle reports the container as unknown, with the reason.
+      }
+    }
+    for (const [name, armed] of crons) {
+      if (wanted.get(name) === armed.schedule) continue;
+      armed.cron.stop();
+      crons.delete(name);
+    }
+    for (const [name, schedule] of wanted) {
+      if (crons.has(name)) continue;
+      const cron = new Cron(schedule, () => fire(name));
+      crons.set(name, { schedule, cron });
+      deps.logger.info(
+        { container: name, schedule, next: cron.nextRun()?.toISOString() },
+        'checking on its own schedule',
+      );
+    }
+    // Approvals given outside the daemon (tidewatch approve): run each approved update once.
+    for (const approval of deps.store.approvals.list({ states: ['approved'] })) {
+      if (requestedApprovals.has(approval.id)) continue;
+      requestedApprovals.add(approval.id);
+      void request([approval.containerName], `approval ${approval.id} was approved`);
+    }
+  };
+
+  const start: ServiceStarter = async (running): Promise<Service> => {
+    daemon = running;
+    let scanning: Promise<void> | undefined;
+    const rescan = (): void => {
+      scanning ??= scan(running)
+        .catch((error: unknown) =>
+          running.deps.logger.warn({ reason: describeError(error) }, 'could not read container schedules'),
+        )
+        .finally(() => (scanning = undefined));
+    };
+    await scan(running).catch((error: unknown) =>
+      running.deps.logger.warn({ reason: describeError(error) }, 'could not read container schedules'),
+    );
+    const unsubscribe = running.deps.events.subscribe((event) => {
+      if (event.type === 'check-finished') rescan();
+    });
+    const interval = setInterval(rescan, options.rescanMs ?? DEFAULT_RESCAN_MS);
+    interval.unref();
+    return {
+      stop: async (): Promise<void> => {
+        unsubscribe();
+        clearInterval(interval);
+        for (const { cron } of crons.values()) cron.stop();
+        crons.clear();
+        for (const { timer } of wakes.values()) clearTimeout(timer);
+        wakes.clear();
+        daemon = undefined;
+        await scanning;
+      },
+    };
+  };
+
+  return { start, gate: { isDue: (name) => (due.get(name) ?? 0) > 0 }, wakeAt };
+}

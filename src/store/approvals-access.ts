@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { z } from 'zod';
+import { TidewatchError, describeError } from '../domain/index.js';
+import type { Vote } from '../policy/approval.js';
+import { createApprovals, type Approvals, type VoteResult } from './approvals.js';
+import type { Clock } from './clock.js';
+import { SCHEMA_VERSION } from './migrate.js';
+
+/**
+ * The policy state as commands outside the daemon see it: `check` reads approvals and first-seen
+ * times to say why a candidate waits, and `approvals` lists them, all read-only; `approve` and
+ * `reject` record a vote. None of them takes the data dir lock, for the reasons read-only.ts gives
+ * for `history` and `forget`: SQLite orders these short transactions with the daemon's writes, and
+ * the daemon keeps no copy of the approvals in memory, so its next cycle sees the vote.
+ */
+export interface PolicyReader {
+  readonly approvals: Pick<Approvals, 'find' | 'get' | 'list'>;
+  /** When `digest` was first seen for `ref`; undefined when never (nothing is recorded here). */
+  firstSeen(ref: string, digest: string): number | undefined;
+  close(): void;
+}
+
+const BUSY_TIMEOUT_MS = 5000;
+
+// Readers record no times; a call would be a bug, not a value.
+const noClock: Clock = () => {
+  throw new Error('the read-only policy state records no times');
+};
+
+function failed(file: string, error: unknown): TidewatchError {
+  if (error instanceof TidewatchError) return error;
+  const notDb = error instanceof Database.SqliteError && error.code === 'SQLITE_NOTADB';
+  const why = notDb ? 'it is not a SQLite database' : describeError(error);
+  return new TidewatchError('STORE_OPEN_FAILED', `cannot open the store ${file}: ${why}`, { cause: error });
+}
+
+/** false: a database never migrated (holds nothing yet); another schema version is refused. */
+function hasSchema(db: Database.Database, file: string): boolean {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === 0) return false;
+  if (version !== SCHEMA_VERSION) {
+    const which = version > SCHEMA_VERSION ? 'newer' : 'older';
+    throw new TidewatchError(
+      version > SCHEMA_VERSION ? 'STORE_SCHEMA_TOO_NEW' : 'STORE_SCHEMA_OLD',
+      `${file} has schema version ${version}, ${which} than this Tidewatch reads (${SCHEMA_VERSION}): ` +
+        (which === 'newer'
+          ? 'use the Tidewatch version that wrote it'
+          : 'run this version of `tidewatch run` or `tidewatch once` once to upgrade it'),
+    );
+  }
+  return true;
+}
+
+/** Opens the store to read policy state; undefined when there is none yet. */
+export function openPolicyReader(file: string): PolicyReader | undefined {
+  if (!existsSync(file)) return undefined;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    if (!hasSchema(db, file)) {
+      db.close();
+      return undefined;
+    }
+    const open = db;
+    const firstSeen = open
+      .prepare('SELECT first_seen_at FROM seen_digests WHERE ref = ? AND digest = ?')
+      .pluck();
+    return {
+      approvals: createApprovals(open, noClock),
+      firstSeen: (ref, digest) => z.number().int().optional().parse(firstSeen.get(ref, digest)),
+      close: (): void => {
+        if (open.open) open.close();
+      },
+    };
+  } catch (error) {
+    db?.close();
+    throw failed(file, error);
+  }
+}
+
+/** Records `voter`'s vote on approval `id`; `not-found` when there is no store or no such approval. */
+export function voteOnApproval(
+  file: string,
+  id: number,
+  voter: string,
+  vote: Vote,
+  clock: Clock,
+): VoteResult {
+  const notFound: VoteResult = { ok: false, code: 'not-found', message: `there is no approval ${id}` };
+  if (!existsSync(file)) return notFound;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    if (!hasSchema(db, file)) return notFound;
+    // Foreign keys are per connection: on here too, as the daemon has them.
+    db.pragma('foreign_keys = ON');
+    return createApprovals(db, clock).vote(id, voter, vote);
+  } catch (error) {
+    throw failed(file, error);
+  } finally {
+    db?.close();
+  }
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { checkJson, checkTable } from '../../src/cli/check-output.js';
+import type { CycleEntry } from '../../src/updater/index.js';
+
+const DIGEST = `sha256:${'b'.repeat(64)}`;
+
+const entry = (extra: Partial<CycleEntry>): CycleEntry => ({
+  name: 'web',
+  id: 'c0ffee',
+  image: 'registry.local/web:1.0.0',
+  status: 'update-available',
+  currentDigest: `sha256:${'a'.repeat(64)}`,
+  latestDigest: DIGEST,
+  policy: 'minor',
+  currentTag: '1.0.0',
+  latestTag: '1.1.2',
+  ...extra,
+});
+
+describe('check output for policies', () => {
+  it('--json says why an update waits, with ISO times', () => {
+    const waiting = entry({
+      reason: 'cooldown: ...',
+      waitingFor: {
+        kind: 'cooldown',
+        since: Date.parse('2026-01-02T12:00:00Z'),
+        until: Date.parse('2026-01-05T12:00:00Z'),
+        from: 'seen',
+        minAgeMs: 3 * 86_400_000,
+      },
+    });
+    const approval = entry({
+      name: 'api',
+      waitingFor: {
+        kind: 'approval',
+        state: 'pending',
+        approvalId: 7,
+        votes: 1,
+        required: 2,
+        deadline: Date.parse('2026-01-09T00:00:00Z'),
+      },
+    });
+    expect(JSON.parse(checkJson([waiting, approval]))).toEqual([
+      expect.objectContaining({
+        policy: 'minor',
+        currentTag: '1.0.0',
+        latestTag: '1.1.2',
+        waitingFor: {
+          kind: 'cooldown',
+          since: '2026-01-02T12:00:00.000Z',
+          until: '2026-01-05T12:00:00.000Z',
+          from: 'seen',
+          minAgeMs: 259_200_000,
+        },
+      }),
+      expect.objectContaining({
+        waitingFor: {
+          kind: 'approval',
+          state: 'pending',
+          approvalId: 7,
+          votes: 1,
+          required: 2,
+          deadline: '2026-01-09T00:00:00.000Z',
+        },
+      }),
+    ]);
+  });
+
+  it('the table shows the new tag in front of its digest, and the reason', () => {
+    const table = checkTable([entry({ reason: 'waiting for approval 7: 1 of 2 votes' })]);
+    expect(table).toContain('1.1.2@sha256:bbbbbbbbbbbb');
+    expect(table).toContain('waiting for approval 7: 1 of 2 votes');
+  });
+});
