@@ -1,0 +1,78 @@
+import type { UpdateRecord } from '../store/index.js';
+import type { ContainerFacts } from './types.js';
+
+/** 12 hex digits of a digest or image id, as Watchtower's ShortID. */
+export function shortId(value: string | null | undefined): string | undefined {
+  if (value === null || value === undefined || value === '') return undefined;
+  const hex = value.includes(':') ? value.slice(value.indexOf(':') + 1) : value;
+  return hex.slice(0, 12);
+}
+
+interface Versions {
+  readonly fromDigest?: string | null | undefined;
+  readonly toDigest?: string | null | undefined;
+  readonly fromImageId?: string | null | undefined;
+  readonly toImageId?: string | null | undefined;
+  readonly fromTag?: string | null | undefined;
+  readonly toTag?: string | null | undefined;
+}
+
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}
+
+function versions(input: Versions): Partial<ContainerFacts> {
+  return {
+    fromDigest: input.fromDigest ?? undefined,
+    toDigest: input.toDigest ?? undefined,
+    fromShort: shortId(input.fromDigest ?? input.fromImageId),
+    toShort: shortId(input.toDigest ?? input.toImageId),
+    fromTag: input.fromTag ?? undefined,
+    toTag: input.toTag ?? undefined,
+  };
+}
+
+/** An update that finished: committed, rolled back or failed. */
+export function factsOfUpdate(record: UpdateRecord): ContainerFacts {
+  const base = versions(record);
+  const committed = record.state === 'committed';
+  return defined({
+    container: record.containerName,
+    image: record.image,
+    ...base,
+    reason: record.reason ?? undefined,
+    logs: record.logs ?? undefined,
+    updateId: record.id,
+    installed: committed ? base.toShort : base.fromShort,
+    latest: base.toShort,
+  });
+}
+
+/** A container as a check saw it: current, or with an update. */
+export function factsOfCheck(input: {
+  readonly container: string;
+  readonly image: string;
+  readonly currentDigest?: string | undefined;
+  readonly latestDigest?: string | undefined;
+  readonly reason?: string | undefined;
+}): ContainerFacts {
+  const base = versions({ fromDigest: input.currentDigest, toDigest: input.latestDigest });
+  return defined({
+    container: input.container,
+    image: input.image,
+    ...base,
+    reason: input.reason,
+    installed: base.fromShort,
+    latest: base.toShort ?? base.fromShort,
+  });
+}
+
+/** Display forms for templates: the short digest, with the tag when the update moves to another. */
+export function templateFields(facts: ContainerFacts): Record<string, unknown> {
+  const moved = facts.toTag !== undefined && facts.toTag !== facts.fromTag;
+  const show = (tag: string | undefined, short: string | undefined): string =>
+    moved && tag !== undefined ? `${tag} (${short ?? '?'})` : (short ?? tag ?? '');
+  const from = show(facts.fromTag, facts.fromShort);
+  const to = show(facts.toTag, facts.toShort);
+  return { ...facts, from, to };
+}

@@ -1,0 +1,55 @@
+import type { NoticeKind } from './types.js';
+
+/**
+ * The default message of each event, in the template language of template.ts. Every field of the
+ * message data is documented in docs/notifications.md; a global --notification-template or a URL's
+ * `tidewatch_template` replaces these for every event.
+ */
+export const DEFAULT_TEMPLATES: Readonly<Record<NoticeKind, string>> = {
+  'update-available': '{{container}} ({{image}}): an update is available, {{from}} → {{to}}',
+  updated: '{{container}} ({{image}}): updated {{from}} → {{to}}',
+  'rolled-back': [
+    '{{container}} ({{image}}): the update to {{to}} was rolled back; {{from}} runs again.',
+    'Reason: {{reason}}',
+    '{{#logs}}',
+    'Last log lines of the new container:',
+    '{{logs}}',
+    '{{/logs}}',
+  ].join('\n'),
+  failed: '{{container}} ({{image}}): the update to {{to}} failed: {{reason}}',
+  skipped: '{{container}} ({{image}}): the update to {{to}} was skipped: {{reason}}',
+  'approval-needed':
+    '{{container}} ({{image}}): the update to {{to}} waits for approval #{{approvalId}}{{#deadline}} (until {{deadline}}){{/deadline}}',
+  report: [
+    '{{checked}} scanned, {{updatedCount}} updated, {{failedCount}} failed',
+    '{{#updated}}',
+    '- {{container}} ({{image}}): updated {{from}} → {{to}}',
+    '{{/updated}}',
+    '{{#rolledBack}}',
+    '- {{container}} ({{image}}): rolled back from {{to}}: {{reason}}',
+    '{{/rolledBack}}',
+    '{{#failed}}',
+    '- {{container}} ({{image}}): failed: {{reason}}',
+    '{{/failed}}',
+    '{{#skipped}}',
+    '- {{container}} ({{image}}): skipped: {{reason}}',
+    '{{/skipped}}',
+    '{{#available}}',
+    '- {{container}} ({{image}}): update available, {{from}} → {{to}}',
+    '{{/available}}',
+    '{{#approvals}}',
+    '- {{container}} ({{image}}): waits for approval #{{approvalId}}',
+    '{{/approvals}}',
+    '{{#unchecked}}',
+    '- {{container}}: could not be checked: {{reason}}',
+    '{{/unchecked}}',
+  ].join('\n'),
+  test: 'A test message from Tidewatch on {{host}}: if you can read it, this notification URL works.',
+  state: '',
+};
+
+/** Watchtower's title: `[tag] Watchtower updates on host`, for Tidewatch. */
+export function formatTitle(host: string, tag: string | undefined): string {
+  const prefix = tag !== undefined && tag !== '' ? `[${tag}] ` : '';
+  return `${prefix}Tidewatch updates${host !== '' ? ` on ${host}` : ''}`;
+}
