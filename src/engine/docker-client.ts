@@ -1,0 +1,20 @@
+import Docker from 'dockerode';
+import type { EngineConnection } from './connection.js';
+
+/**
+ * A dockerode client for `connection`, speaking `apiVersion` (already negotiated). Engine adapters
+ * (the container engine here, swarm services in src/swarm) each build theirs with this, so they
+ * talk to the same engine the same way; none of them hands a dockerode object past its port.
+ */
+export function createDockerClient(connection: EngineConnection, apiVersion: string): Docker {
+  const common = { version: `v${apiVersion}` };
+  return connection.kind === 'socket'
+    ? new Docker({ ...common, socketPath: connection.socketPath })
+    : new Docker({
+        ...common,
+        protocol: connection.protocol,
+        host: connection.host,
+        port: connection.port,
+        ...(connection.tls ?? {}),
+      });
+}

@@ -1,0 +1,191 @@
+import pLimit from 'p-limit';
+import type { Settings } from '../config/index.js';
+import { describeError } from '../domain/errors.js';
+import { systemClock, systemSleep, type Clock, type ImageMatcher, type Sleep } from '../domain/index.js';
+import type { EventBus } from '../events/index.js';
+import type { Logger } from '../log/index.js';
+import type { CredentialStore, RegistrySession } from '../registry/index.js';
+import type { Store, UpdateTrigger } from '../store/index.js';
+import type { CycleEntry } from '../updater/index.js';
+import { checkService, type CheckedService } from './check.js';
+import type { AfterJournal } from './journal.js';
+import { abandonServiceUpdates, recoverServiceUpdates } from './recover.js';
+import { selectServices, serviceSubject, type ServiceSelection } from './select.js';
+import { withoutDigest } from './service-spec.js';
+import type { SwarmEngine } from './types.js';
+import { applyServiceUpdates } from './apply.js';
+import type { ServiceUpdateDeps } from './update.js';
+
+/** What the service cycle needs; a cycle's dependencies (CycleDeps) have all of it. */
+export interface ServiceCycleDeps {
+  /** undefined: services are not watched (--swarm off, or a test without them). */
+  readonly swarm?: SwarmEngine | undefined;
+  readonly credentials: CredentialStore;
+  readonly logger: Logger;
+  readonly settings: Readonly<Settings>;
+  readonly store?: Store | undefined;
+  readonly events?: EventBus | undefined;
+  readonly afterJournal?: AfterJournal;
+  readonly clock?: Clock | undefined;
+  /** How the follow loop waits; default real timers. */
+  readonly sleep?: Sleep | undefined;
+  /** Time between two looks at a service under update; default 1 s. */
+  readonly swarmPollMs?: number | undefined;
+}
+
+export interface ServiceCycleOptions {
+  readonly names: readonly string[];
+  readonly update: boolean;
+  readonly signal: AbortSignal;
+  readonly shouldStop?: (() => boolean) | undefined;
+  readonly trigger: UpdateTrigger;
+  readonly images?: ImageMatcher | undefined;
+}
+
+/** The entry that stands for the swarm as a whole when services cannot even be listed. */
+const ALL_SERVICES = serviceSubject('*');
+const DEFAULT_POLL_MS = 1000;
+
+/**
+ * The services' part of a cycle, after the containers': when the engine is a swarm manager, check
+ * every watched service (one manifest request per reference, shared with the containers through
+ * the cycle's registry session) and, in an update run, update each one with an available update
+ * through a service update, following the swarm until it is done. Entries are added to the
+ * cycle's report as `service:NAME`. One service's failure never stops the others.
+ */
+export async function runServiceCycle(
+  deps: ServiceCycleDeps,
+  options: ServiceCycleOptions,
+  registry: RegistrySession,
+  entries: Map<string, CycleEntry>,
+): Promise<void> {
+  const { swarm, settings, logger, store } = deps;
+  const journal = options.update ? store?.journal : undefined;
+  if (settings.swarm === 'off' || swarm === undefined) {
+    if (journal) abandonServiceUpdates(journal, logger, 'services are not watched (--swarm off)');
+    return;
+  }
+  // What was checked is reported (logged, and a container-checked event) once, before any update.
+  const unreported: CycleEntry[] = [];
+  const add = (entry: CycleEntry): void => {
+    entries.set(entry.name, entry);
+    unreported.push(entry);
+  };
+  try {
+    const state = await swarm.state();
+    if (!state.manager) {
+      if (journal) abandonServiceUpdates(journal, logger, 'the engine is not a swarm manager any more');
+      if (settings.swarm === 'on') {
+        const reason = `the engine is not a swarm manager (swarm ${state.nodeState}), and --swarm is on`;
+        add({ name: ALL_SERVICES, id: '', image: '', status: 'unknown', reason });
+      }
+      return;
+    }
+    const follow = followDeps(deps, swarm);
+    if (journal && store) {
+      await recoverServiceUpdates({
+        ...follow,
+        journal,
+        badDigests: store.badDigests,
+        logger,
+        afterJournal: deps.afterJournal,
+        timeoutMs: settings.swarmTimeoutMs,
+      });
+    }
+    const checked = await checkAll(deps, swarm, options, registry, add);
+    for (const entry of unreported.splice(0)) report(deps, entry);
+    const set = (entry: CycleEntry): void => void entries.set(entry.name, entry);
+    if (options.update) await applyServiceUpdates({ ...follow, deps, options, journal, checked, set });
+  } catch (error) {
+    // The engine failed us: services are unknown this time, containers are not affected.
+    add({
+      name: ALL_SERVICES,
+      id: '',
+      image: '',
+      status: 'unknown',
+      reason: `services: ${describeError(error)}`,
+    });
+  } finally {
+    for (const entry of unreported) report(deps, entry);
+  }
+}
+
+function followDeps(
+  deps: ServiceCycleDeps,
+  swarm: SwarmEngine,
+): Pick<ServiceUpdateDeps, 'swarm' | 'clock' | 'sleep' | 'pollMs'> {
+  return {
+    swarm,
+    clock: deps.clock ?? systemClock,
+    sleep: deps.sleep ?? systemSleep,
+    pollMs: deps.swarmPollMs ?? DEFAULT_POLL_MS,
+  };
+}
+
+async function checkAll(
+  deps: ServiceCycleDeps,
+  swarm: SwarmEngine,
+  options: ServiceCycleOptions,
+  registry: RegistrySession,
+  add: (entry: CycleEntry) => void,
+): Promise<CheckedService[]> {
+  const { selections, missing } = selectServices(await swarm.listServices(), {
+    ...deps.settings,
+    names: options.names,
+  });
+  for (const name of missing) add({ name, id: '', image: '', status: 'unknown', reason: 'no such service' });
+  const watched: Array<Extract<ServiceSelection, { kind: 'watch' }>> = [];
+  for (const selection of selections) {
+    if (selection.kind === 'watch') watched.push(selection);
+    else if (!options.images) {
+      const { service, subject, reason } = selection;
+      const status = selection.kind === 'skip' ? 'skipped' : 'unknown';
+      add({ name: subject, id: service.id, image: withoutDigest(service.image), status, reason });
+    }
+  }
+  const checkDeps = {
+    registry,
+    signal: options.signal,
+    platform: () => swarm.platform(),
+    onlyImages: options.images,
+  };
+  const limit = pLimit(8);
+  const checks = watched.map(({ service, subject, labels }) =>
+    limit(async (): Promise<CheckedService | undefined> => {
+      try {
+        return await checkService(checkDeps, service, subject, labels);
+      } catch (error) {
+        const reason = describeError(error);
+        deps.logger.warn({ service: subject, reason }, 'check failed');
+        const image = withoutDigest(service.image);
+        return { service, result: { name: subject, id: service.id, image, status: 'unknown', reason } };
+      }
+    }),
+  );
+  const checked = (await Promise.all(checks)).filter((item): item is CheckedService => item !== undefined);
+  for (const item of checked) add(item.result);
+  return checked;
+}
+
+/** Logs the entry and says it on the event bus, as the container cycle does for containers. */
+function report(deps: ServiceCycleDeps, entry: CycleEntry): void {
+  const fields = {
+    service: entry.name,
+    image: entry.image || undefined,
+    current: entry.currentDigest,
+    latest: entry.latestDigest,
+    action: entry.action,
+    reason: entry.reason,
+  };
+  if (entry.status === 'unknown') deps.logger.warn(fields, 'could not check');
+  else deps.logger.info(fields, entry.status === 'current' ? 'up to date' : entry.status);
+  deps.events?.emit({
+    type: 'container-checked',
+    container: entry.name,
+    image: entry.image,
+    status: entry.status,
+    currentDigest: entry.currentDigest,
+    latestDigest: entry.latestDigest,
+    reason: entry.reason,
+  });
+}
