@@ -1,0 +1,104 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Who may call a route:
+ * - `public`: anyone (health probes);
+ * - `read`: the token when one is set, anyone otherwise (the API listens on loopback by default);
+ * - `metrics`: as `read`, but anyone with --metrics-public;
+ * - `mutate`: the token, always; without one the route is not served (403 token-required);
+ * - `webhook`: the route checks the sender itself (a shared secret or the sender's signature).
+ */
+export type Access = 'public' | 'read' | 'metrics' | 'mutate' | 'webhook';
+
+export interface AuthSettings {
+  readonly token?: string | undefined;
+  readonly metricsPublic: boolean;
+}
+
+export type Denial =
+  | { readonly code: 'unauthorized' | 'token-required' | 'csrf-required'; readonly message: string }
+  | undefined;
+
+/** How a request proves itself besides a bearer token: the dashboard's session cookie. */
+export interface SessionProof {
+  /** The request carries a valid session cookie. */
+  readonly valid: boolean;
+  /** It also carries the CSRF header (required for changes made through a cookie). */
+  readonly csrfHeader: boolean;
+}
+
+/**
+ * Compares secrets in constant time. Both sides are hashed first so they have the same length:
+ * timingSafeEqual needs that, and comparing lengths first would leak the secret's length.
+ */
+export function secretsEqual(expected: string, given: string): boolean {
+  const a = createHash('sha256').update(expected).digest();
+  const b = createHash('sha256').update(given).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** The token of an `Authorization: Bearer <token>` header; undefined for anything else. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+/**
+ * Whether a request with this Authorization header (or session cookie) may call a route of this
+ * access kind. A cookie is sent by the browser on its own, so a change made through one must also
+ * carry the CSRF header, which a cross-site form or image cannot set.
+ */
+export function checkAccess(
+  access: Access,
+  settings: AuthSettings,
+  authorization: string | undefined,
+  session: SessionProof = { valid: false, csrfHeader: false },
+): Denial {
+  const { token } = settings;
+  switch (access) {
+    case 'public':
+    case 'webhook':
+      return undefined;
+    case 'metrics':
+      if (settings.metricsPublic) return undefined;
+      break;
+    case 'read':
+      break;
+    case 'mutate':
+      if (token === undefined) {
+        return {
+          code: 'token-required',
+          message:
+            'routes that change anything are served only with an API token (--api-token or TIDEWATCH_API_TOKEN)',
+        };
+      }
+      break;
+  }
+  if (token === undefined) return undefined;
+  const given = bearerToken(authorization);
+  if (given === undefined && session.valid) {
+    if (access === 'mutate' && !session.csrfHeader) {
+      return {
+        code: 'csrf-required',
+        message: 'a change made with a session cookie needs the X-Tidewatch-Csrf header',
+      };
+    }
+    return undefined;
+  }
+  if (given === undefined)
+    return { code: 'unauthorized', message: 'an Authorization: Bearer token is required' };
+  if (!secretsEqual(token, given)) return { code: 'unauthorized', message: 'the bearer token is wrong' };
+  return undefined;
+}
+
+/**
+ * Checks a `sha256=<hex>` signature of `body` (GitHub's X-Hub-Signature-256: an HMAC-SHA256 of the
+ * raw body with the webhook's secret), in constant time.
+ * https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
+ */
+export function hmacSignatureValid(secret: string, body: string, header: string | undefined): boolean {
+  const match = /^sha256=([0-9a-f]{64})$/i.exec((header ?? '').trim());
+  if (!match?.[1]) return false;
+  const expected = createHmac('sha256', secret).update(body).digest();
+  return timingSafeEqual(expected, Buffer.from(match[1], 'hex'));
+}

@@ -1,0 +1,225 @@
+import pLimit from 'p-limit';
+import { parseImageRef, type ContainerSummary } from '../domain/index.js';
+import type { TidewatchEvent } from '../events/index.js';
+import { updateKind, type UpdateKind } from '../policy/index.js';
+import type { UpdateRecord, UpdateState } from '../store/index.js';
+import type { WaitingFor } from '../updater/check.js';
+import { selectContainers } from '../updater/index.js';
+import type { ApiDaemon } from './context.js';
+import { VIEW_STATUSES, type ViewStatus } from './metrics.js';
+
+/** What GET /api/v1/containers says about one container. */
+export interface ContainerInfo {
+  readonly name: string;
+  readonly id: string;
+  /** The engine's state: running, exited, ... */
+  readonly state: string;
+  /** The reference it runs (`repo:tag`); null when the engine no longer knows the container. */
+  readonly image: string | null;
+  readonly tag: string | null;
+  readonly status: ViewStatus;
+  readonly currentDigest: string | null;
+  readonly latestDigest: string | null;
+  /** Why it is skipped or unknown. */
+  readonly reason: string | null;
+  /** Epoch ms of its last check; null before the first. */
+  readonly checkedAt: number | null;
+  /** The effective policy the last check applied; before one, the tidewatch.policy label, else `digest`. */
+  readonly policy: string;
+  /** For an available update: how big a step (major, minor, patch, digest, tag). */
+  readonly updateKind: UpdateKind | null;
+  /** The tag a tag policy would move to. */
+  readonly latestTag: string | null;
+  /** Why an available update waits (cooldown, window, approval, registry budget); `until` is epoch ms. */
+  readonly waitingFor: WaitingFor | null;
+  readonly lastUpdate: LastUpdate | null;
+}
+
+export interface LastUpdate {
+  readonly id: number;
+  /** The outcome, or the step reached while in flight. */
+  readonly state: UpdateState;
+  readonly trigger: string;
+  readonly fromDigest: string | null;
+  readonly toDigest: string | null;
+  readonly reason: string | null;
+  readonly startedAt: number;
+  readonly finishedAt: number | null;
+}
+
+interface Checked {
+  readonly image: string;
+  readonly policy: string | undefined;
+  readonly currentTag: string | undefined;
+  readonly latestTag: string | undefined;
+  readonly waitingFor: WaitingFor | undefined;
+  readonly status: Exclude<ViewStatus, 'unchecked'>;
+  readonly currentDigest: string | undefined;
+  readonly latestDigest: string | undefined;
+  readonly reason: string | undefined;
+  readonly at: number;
+}
+
+interface Row {
+  readonly container: ContainerSummary;
+  readonly status: ViewStatus;
+  readonly reason: string | undefined;
+  readonly checked: Checked | undefined;
+}
+
+const POLICY_LABEL = 'tidewatch.policy';
+
+/**
+ * The containers as the API shows them: the engine's list (so a container appears before its first
+ * check and disappears once removed), joined with what the last check said of each (from
+ * container-checked events) and with its last update from the history.
+ */
+export class ContainerView {
+  private readonly checked = new Map<string, Checked>();
+  // A container's image reference never changes for its id: inspect each unchecked one once.
+  private readonly images = new Map<string, string | null>();
+
+  constructor(
+    private readonly deps: ApiDaemon['deps'],
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  observe(event: TidewatchEvent): void {
+    if (event.type === 'container-checked') {
+      this.checked.set(event.container, {
+        image: event.image,
+        status: event.status,
+        currentDigest: event.currentDigest,
+        latestDigest: event.latestDigest,
+        reason: event.reason,
+        policy: event.policy,
+        currentTag: event.currentTag,
+        latestTag: event.latestTag,
+        waitingFor: event.waitingFor,
+        at: this.clock(),
+      });
+    } else if (event.type === 'update-step' && event.update.state === 'committed') {
+      const before = this.checked.get(event.update.containerName);
+      // Committed: the container now runs what the check found; until the next check says otherwise.
+      if (before) {
+        this.checked.set(event.update.containerName, {
+          ...before,
+          status: 'current',
+          currentDigest: event.update.toDigest ?? before.latestDigest,
+          currentTag: event.update.toTag ?? before.latestTag,
+          image: event.update.toTag && before.image ? retag(before.image, event.update.toTag) : before.image,
+          reason: undefined,
+          waitingFor: undefined,
+        });
+      }
+    }
+  }
+
+  async list(): Promise<ContainerInfo[]> {
+    const rows = await this.rows();
+    const present = new Set(rows.map((row) => row.container.id));
+    for (const id of this.images.keys()) if (!present.has(id)) this.images.delete(id);
+    const limit = pLimit(8);
+    return Promise.all(rows.map((row) => limit(() => this.describe(row))));
+  }
+
+  async get(name: string): Promise<ContainerInfo | undefined> {
+    const row = (await this.rows()).find((candidate) => candidate.container.name === name);
+    return row === undefined ? undefined : this.describe(row);
+  }
+
+  async countByStatus(): Promise<Record<ViewStatus, number>> {
+    const counts = Object.fromEntries(VIEW_STATUSES.map((status) => [status, 0])) as Record<
+      ViewStatus,
+      number
+    >;
+    for (const row of await this.rows()) counts[row.status] += 1;
+    return counts;
+  }
+
+  /** The containers a cycle would look at (this instance's scope), with their check status. */
+  private async rows(): Promise<Row[]> {
+    const { engine, settings, selfId } = this.deps;
+    const containers = await engine.listContainers({ all: true });
+    const { selections } = selectContainers(containers, { ...settings, names: [], selfId });
+    return selections
+      .map((selection): Row => {
+        const checked = this.checked.get(selection.container.name);
+        if (selection.kind === 'watch') {
+          return {
+            container: selection.container,
+            status: checked?.status ?? 'unchecked',
+            reason: checked?.reason,
+            checked,
+          };
+        }
+        const status = selection.kind === 'skip' ? 'skipped' : 'unknown';
+        return { container: selection.container, status, reason: selection.reason, checked };
+      })
+      .sort((a, b) => a.container.name.localeCompare(b.container.name));
+  }
+
+  private async describe(row: Row): Promise<ContainerInfo> {
+    const { container, checked } = row;
+    const image = checked?.image ? checked.image : await this.imageOf(container.id);
+    const last = this.deps.store.history.list({ container: container.name, limit: 1 }).items[0];
+    return {
+      name: container.name,
+      id: container.id,
+      state: container.state,
+      image,
+      tag: tagOf(image),
+      status: row.status,
+      currentDigest: checked?.currentDigest ?? null,
+      latestDigest: checked?.latestDigest ?? null,
+      reason: row.reason ?? null,
+      checkedAt: checked?.at ?? null,
+      policy: checked?.policy ?? container.labels[POLICY_LABEL] ?? 'digest',
+      updateKind:
+        row.status === 'update-available'
+          ? updateKind(checked?.currentTag ?? tagOf(image) ?? undefined, checked?.latestTag)
+          : null,
+      latestTag: checked?.latestTag ?? null,
+      waitingFor: checked?.waitingFor ?? null,
+      lastUpdate: last === undefined ? null : lastUpdate(last),
+    };
+  }
+
+  private async imageOf(id: string): Promise<string | null> {
+    const known = this.images.get(id);
+    if (known !== undefined) return known;
+    const details = await this.deps.engine.inspectContainer(id);
+    const image = details?.config.Image ?? null;
+    if (details) this.images.set(id, image);
+    return image;
+  }
+}
+
+/** `repo:1.0` with its tag replaced: the reference a tag update moved the container to. */
+function retag(image: string, tag: string): string {
+  const slash = image.lastIndexOf('/');
+  const colon = image.lastIndexOf(':');
+  return colon > slash ? `${image.slice(0, colon)}:${tag}` : `${image}:${tag}`;
+}
+
+function tagOf(image: string | null): string | null {
+  if (image === null || image === '') return null;
+  try {
+    return parseImageRef(image).tag ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function lastUpdate(record: UpdateRecord): LastUpdate {
+  return {
+    id: record.id,
+    state: record.state,
+    trigger: record.trigger,
+    fromDigest: record.fromDigest,
+    toDigest: record.toDigest,
+    reason: record.reason,
+    startedAt: record.startedAt,
+    finishedAt: record.finishedAt,
+  };
+}

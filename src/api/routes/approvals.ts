@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { describeError } from '../../domain/errors.js';
+import { APPROVAL_STATES } from '../../policy/index.js';
+import { createApprovalService, type ApprovalService } from '../../updater/index.js';
+import type { ApiContext } from '../context.js';
+import { apiError } from '../errors.js';
+import { ContainerName, defineRoute, type ApiRoute } from '../route.js';
+
+const IdParams = z.strictObject({
+  id: z
+    .string()
+    .regex(/^\d{1,12}$/, 'not an approval id')
+    .transform(Number),
+});
+
+const ListQuery = z.strictObject({
+  /** Comma-separated states; `pending` when absent, every state with `all`. */
+  state: z
+    .union([
+      z.literal('all'),
+      z
+        .string()
+        .transform((text) => text.split(','))
+        .pipe(z.array(z.enum(APPROVAL_STATES)).min(1)),
+    ])
+    .optional(),
+  container: ContainerName.optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'a number from 1 to 500')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(500))
+    .optional(),
+});
+
+const VoteBody = z.strictObject({
+  voter: z.string().trim().min(1, 'name the voter').max(100),
+});
+
+/** Approvals (tidewatch.approve): list them, and vote as `tidewatch approve|reject ID` does. */
+export function approvalRoutes(ctx: ApiContext): ApiRoute[] {
+  const { deps, runs } = ctx.daemon;
+  const service: ApprovalService = createApprovalService(deps.store.approvals, {
+    // Approved: run it now rather than at the next scheduled check (a window still applies).
+    onApproved: (approval) => {
+      runs.request({ trigger: 'api', names: [approval.containerName] }).catch((error: unknown) => {
+        ctx.logger.warn(
+          { container: approval.containerName, reason: describeError(error) },
+          'the run of an approved update failed',
+        );
+      });
+    },
+  });
+
+  const vote = (choice: 'approve' | 'reject') =>
+    defineRoute({
+      methods: ['POST'],
+      path: `/api/v1/approvals/:id/${choice}`,
+      access: 'mutate',
+      tag: 'approvals',
+      summary: choice === 'approve' ? 'Vote for an update' : 'Reject an update',
+      description:
+        choice === 'approve'
+          ? 'With enough distinct votes the approval is `approved` and the update runs at once (inside its window, if it has one).'
+          : 'One rejection decides: the container stays as it is, and this digest is not asked about again.',
+      params: IdParams,
+      body: VoteBody,
+      responses: {
+        200: 'The approval after the vote',
+        404: 'No such approval',
+        409: 'It is no longer pending, or this voter already voted',
+      },
+      handle: ({ c, params, body }) => {
+        const result =
+          choice === 'approve'
+            ? service.approve(params.id, body.voter)
+            : service.reject(params.id, body.voter);
+        if (result.ok) {
+          ctx.logger.info({ approval: params.id, voter: body.voter, choice }, 'approval vote (API)');
+          return c.json(result.approval);
+        }
+        if (result.code === 'not-found') throw apiError('not-found', result.message);
+        if (result.code === 'invalid-voter') throw apiError('invalid-body', result.message);
+        throw apiError('conflict', result.message);
+      },
+    });
+
+  return [
+    defineRoute({
+      methods: ['GET'],
+      path: '/api/v1/approvals',
+      access: 'read',
+      tag: 'approvals',
+      summary: 'Updates waiting for approval (or, with `state`, any), newest first',
+      query: ListQuery,
+      responses: { 200: '`{ items: Approval[] }`' },
+      handle: ({ c, query }) =>
+        c.json({
+          items: service.list({
+            // Pending when not asked otherwise: what waits for a vote.
+            ...(query.state === 'all' ? {} : { states: query.state ?? ['pending'] }),
+            ...(query.container !== undefined ? { container: query.container } : {}),
+            ...(query.limit !== undefined ? { limit: query.limit } : {}),
+          }),
+        }),
+    }),
+    defineRoute({
+      methods: ['GET'],
+      path: '/api/v1/approvals/:id',
+      access: 'read',
+      tag: 'approvals',
+      summary: 'One approval, with its votes',
+      params: IdParams,
+      responses: { 200: 'The approval', 404: 'No such approval' },
+      handle: ({ c, params }) => {
+        const approval = service.get(params.id);
+        if (approval === undefined) throw apiError('not-found', `no approval ${params.id}`);
+        return c.json(approval);
+      },
+    }),
+    vote('approve'),
+    vote('reject'),
+  ];
+}

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApi, type Api } from '../../src/api/index.js';
+import { buildAndPush, labDocker, runContainer, uniqueName } from '../lab/index.js';
+import { TOKEN, authHeaders, daemonHarness, type DaemonHarness } from '../support/api.js';
+import { eventually, publishUpdate } from '../support/images.js';
+import { useLab } from '../support/lab.js';
+
+interface Approval {
+  readonly id: number;
+  readonly containerName: string;
+  readonly state: string;
+  readonly toDigest: string;
+  readonly votes: ReadonlyArray<{ voter: string; vote: string }>;
+}
+
+/** Approvals over HTTP: listed, approved (the update then runs), rejected (nothing changes). */
+describe('approvals over the API', () => {
+  const docker = labDocker();
+  const lab = useLab();
+  let harness: DaemonHarness;
+  let api: Api;
+
+  beforeAll(async () => {
+    harness = await daemonHarness({ stopTimeout: '1s' });
+    api = createApi(harness.daemon);
+  });
+  afterAll(async () => {
+    api?.close();
+    await harness?.close();
+  });
+
+  const call = async (method: string, path: string, body?: unknown, token = TOKEN): Promise<Response> =>
+    api.app.request(path, {
+      method,
+      headers: { ...authHeaders(token), 'content-type': 'application/json' },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+
+  /** A running container that needs one vote, whose tag then moves; a run leaves it pending. */
+  async function pending(): Promise<{ name: string; id: string; digest: string; approval: Approval }> {
+    const image = `${lab.registry.host}/${uniqueName('apiapprove')}:1.0`;
+    await buildAndPush(image);
+    const name = uniqueName('apiapprove');
+    const { id } = await runContainer(name, image, { Labels: { 'tidewatch.approve': 'true' } });
+    const { digest } = await publishUpdate(image);
+    await harness.daemon.runs.request({ trigger: 'api', names: [name] });
+    const listed = (await (await call('GET', `/api/v1/approvals?container=${name}`)).json()) as {
+      items: Approval[];
+    };
+    expect(listed.items).toHaveLength(1);
+    const [approval] = listed.items;
+    if (!approval) throw new Error('no approval listed');
+    expect(approval).toMatchObject({ containerName: name, state: 'pending', toDigest: digest });
+    expect((await docker.getContainer(name).inspect()).Id).toBe(id);
+    return { name, id, digest, approval };
+  }
+
+  it('an approval voted over the API runs the update', async () => {
+    const { name, id, digest, approval } = await pending();
+    expect(
+      (await call('POST', `/api/v1/approvals/${approval.id}/approve`, { voter: 'alice' }, 'wrong')).status,
+    ).toBe(401);
+    const voted = await call('POST', `/api/v1/approvals/${approval.id}/approve`, { voter: 'alice' });
+    expect(voted.status).toBe(200);
+    expect(await voted.json()).toMatchObject({
+      state: 'approved',
+      votes: [{ voter: 'alice', vote: 'approve' }],
+    });
+
+    const record = await eventually(
+      () => harness.store.history.list({ container: name, limit: 1 }).items[0],
+      (found) => found?.state === 'committed',
+      60_000,
+    );
+    expect(record).toMatchObject({ state: 'committed', toDigest: digest, trigger: 'api' });
+    expect((await docker.getContainer(name).inspect()).Id).not.toBe(id);
+    // A second vote on a decided approval is a conflict, not a crash.
+    const again = await call('POST', `/api/v1/approvals/${approval.id}/approve`, { voter: 'bob' });
+    expect(again.status).toBe(409);
+  });
+
+  it('a rejection over the API leaves the container as it was', async () => {
+    const { name, id, approval } = await pending();
+    const rejected = await call('POST', `/api/v1/approvals/${approval.id}/reject`, { voter: 'carol' });
+    expect(rejected.status).toBe(200);
+    expect(await rejected.json()).toMatchObject({ state: 'rejected' });
+    await harness.daemon.runs.request({ trigger: 'api', names: [name] });
+    expect((await docker.getContainer(name).inspect()).Id).toBe(id);
+    expect(harness.store.history.list({ container: name, limit: 5 }).items).toEqual([]);
+    expect((await call('GET', `/api/v1/approvals/${approval.id}`)).status).toBe(200);
+  });
+
+  it('bad ids and bodies get 4xx answers', async () => {
+    expect((await call('POST', '/api/v1/approvals/999999/approve', { voter: 'x' })).status).toBe(404);
+    expect((await call('POST', '/api/v1/approvals/abc/approve', { voter: 'x' })).status).toBe(400);
+    expect((await call('POST', '/api/v1/approvals/1/approve', { voter: '' })).status).toBe(400);
+    expect((await call('GET', '/api/v1/approvals?state=maybe')).status).toBe(400);
+  });
+});

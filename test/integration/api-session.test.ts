@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApi, type Api } from '../../src/api/index.js';
+import { assertEngine } from '../lab/index.js';
+import { TOKEN, daemonHarness, type DaemonHarness } from '../support/api.js';
+
+/** The dashboard's sign-in: the token once, then an HttpOnly SameSite=Strict cookie. */
+describe('API sessions (the dashboard sign-in)', () => {
+  let harness: DaemonHarness;
+  let api: Api;
+
+  beforeAll(async () => {
+    await assertEngine();
+    harness = await daemonHarness();
+    api = createApi(harness.daemon);
+  });
+  afterAll(async () => {
+    api?.close();
+    await harness?.close();
+  });
+
+  const request = (path: string, init: RequestInit = {}): Promise<Response> =>
+    Promise.resolve(api.app.request(path, init));
+
+  async function signIn(): Promise<string> {
+    const response = await request('/api/v1/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: TOKEN }),
+    });
+    expect(response.status).toBe(204);
+    const cookie = response.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(
+      /^tidewatch_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/,
+    );
+    expect(cookie).not.toContain(TOKEN);
+    return cookie.split(';')[0] ?? '';
+  }
+
+  it('a wrong token gets 401 and no cookie', async () => {
+    const response = await request('/api/v1/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: 'wrong' }),
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('set-cookie')).toBeNull();
+    expect(await (await request('/api/v1/session')).json()).toEqual({ signedIn: false, tokenRequired: true });
+  });
+
+  it('the cookie reads the API; a change needs the CSRF header as well', async () => {
+    const cookie = await signIn();
+    expect(await (await request('/api/v1/session', { headers: { cookie } })).json()).toEqual({
+      signedIn: true,
+      tokenRequired: true,
+    });
+    expect((await request('/api/v1/containers', { headers: { cookie } })).status).toBe(200);
+    expect((await request('/api/v1/containers')).status).toBe(401);
+
+    // A cross-site form would send the cookie (were it not SameSite) but never a custom header.
+    const forged = await request('/api/v1/check?wait=false', { method: 'POST', headers: { cookie } });
+    expect(forged.status).toBe(403);
+    expect(((await forged.json()) as { error: { code: string } }).error.code).toBe('csrf-required');
+
+    const asked = await request('/api/v1/check?wait=false', {
+      method: 'POST',
+      headers: { cookie, 'x-tidewatch-csrf': '1' },
+    });
+    expect(asked.status).toBe(202);
+  });
+
+  it('signing out revokes the session', async () => {
+    const cookie = await signIn();
+    const out = await request('/api/v1/session', { method: 'DELETE', headers: { cookie } });
+    expect(out.status).toBe(204);
+    expect(out.headers.get('set-cookie')).toContain('Max-Age=0');
+    expect((await request('/api/v1/containers', { headers: { cookie } })).status).toBe(401);
+  });
+
+  it('a forged or unknown session id is not signed in', async () => {
+    const cookie = `tidewatch_session=${'A'.repeat(43)}`;
+    expect((await request('/api/v1/containers', { headers: { cookie } })).status).toBe(401);
+  });
+
+  it('serves the built dashboard at / with a strict content security policy', async () => {
+    const page = await request('/');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await request(`/${script ?? ''}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect((await request('/assets/nope.js')).status).toBe(404);
+  });
+});
