@@ -3,21 +3,36 @@
  * store, engine, registry and logger together, and runs the command. The only place that exits.
  */
 import {
+  approvalsCommand,
   buildProgram,
   checkCommand,
+  containerSchedules,
+  voteCommand,
   forgetCommand,
   historyCommand,
+  notificationService,
+  notifyTestCommand,
   onceCommand,
   rollbackCommand,
   runCommand,
+  withNotifications,
 } from './cli/index.js';
+import { startApi } from './api/index.js';
 import { loadSettings, type FlagValues, type Settings } from './config/index.js';
 import { systemClock } from './domain/clock.js';
 import { TidewatchError, describeError } from './domain/errors.js';
 import { EventBus, observeJournal } from './events/index.js';
 import { createLogger, type Logger } from './log/index.js';
+import { createNotifications, type Notifications } from './notify/index.js';
 import { buildCycleDeps } from './wiring.js';
-import { isInContainer, openStore, resolveDataDir, storeFile, type Store } from './store/index.js';
+import {
+  isInContainer,
+  openPolicyReader,
+  openStore,
+  resolveDataDir,
+  storeFile,
+  type Store,
+} from './store/index.js';
 import { recoverUnfinished, type CycleDeps } from './updater/index.js';
 
 /** What run and once hand their command: the cycle's dependencies, the open store and the event bus. */
@@ -97,22 +112,73 @@ const write = (text: string): void => {
   process.stdout.write(text);
 };
 
+/** run and once: notifications (src/notify) over the store's outbox; a bad URL stops here, exit 2. */
+function notificationsOf(deps: StoreDeps): Notifications {
+  return createNotifications(deps.settings, { store: deps.store, logger: deps.logger, clock: systemClock });
+}
+
 const program = buildProgram(
   {
-    run: (flags) => withStore(flags, runCommand),
-    once: (flags, names) => withStore(flags, (deps) => onceCommand(deps, names)),
+    // The HTTP API is a service started beside the scheduler (see src/api).
+    run: (flags) =>
+      withStore(flags, (deps) => {
+        // Per-container schedules, and a run when a window opens or a cooldown ends (docs/policies.md).
+        const schedules = containerSchedules();
+        // First in, last out: subscribed before any run, stopped after the other services.
+        const notifications = notificationService(notificationsOf(deps));
+        return runCommand({ ...deps, schedules: schedules.gate, wakeAt: schedules.wakeAt }, [
+          notifications,
+          startApi,
+          schedules.start,
+        ]);
+      }),
+    once: (flags, names) =>
+      withStore(flags, (deps) =>
+        withNotifications(notificationsOf(deps), deps.events, () => onceCommand(deps, names)),
+      ),
     rollback: (flags, name) =>
       withStore(flags, (deps) => rollbackCommand(deps, name, write, (text) => process.stderr.write(text))),
     // check changes nothing and records nothing: no store, so it runs next to a daemon.
     check: async (flags, names, json) => {
       const configured = configure(flags);
-      return checkCommand(await connect(configured), names, json, write);
+      // Read-only, without the lock: approvals and first sightings say why a candidate waits.
+      // A store it cannot read (another schema version) costs only that: check goes on without it.
+      let policyReader;
+      try {
+        policyReader = openPolicyReader(dataFile(configured.settings));
+      } catch (error) {
+        configured.logger.warn(
+          { reason: describeError(error) },
+          'policy state not read; check goes on without it',
+        );
+      }
+      try {
+        return await checkCommand({ ...(await connect(configured)), policyReader }, names, json, write);
+      } finally {
+        policyReader?.close();
+      }
+    },
+    // Sends to every URL directly: no store, no engine, so it works next to a daemon.
+    notifyTest: (flags) => {
+      const configured = configure(flags);
+      return notifyTestCommand(configured.settings, configured.logger, write, (text) =>
+        process.stderr.write(text),
+      );
     },
     // history and forget need neither the engine nor the lock (see src/store/read-only.ts).
     history: (flags, args) =>
       Promise.resolve(historyCommand(dataFile(loadSettings(flags, process.env)), args, write)),
     forget: (flags, name) =>
       Promise.resolve(forgetCommand(dataFile(loadSettings(flags, process.env)), name, write)),
+    // Approvals work on the store like forget: no engine, no lock (see src/store/approvals-access.ts).
+    approvals: (flags, args) =>
+      Promise.resolve(approvalsCommand(dataFile(loadSettings(flags, process.env)), args, write)),
+    vote: (flags, id, voter, vote) =>
+      Promise.resolve(
+        voteCommand(dataFile(loadSettings(flags, process.env)), id, voter, vote, write, (text) =>
+          process.stderr.write(text),
+        ),
+      ),
   },
   (code) => {
     process.exitCode = code;

@@ -2,6 +2,7 @@ import type { Settings } from './config/index.js';
 import { connectEngine, detectOwnContainerId, resolveConnection } from './engine/index.js';
 import type { Logger } from './log/index.js';
 import { RegistryClient, createCredentialStore } from './registry/index.js';
+import { connectSwarm } from './swarm/index.js';
 import type { CycleDeps } from './updater/index.js';
 
 /**
@@ -10,7 +11,10 @@ import type { CycleDeps } from './updater/index.js';
  * wire Tidewatch through here, so the tests run exactly what production runs.
  */
 export async function buildCycleDeps(settings: Readonly<Settings>, logger: Logger): Promise<CycleDeps> {
-  const engine = await connectEngine(resolveConnection(settings));
+  const connection = resolveConnection(settings);
+  const engine = await connectEngine(connection);
+  // Services are asked for at each cycle only when the engine is a manager (src/swarm).
+  const swarm = settings.swarm === 'off' ? undefined : connectSwarm(connection, engine.apiVersion);
   const credentials = createCredentialStore({
     logger,
     ...(settings.dockerConfig !== undefined ? { dockerConfigDir: settings.dockerConfig } : {}),
@@ -19,8 +23,10 @@ export async function buildCycleDeps(settings: Readonly<Settings>, logger: Logge
   const registry = new RegistryClient({
     credentials,
     insecureRegistries: settings.insecureRegistries,
+    limits: settings.registryLimits,
+    maxRetryAfterSeconds: settings.maxRegistryWaitMs / 1000,
     logger,
   });
   const selfId = await detectOwnContainerId();
-  return { engine, registry, credentials, logger, settings, selfId };
+  return { engine, registry, credentials, logger, settings, selfId, swarm };
 }

@@ -12,10 +12,27 @@ export function checkJson(entries: readonly CycleEntry[]): string {
       currentDigest: entry.currentDigest ?? null,
       latestDigest: entry.latestDigest ?? null,
       reason: entry.reason ?? null,
+      waitingFor: waitingJson(entry.waitingFor),
+      // Policies (docs/policies.md): the tag it runs, and the one a tag policy would move it to.
+      policy: entry.policy ?? null,
+      currentTag: entry.currentTag ?? null,
+      latestTag: entry.latestTag ?? null,
     })),
     null,
     2,
   );
+}
+
+/** A wait for JSON: times as ISO 8601 UTC, as people and scripts read them. */
+function waitingJson(waiting: CycleEntry['waitingFor']): Record<string, unknown> | null {
+  if (waiting === undefined) return null;
+  const times: Record<string, unknown> = {};
+  // until (budget, cooldown, window opening), since (cooldown), deadline (approval).
+  for (const key of ['until', 'since', 'deadline'] as const) {
+    const value = (waiting as Partial<Record<typeof key, number | null>>)[key];
+    if (typeof value === 'number') times[key] = new Date(value).toISOString();
+  }
+  return { ...waiting, ...times };
 }
 
 /** `check` for a person: aligned columns, digests shortened the way docker shows ids. */
@@ -28,7 +45,10 @@ export function checkTable(entries: readonly CycleEntry[]): string {
       entry.image,
       entry.status,
       shortDigest(entry.currentDigest),
-      shortDigest(entry.latestDigest),
+      // A tag policy's new tag in front: `1.1.2@sha256:…`.
+      entry.latestTag !== undefined && entry.latestDigest !== undefined
+        ? `${entry.latestTag}@${shortDigest(entry.latestDigest)}`
+        : shortDigest(entry.latestDigest),
       entry.reason ?? '',
     ]),
   ];

@@ -89,7 +89,9 @@ export async function runCommand(
   try {
     for (const start of services) started.push(await start({ deps, runs }));
     logger.info({ engineApi: deps.engine.apiVersion }, 'tidewatch started');
-    scheduler.start();
+    // --api-only: runs start only when asked (API, webhooks, dashboard), as Watchtower's API mode.
+    if (settings.apiOnly) logger.info('no schedule: checks run only when asked over the API');
+    else scheduler.start();
     await new Promise<void>((resolve) => {
       const onSignal = (signal: NodeJS.Signals): void => {
         stopping = true;

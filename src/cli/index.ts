@@ -9,3 +9,11 @@ export {
   type ServiceStarter,
 } from './commands.js';
 export { historyCommand, forgetCommand, historyQuery, type HistoryArgs } from './store-commands.js';
+export { approvalsCommand, voteCommand, approvalsTable, type ApprovalsArgs } from './approvals-command.js';
+export { containerSchedules, type ContainerSchedules } from './container-schedules.js';
+export {
+  notifyTestCommand,
+  notificationService,
+  withNotifications,
+  type NotifyTestOptions,
+} from './notify-command.js';

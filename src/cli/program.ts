@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { OPTIONS, type FlagValues, type OptionSpec } from '../config/index.js';
 import type { HistoryArgs } from './store-commands.js';
+import type { ApprovalsArgs } from './approvals-command.js';
 
 export interface CommandHandlers {
   run(flags: FlagValues): Promise<number>;
@@ -10,6 +11,11 @@ export interface CommandHandlers {
   history(flags: FlagValues, args: HistoryArgs): Promise<number>;
   forget(flags: FlagValues, name: string): Promise<number>;
   rollback(flags: FlagValues, name: string): Promise<number>;
+  /** `notify test` (src/cli/notify-command.ts). */
+  notifyTest(flags: FlagValues): Promise<number>;
+  /** `approvals`, `approve ID`, `reject ID` (src/cli/approvals-command.ts). */
+  approvals(flags: FlagValues, args: ApprovalsArgs): Promise<number>;
+  vote(flags: FlagValues, id: string, voter: string | undefined, vote: 'approve' | 'reject'): Promise<number>;
 }
 
 /** The commands over the store alone take only the option that says where it is. */
@@ -31,8 +37,13 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
 
-  const command = (name: string, description: string, options: readonly OptionSpec[] = OPTIONS): Command => {
-    const sub = program.command(name).description(description);
+  const command = (
+    name: string,
+    description: string,
+    options: readonly OptionSpec[] = OPTIONS,
+    parent: Command = program,
+  ): Command => {
+    const sub = parent.command(name).description(description);
     for (const option of options) {
       if (option.flag === undefined) continue;
       const envNote = ` [env: ${option.env.join(', ')}]`;
@@ -82,6 +93,34 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
     .action(async (name: string, _options: unknown, sub: Command) =>
       setExitCode(await handlers.forget(flagValues(sub), name)),
     );
+  command('approvals', 'List updates waiting for approval (works while `run` is running)', STORE_OPTIONS)
+    .option('--json', 'print one JSON array with every field instead of a table')
+    .option('--all', 'also the decided ones: applied, rejected, expired, superseded')
+    .option('--container <name>', 'only this container')
+    .action(async (options: ApprovalsArgs, sub: Command) =>
+      setExitCode(await handlers.approvals(flagValues(sub), options)),
+    );
+  for (const [vote, description] of [
+    ['approve', 'Vote for an update waiting for approval; enough votes let it run at the next opportunity'],
+    ['reject', 'Vote against an update waiting for approval: it is not applied'],
+  ] as const) {
+    command(vote, description, STORE_OPTIONS)
+      .argument('<id>', 'the approval (see `tidewatch approvals`)')
+      .option('--voter <name>', 'who votes (required): each voter counts once')
+      .action(async (id: string, options: { voter?: string }, sub: Command) =>
+        setExitCode(await handlers.vote(flagValues(sub), id, options.voter, vote)),
+      );
+  }
+  // `notify test` (src/cli/notify-command.ts) takes every setting: it sends where run would.
+  const notify = program.command('notify').description('Notifications (see docs/notifications.md)');
+  command(
+    'test',
+    'Send a test message to every configured notification URL and print what each answered',
+    OPTIONS,
+    notify,
+  ).action(async (_options: unknown, sub: Command) =>
+    setExitCode(await handlers.notifyTest(flagValues(sub))),
+  );
   return program;
 }
 

@@ -8,11 +8,16 @@ export {
   DEFAULT_VERIFY_WINDOW_MS,
   DEFAULT_DRAIN_MS,
   DEFAULT_KEEP_IMAGES,
+  NOTIFICATION_LEVELS,
+  DEFAULT_MAX_REGISTRY_WAIT_MS,
   type FlagValues,
 } from './settings.js';
 export { parseDurationMs, formatDuration } from './duration.js';
+export { parseRegistryLimits, RegistryLimitSetting } from './registry-limits.js';
 export { readContainerLabels, readDependsOnLabel, readScopeLabel, type ContainerLabels } from './labels.js';
 export { readVerifyLabels, type VerifyLabels, type RolloutLabels } from './verify-labels.js';
+export { readPolicyLabels, type PolicyLabels } from './policy-labels.js';
+export { DEFAULT_APPROVAL_DEADLINE_MS } from './policy-settings.js';
 export { STRATEGIES, isStrategy, type Strategy } from './strategy.js';
 export {
   readLifecycleHooks,

@@ -4,9 +4,15 @@ import { z } from 'zod';
 import { TidewatchError, describeError } from '../domain/errors.js';
 import { parseDurationMs } from './duration.js';
 import { OPTIONS, type OptionSpec } from './options.js';
+import { POLICY_SETTINGS, policySettings } from './policy-settings.js';
+import { parseRegistryLimits, RegistryLimitSetting } from './registry-limits.js';
 import { STRATEGIES } from './strategy.js';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+/** Watchtower's notification levels (logrus), most severe first. */
+export const NOTIFICATION_LEVELS = ['panic', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+// host:port (an IPv6 host in brackets; an empty host means every interface), or off.
+const HTTP_ADDR = /^(?:off|(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]*):\d{1,5})$/;
 
 /** The validated, frozen settings every part of Tidewatch reads. */
 export const Settings = z
@@ -32,12 +38,75 @@ export const Settings = z
     verifyTimeoutMs: z.number().int().positive(),
     verifyWindowMs: z.number().int().positive(),
     keepImages: z.number().int().nonnegative(),
+    // Policies: what to update to, cooldown, window, approvals (src/config/policy-settings.ts).
+    ...POLICY_SETTINGS,
+    // Swarm services (src/swarm): whether to watch them, and the UpdateConfig for those without one.
+    swarm: z.enum(['auto', 'on', 'off']),
+    swarmUpdateOrder: z.enum(['start-first', 'stop-first']),
+    swarmFailureAction: z.enum(['rollback', 'pause', 'continue']),
+    swarmMonitorMs: z.number().int().positive(),
+    swarmTimeoutMs: z.number().int().positive(),
     /** undefined: not given; main.ts resolves the default (see resolveDataDir in src/store). */
     dataDir: z.string().optional(),
     insecureRegistries: z.array(z.string()),
+    /** Per-registry budgets (`--registry-limit`), a plain list as a config file would hold it. */
+    registryLimits: z.array(RegistryLimitSetting),
+    maxRegistryWaitMs: z.number().int().nonnegative(),
     repoUser: z.string().optional(),
     repoPass: z.string().optional(),
     dockerConfig: z.string().optional(),
+    /** `host:port` the API listens on, or `off`. */
+    httpAddr: z
+      .string()
+      .regex(HTTP_ADDR, 'expected host:port (such as 127.0.0.1:8080 or 0.0.0.0:8080) or off')
+      .refine((addr) => addr === 'off' || Number(addr.slice(addr.lastIndexOf(':') + 1)) <= 65_535, {
+        message: 'the port is over 65535',
+      }),
+    apiToken: z.string().min(1).optional(),
+    metricsPublic: z.boolean(),
+    apiOnly: z.boolean(),
+    webhookSecret: z.string().min(1).optional(),
+    // Notifications (src/notify): see docs/notifications.md.
+    notificationUrls: z.array(z.string()),
+    notificationReport: z.boolean(),
+    notificationsLevel: z.preprocess(
+      (value) => (typeof value === 'string' ? value.toLowerCase() : value),
+      z.enum(NOTIFICATION_LEVELS),
+    ),
+    notificationTemplate: z.string().optional(),
+    watchtowerNotificationTemplate: z.string().optional(),
+    notificationTitleTag: z.string().optional(),
+    notificationSkipTitle: z.boolean(),
+    notificationsHostname: z.string().optional(),
+    notificationsDelayMs: z.number().int().nonnegative(),
+    notificationTimeoutMs: z.number().int().positive(),
+    notificationMaxAgeMs: z.number().int().positive(),
+    notificationDrainMs: z.number().int().nonnegative(),
+    /** Watchtower's legacy notification variables, as given; src/notify/legacy.ts makes URLs of them. */
+    legacyNotifications: z
+      .object({
+        types: z.array(z.string()),
+        emailFrom: z.string().optional(),
+        emailTo: z.string().optional(),
+        emailServer: z.string().optional(),
+        emailServerPort: z.number().int().optional(),
+        emailServerUser: z.string().optional(),
+        emailServerPassword: z.string().optional(),
+        emailServerTlsSkipVerify: z.boolean(),
+        emailDelayMs: z.number().int().nonnegative().optional(),
+        emailSubjectTag: z.string().optional(),
+        slackHookUrl: z.string().optional(),
+        slackIdentifier: z.string().optional(),
+        slackChannel: z.string().optional(),
+        slackIconEmoji: z.string().optional(),
+        slackIconUrl: z.string().optional(),
+        msteamsHookUrl: z.string().optional(),
+        msteamsUseLogData: z.boolean(),
+        gotifyUrl: z.string().optional(),
+        gotifyToken: z.string().optional(),
+        gotifyTlsSkipVerify: z.boolean(),
+      })
+      .strict(),
     logLevel: z.enum(LEVELS),
     logFormat: z.enum(['auto', 'pretty', 'json']),
   })
@@ -55,8 +124,20 @@ export const DEFAULT_VERIFY_TIMEOUT_MS = 120_000;
 /** Long enough for a container that crashes on start (bad config, missing file) to show it. */
 export const DEFAULT_VERIFY_WINDOW_MS = 10_000;
 export const DEFAULT_DRAIN_MS = 2000;
+/** Loopback only: a container image sets 0.0.0.0:8080 (see README). */
+export const DEFAULT_HTTP_ADDR = '127.0.0.1:8080';
 /** The image before the update and the one before that: two steps back without a registry. */
 export const DEFAULT_KEEP_IMAGES = 2;
+/** Long enough for a typical Retry-After (seconds), short enough that `check` never seems to hang. */
+export const DEFAULT_MAX_REGISTRY_WAIT_MS = 60_000;
+/** As --verify-window, and for the same reason: long enough for a crash on start to show. */
+export const DEFAULT_SWARM_MONITOR_MS = 10_000;
+/** A rolling update of a few dozen tasks with the default monitor fits; a larger service needs more. */
+export const DEFAULT_SWARM_TIMEOUT_MS = 10 * 60_000;
+export const DEFAULT_NOTIFICATION_TIMEOUT_MS = 10_000;
+/** A receiver down for a day is a problem someone has noticed by other means. */
+export const DEFAULT_NOTIFICATION_MAX_AGE_MS = 24 * 3_600_000;
+export const DEFAULT_NOTIFICATION_DRAIN_MS = 30_000;
 
 /** Values given on the command line, keyed by option key; undefined when not given. */
 export type FlagValues = Readonly<Record<string, unknown>>;
@@ -100,11 +181,61 @@ export function loadSettings(flags: FlagValues, env: NodeJS.ProcessEnv): Readonl
     verifyTimeoutMs: parsed.verifyTimeout ?? DEFAULT_VERIFY_TIMEOUT_MS,
     verifyWindowMs: parsed.verifyWindow ?? DEFAULT_VERIFY_WINDOW_MS,
     keepImages: parsed.keepImages ?? DEFAULT_KEEP_IMAGES,
+    ...policySettings(parsed, (key) => sourceOf(key, flags, env)),
+    swarm: parsed.swarm ?? 'auto',
+    swarmUpdateOrder: parsed.swarmUpdateOrder ?? 'start-first',
+    swarmFailureAction: parsed.swarmFailureAction ?? 'rollback',
+    swarmMonitorMs: parsed.swarmMonitor ?? DEFAULT_SWARM_MONITOR_MS,
+    swarmTimeoutMs: parsed.swarmTimeout ?? DEFAULT_SWARM_TIMEOUT_MS,
     dataDir: parsed.dataDir,
     insecureRegistries: parsed.insecureRegistries ?? [],
+    registryLimits: parseRegistryLimits(
+      (parsed.registryLimits as string[] | undefined) ?? [],
+      sourceOf('registryLimits', flags, env),
+    ),
+    maxRegistryWaitMs: parsed.maxRegistryWait ?? DEFAULT_MAX_REGISTRY_WAIT_MS,
     repoUser: parsed.repoUser,
     repoPass: parsed.repoPass,
     dockerConfig: parsed.dockerConfig,
+    httpAddr: parsed.httpAddr ?? DEFAULT_HTTP_ADDR,
+    apiToken: parsed.apiToken,
+    metricsPublic: parsed.metricsPublic ?? false,
+    apiOnly: parsed.apiOnly ?? watchtowerApiOnly(env),
+    webhookSecret: parsed.webhookSecret,
+    notificationUrls: parsed.notificationUrls ?? [],
+    notificationReport: parsed.notificationReport ?? false,
+    notificationsLevel: parsed.notificationsLevel ?? 'info',
+    notificationTemplate: parsed.notificationTemplate,
+    watchtowerNotificationTemplate: parsed.watchtowerNotificationTemplate,
+    notificationTitleTag: parsed.notificationTitleTag,
+    notificationSkipTitle: parsed.notificationSkipTitle ?? false,
+    notificationsHostname: parsed.notificationsHostname,
+    notificationsDelayMs: parsed.notificationsDelay ?? 0,
+    notificationTimeoutMs: parsed.notificationTimeout ?? DEFAULT_NOTIFICATION_TIMEOUT_MS,
+    notificationMaxAgeMs: parsed.notificationMaxAge ?? DEFAULT_NOTIFICATION_MAX_AGE_MS,
+    notificationDrainMs: parsed.notificationDrain ?? DEFAULT_NOTIFICATION_DRAIN_MS,
+    legacyNotifications: {
+      types: parsed.legacyNotifications ?? [],
+      emailFrom: parsed.legacyEmailFrom,
+      emailTo: parsed.legacyEmailTo,
+      emailServer: parsed.legacyEmailServer,
+      emailServerPort: parsed.legacyEmailServerPort,
+      emailServerUser: parsed.legacyEmailServerUser,
+      emailServerPassword: parsed.legacyEmailServerPassword,
+      emailServerTlsSkipVerify: parsed.legacyEmailServerTlsSkipVerify ?? false,
+      emailDelayMs: parsed.legacyEmailDelay,
+      emailSubjectTag: parsed.legacyEmailSubjectTag,
+      slackHookUrl: parsed.legacySlackHookUrl,
+      slackIdentifier: parsed.legacySlackIdentifier,
+      slackChannel: parsed.legacySlackChannel,
+      slackIconEmoji: parsed.legacySlackIconEmoji,
+      slackIconUrl: parsed.legacySlackIconUrl,
+      msteamsHookUrl: parsed.legacyMsteamsHookUrl,
+      msteamsUseLogData: parsed.legacyMsteamsUseLogData ?? false,
+      gotifyUrl: parsed.legacyGotifyUrl,
+      gotifyToken: parsed.legacyGotifyToken,
+      gotifyTlsSkipVerify: parsed.legacyGotifyTlsSkipVerify ?? false,
+    },
     logLevel: parsed.logLevel ?? 'info',
     logFormat: parsed.logFormat ?? 'auto',
   };
@@ -147,6 +278,22 @@ function checkCombinations(settings: Settings, flags: FlagValues, env: NodeJS.Pr
   if (settings.repoUser !== undefined && settings.repoPass === undefined) {
     throw new TidewatchError('invalid-config', 'REPO_USER is set but REPO_PASS is not');
   }
+  if (settings.apiOnly && settings.apiToken === undefined) {
+    throw new TidewatchError(
+      'invalid-config',
+      'updates only through the API (--api-only, or WATCHTOWER_HTTP_API_UPDATE without WATCHTOWER_HTTP_API_PERIODIC_POLLS) need an API token (--api-token or TIDEWATCH_API_TOKEN), or nothing could ever start one',
+    );
+  }
+}
+
+/**
+ * Watchtower's WATCHTOWER_HTTP_API_UPDATE=true, without WATCHTOWER_HTTP_API_PERIODIC_POLLS=true,
+ * meant "update only when the API is called, never on a schedule": Tidewatch's --api-only.
+ * (WATCHTOWER_HTTP_API_METRICS needs no counterpart: /v1/metrics is always served.)
+ */
+function watchtowerApiOnly(env: NodeJS.ProcessEnv): boolean {
+  const isTrue = (name: string): boolean => BOOLEAN_WORDS[(env[name] ?? '').trim().toLowerCase()] === true;
+  return isTrue('WATCHTOWER_HTTP_API_UPDATE') && !isTrue('WATCHTOWER_HTTP_API_PERIODIC_POLLS');
 }
 
 function optionByKey(key: string): OptionSpec {
@@ -217,7 +364,8 @@ function parseValue(option: OptionSpec, raw: RawValue): unknown {
       return typeof value === 'string' ? value.trim() : fail('text');
     case 'list': {
       const items = Array.isArray(value) ? value.map(String) : [String(value)];
-      return items.flatMap((item) => item.split(/[\s,]+/)).filter((item) => item !== '');
+      const separator = option.split === 'whitespace' ? /\s+/ : /[\s,]+/;
+      return items.flatMap((item) => item.split(separator)).filter((item) => item !== '');
     }
     case 'duration': {
       const ms = parseDurationMs(String(value));

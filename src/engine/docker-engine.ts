@@ -9,6 +9,7 @@ import type {
 } from '../domain/index.js';
 import { negotiateApiVersion, pingApiVersion } from './api-version.js';
 import type { EngineConnection } from './connection.js';
+import { createDockerClient } from './docker-client.js';
 import type { Engine, ExecResult, ImageDetails, PullAuth } from './engine.js';
 import { demuxToText, runExec } from './exec.js';
 import { toContainerDetails, toContainerStatus, toContainerSummary, toImageDetails } from './map.js';
@@ -16,18 +17,7 @@ import { toContainerDetails, toContainerStatus, toContainerSummary, toImageDetai
 /** Connects to the engine, negotiating the API version first. */
 export async function connectEngine(connection: EngineConnection): Promise<Engine> {
   const apiVersion = negotiateApiVersion(await pingApiVersion(connection));
-  const common = { version: `v${apiVersion}` };
-  const docker =
-    connection.kind === 'socket'
-      ? new Docker({ ...common, socketPath: connection.socketPath })
-      : new Docker({
-          ...common,
-          protocol: connection.protocol,
-          host: connection.host,
-          port: connection.port,
-          ...(connection.tls ?? {}),
-        });
-  return new DockerEngine(docker, apiVersion);
+  return new DockerEngine(createDockerClient(connection, apiVersion), apiVersion);
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -1,5 +1,6 @@
 export type { Engine, ExecResult, ImageDetails, PullAuth } from './engine.js';
 export { connectEngine } from './docker-engine.js';
+export { createDockerClient } from './docker-client.js';
 export {
   resolveConnection,
   DEFAULT_SOCKET,

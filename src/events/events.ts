@@ -1,4 +1,5 @@
 import type { UpdateRecord, UpdateTrigger } from '../store/index.js';
+import type { WaitingFor } from '../updater/check.js';
 
 /**
  * Everything that happens, as one typed union. Notifications, the API's live stream, metrics and
@@ -19,6 +20,13 @@ export type TidewatchEvent =
       readonly currentDigest?: string | undefined;
       readonly latestDigest?: string | undefined;
       readonly reason?: string | undefined;
+      /** The effective policy (`digest`, `minor`, `semver:^1`, ...), when the check knew it. */
+      readonly policy?: string | undefined;
+      readonly currentTag?: string | undefined;
+      /** The tag a tag policy would move to. */
+      readonly latestTag?: string | undefined;
+      /** Why an available update waits: cooldown, window, approval, registry budget. */
+      readonly waitingFor?: WaitingFor | undefined;
     }
   | {
       /** Every journal write of an update: planned, each step, and its outcome. */

@@ -1,3 +1,5 @@
+import { systemSleep } from '../domain/clock.js';
+import { RegistryBudget } from './budget.js';
 import { Endpoints } from './endpoints.js';
 import { HttpTransport } from './http.js';
 import { Session } from './session.js';
@@ -9,7 +11,8 @@ const DEFAULT_MAX_RETRY_AFTER_S = 60;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
- * The OCI distribution client. Long-lived: it owns the concurrency limit and the token cache. Each
+ * The OCI distribution client. Long-lived: it owns the concurrency limit, the per-registry budgets
+ * (so a pause a registry asked for outlasts the cycle that saw it) and the token cache. Each
  * check cycle takes a fresh `session()`, whose memo lives exactly as long as the cycle, so a tag
  * that moved between cycles is always seen.
  */
@@ -23,10 +26,19 @@ export class RegistryClient {
     this.now = options.now ?? Date.now;
     this.endpoints = new Endpoints(options.insecureRegistries);
     this.tokens = new TokenCache(this.now);
+    const maxRetryAfterSeconds = options.maxRetryAfterSeconds ?? DEFAULT_MAX_RETRY_AFTER_S;
+    const budget = new RegistryBudget({
+      limits: options.limits ?? [],
+      maxWaitMs: maxRetryAfterSeconds * 1000,
+      now: this.now,
+      sleep: options.sleep ?? systemSleep,
+      logger: options.logger,
+    });
     this.transport = new HttpTransport({
       fetch: options.fetch ?? globalThis.fetch,
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
-      maxRetryAfterSeconds: options.maxRetryAfterSeconds ?? DEFAULT_MAX_RETRY_AFTER_S,
+      maxRetryAfterSeconds,
+      budget,
       timeoutMs: options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
       now: this.now,
       logger: options.logger,

@@ -1,8 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from '../log/index.js';
+import type { RegistryBudget } from './budget.js';
 import { RegistryFailure } from './failure.js';
 import type { RequestInfo, RequestKind } from './types.js';
+
+export { parseRetryAfter } from './budget-state.js';
 
 export interface HttpRequest {
   readonly registry: string;
@@ -29,6 +31,8 @@ export interface TransportOptions {
   readonly now: () => number;
   readonly logger: Logger;
   readonly onRequest: ((info: RequestInfo) => void) | undefined;
+  /** Per-registry concurrency, request rate and the pauses registries ask for (429, spent quota). */
+  readonly budget: RegistryBudget;
 }
 
 const MAX_429_RETRIES = 3;
@@ -36,18 +40,10 @@ const MAX_429_RETRIES = 3;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const USER_AGENT = 'tidewatch';
 
-/** Seconds or an HTTP date (RFC 9110 §10.2.3), as milliseconds from now; undefined if absent or garbage. */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
-}
-
 /**
- * Every HTTP exchange of a client goes through here: one concurrency limit for all of them, a
- * timeout per attempt, bounded 429 retries, and network trouble turned into `registry-unavailable`.
+ * Every HTTP exchange of a client goes through here: the registry's budget (see budget.ts), one
+ * concurrency limit for all registries, a timeout per attempt, bounded 429 retries, and network
+ * trouble turned into `registry-unavailable`.
  */
 export class HttpTransport {
   private readonly limit: LimitFunction;
@@ -57,30 +53,29 @@ export class HttpTransport {
   }
 
   async send(request: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
+    // All waiting for this request (pauses, the request rate) must end by then, retries included.
+    const deadline = this.options.now() + this.options.maxRetryAfterSeconds * 1000;
+    const { budget } = this.options;
     for (let attempt = 0; ; attempt++) {
-      // The slot is held for one attempt only: waiting out a 429 must not starve other registries.
-      const response = await this.limit(() => this.attempt(request, signal));
-      if (response.status !== 429) return response;
-      const waitMs =
-        parseRetryAfter(response.headers.get('retry-after'), this.options.now()) ?? 1000 * 2 ** attempt;
-      const maxMs = this.options.maxRetryAfterSeconds * 1000;
-      if (attempt >= MAX_429_RETRIES) {
-        throw new RegistryFailure(
-          'registry-rate-limited',
-          `${request.what}: rate limited (HTTP 429), still after ${MAX_429_RETRIES} retries`,
-        );
+      const permit = await budget.acquire(request.registry, request.what, deadline, signal);
+      let response: HttpResponse;
+      try {
+        // The slot is held for one attempt only: waiting out a 429 must not starve other registries.
+        response = await this.limit(() => this.attempt(request, signal));
+      } catch (error) {
+        permit.done();
+        throw error;
       }
-      if (waitMs > maxMs) {
-        throw new RegistryFailure(
-          'registry-rate-limited',
-          `${request.what}: rate limited (HTTP 429), retry after ${Math.ceil(waitMs / 1000)} s is over the ${this.options.maxRetryAfterSeconds} s limit`,
-        );
+      // A 429 or a spent quota pauses the registry here, for every request to it, not just this one.
+      permit.done(response);
+      if (response.status !== 429) return response;
+      if (attempt >= MAX_429_RETRIES) {
+        throw budget.refusedAfterRetries(request.registry, request.what, MAX_429_RETRIES);
       }
       this.options.logger.debug(
-        { registry: request.registry, kind: request.kind, waitMs },
+        { registry: request.registry, kind: request.kind, attempt },
         'rate limited, waiting',
       );
-      await sleep(waitMs, undefined, { signal });
     }
   }
 
@@ -110,8 +105,28 @@ export class HttpTransport {
   }
 
   private report(request: HttpRequest, status: number): void {
-    this.options.onRequest?.({ registry: request.registry, kind: request.kind, status });
+    const info = { registry: request.registry, kind: request.kind, status };
+    this.options.onRequest?.(info);
+    for (const observer of observers) {
+      try {
+        observer(info);
+      } catch {
+        // A broken observer (metrics) never fails a registry request.
+      }
+    }
   }
+}
+
+const observers = new Set<(info: RequestInfo) => void>();
+
+/**
+ * Process-wide observers of every registry response, for the API's metrics: the API starts after
+ * the registry client was built (see src/wiring.ts), so it cannot pass `onRequest` itself.
+ * Returns the function that removes the observer.
+ */
+export function observeRegistryRequests(observer: (info: RequestInfo) => void): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
 }
 
 async function readCapped(response: Response, what: string): Promise<Uint8Array> {

@@ -1,4 +1,11 @@
 export { RegistryClient } from './client.js';
+export {
+  ANY_REGISTRY,
+  formatUntil,
+  type RegistryLimit,
+  type RegistryWait,
+  type RegistryWaitCause,
+} from './budget.js';
 export { createCredentialStore, type CredentialStoreOptions } from './credentials.js';
 export type {
   CredentialStore,
@@ -9,4 +16,7 @@ export type {
   RequestInfo,
   RequestKind,
   Resolution,
+  TagListing,
+  CreatedLookup,
 } from './types.js';
+export { observeRegistryRequests } from './http.js';

@@ -1,7 +1,8 @@
 import type { ImageRef } from '../domain/image-ref.js';
-import type { LocalImage } from '../domain/image.js';
+import type { LocalImage, Platform } from '../domain/image.js';
 import type { Logger } from '../log/index.js';
 import { SessionAuth, type AuthDeps } from './auth.js';
+import { RegistryRateLimited } from './budget.js';
 import { decide, describeRef, type ManifestSource } from './decide.js';
 import { RegistryFailure, statusFailure } from './failure.js';
 import type { HttpResponse } from './http.js';
@@ -13,7 +14,8 @@ import {
   type ParsedManifest,
 } from './manifest-schemas.js';
 import { Memo } from './memo.js';
-import type { RegistrySession, Resolution } from './types.js';
+import { RepositoryReader } from './repository-reader.js';
+import type { CreatedLookup, RegistrySession, Resolution, TagListing } from './types.js';
 
 export interface SessionDeps extends AuthDeps {
   readonly logger: Logger;
@@ -35,8 +37,40 @@ export class Session implements RegistrySession {
   private readonly tagDigests = new Memo<string>();
   private readonly manifests = new Memo<ParsedManifest>();
 
+  private repository: RepositoryReader | undefined;
+
   constructor(private readonly deps: SessionDeps) {
     this.auth = new SessionAuth(deps);
+  }
+
+  listTags(ref: ImageRef, signal: AbortSignal): Promise<TagListing> {
+    return this.reader().listTags(ref, signal);
+  }
+
+  imageCreated(
+    ref: ImageRef,
+    digest: string,
+    platform: Platform,
+    signal: AbortSignal,
+  ): Promise<CreatedLookup> {
+    return this.reader().imageCreated(ref, digest, platform, signal);
+  }
+
+  /** Tags and image configs (repository-reader.ts), sharing this session's auth and manifests. */
+  private reader(): RepositoryReader {
+    this.repository ??= new RepositoryReader(
+      {
+        transport: this.deps.transport,
+        endpoints: this.deps.endpoints,
+        auth: this.auth,
+        logger: this.deps.logger,
+      },
+      (ref, digest, signal) =>
+        this.manifests.get(manifestKey(ref, digest), signal, (shared) =>
+          this.fetchManifest(ref, digest, shared),
+        ),
+    );
+    return this.repository;
   }
 
   async resolve(ref: ImageRef, local: LocalImage, signal: AbortSignal): Promise<Resolution> {
@@ -60,7 +94,8 @@ export class Session implements RegistrySession {
         { image: describeRef(ref), code: error.code, reason: error.message },
         'resolve failed',
       );
-      return { kind: 'error', code: error.code, message: error.message };
+      const wait = error instanceof RegistryRateLimited ? { wait: error.wait } : {};
+      return { kind: 'error', code: error.code, message: error.message, ...wait };
     }
   }
 

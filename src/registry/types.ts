@@ -1,6 +1,8 @@
 import type { ImageRef } from '../domain/image-ref.js';
-import type { LocalImage } from '../domain/image.js';
+import type { LocalImage, Platform } from '../domain/image.js';
+import type { Sleep } from '../domain/clock.js';
 import type { Logger } from '../log/index.js';
+import type { RegistryLimit, RegistryWait } from './budget.js';
 
 /** What a registry accepts as a login. `identityToken` is an OAuth2 refresh token (docker login with SSO). */
 export interface Credentials {
@@ -28,9 +30,15 @@ export type RegistryErrorCode =
 export type Resolution =
   | { readonly kind: 'current'; readonly remoteDigest: string }
   | { readonly kind: 'update-available'; readonly remoteDigest: string }
-  | { readonly kind: 'error'; readonly code: RegistryErrorCode; readonly message: string };
+  | {
+      readonly kind: 'error';
+      readonly code: RegistryErrorCode;
+      readonly message: string;
+      /** Set when the registry is rate limited: until when, and why (a 429, a spent quota, the budget). */
+      readonly wait?: RegistryWait | undefined;
+    };
 
-export type RequestKind = 'ping' | 'token' | 'manifest' | 'tags';
+export type RequestKind = 'ping' | 'token' | 'manifest' | 'tags' | 'blob';
 
 export interface RequestInfo {
   readonly registry: string;
@@ -47,8 +55,15 @@ export interface RegistryClientOptions {
   concurrency?: number;
   fetch?: typeof fetch;
   logger: Logger;
-  /** A 429 asking to wait longer than this fails at once as `registry-rate-limited`. Default 60. */
+  /**
+   * The longest a request waits for its registry (a 429's Retry-After, a spent quota, the request
+   * budget), retries included; a longer wait fails at once as `registry-rate-limited`. Default 60.
+   */
   maxRetryAfterSeconds?: number;
+  /** Per-registry concurrency and request-rate limits (`*` for the others). Default none. */
+  limits?: readonly RegistryLimit[];
+  /** How waits are waited; injected by tests with `now`. Default real timers. */
+  sleep?: Sleep;
   /** Called once per HTTP response (each attempt), for metrics and tests. */
   onRequest?: (info: RequestInfo) => void;
   /** Milliseconds one HTTP attempt may take, body included. Default 30 000. */
@@ -57,6 +72,25 @@ export interface RegistryClientOptions {
   now?: () => number;
 }
 
+/** A repository's tags (tag policies), or why they could not be listed. */
+export type TagListing =
+  | { readonly kind: 'tags'; readonly tags: readonly string[] }
+  | { readonly kind: 'error'; readonly code: RegistryErrorCode; readonly message: string };
+
+/** When an image was built (its config's `created`; undefined when it has none), for cooldowns. */
+export type CreatedLookup =
+  | { readonly kind: 'created'; readonly at: number | undefined }
+  | { readonly kind: 'error'; readonly code: RegistryErrorCode; readonly message: string };
+
 export interface RegistrySession {
   resolve(ref: ImageRef, local: LocalImage, signal: AbortSignal): Promise<Resolution>;
+  /** Every tag of `ref`'s repository (all pages), once per session. */
+  listTags(ref: ImageRef, signal: AbortSignal): Promise<TagListing>;
+  /** The creation time of image `digest` (for an index, `platform`'s entry), once per session. */
+  imageCreated(
+    ref: ImageRef,
+    digest: string,
+    platform: Platform,
+    signal: AbortSignal,
+  ): Promise<CreatedLookup>;
 }

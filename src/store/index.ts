@@ -12,6 +12,17 @@ export type { Journal } from './journal.js';
 export { HISTORY_MAX_LIMIT, type History, type HistoryPage, type HistoryQuery } from './history.js';
 export type { BadDigest, BadDigests } from './bad-digests.js';
 export type { SeenDigests } from './seen-digests.js';
+export {
+  ApprovalQuery,
+  ApprovalRequest,
+  type Approvals,
+  type ApprovalRecord,
+  type ApprovalVoteRecord,
+  type VoteResult,
+} from './approvals.js';
+export { openPolicyReader, voteOnApproval, type PolicyReader } from './approvals-access.js';
+export type { Outbox, OutboxInput, OutboxRow, OutboxStats } from './outbox.js';
+export type { Announced, AnnouncementKind } from './announced.js';
 export { LOG_LINES } from './logs.js';
 export { canTransition, isFinished } from './update-transitions.js';
 export {

@@ -57,11 +57,15 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE updates ADD COLUMN was_running INTEGER;`,
   // 3: notifications (src/notify): the outbox, so a message survives a target that is down and a
   // restart, and what was already announced, so "update available" is said once per digest.
+  // `target` is a hash of the target's URL and `target_label` the URL with its secrets redacted:
+  // no row holds a token. A row is pending until `delivered_at` or `failed_at` is set.
   `
   CREATE TABLE outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     target TEXT NOT NULL,
+    target_label TEXT NOT NULL,
     event TEXT NOT NULL,
+    level TEXT NOT NULL,
     payload TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at INTEGER NOT NULL,
@@ -71,20 +75,27 @@ export const MIGRATIONS: readonly string[] = [
     last_error TEXT
   ) STRICT;
   CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL;
+  CREATE INDEX outbox_failed ON outbox (failed_at) WHERE failed_at IS NOT NULL;
+  CREATE INDEX outbox_pending_by_target ON outbox (target, id) WHERE delivered_at IS NULL AND failed_at IS NULL;
 
+  -- kind: what was said (available, skipped, current), so each is said once per container and digest.
   CREATE TABLE announced (
     container_name TEXT NOT NULL,
+    kind TEXT NOT NULL,
     digest TEXT NOT NULL,
     announced_at INTEGER NOT NULL,
-    PRIMARY KEY (container_name, digest)
+    PRIMARY KEY (container_name, kind, digest)
   ) STRICT, WITHOUT ROWID;
   `,
   // 4: policies (src/policy): approvals keyed by container and target digest, and their votes.
+  // One row per approval, kept after it is decided: the table is also the approvals' history.
   `
   CREATE TABLE approvals (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     container_name TEXT NOT NULL,
     image TEXT NOT NULL,
+    from_digest TEXT,
+    from_tag TEXT,
     to_digest TEXT NOT NULL,
     to_tag TEXT,
     required_votes INTEGER NOT NULL,
@@ -93,7 +104,9 @@ export const MIGRATIONS: readonly string[] = [
     deadline_at INTEGER,
     decided_at INTEGER
   ) STRICT;
-  CREATE INDEX approvals_by_container ON approvals (container_name, id);
+  CREATE INDEX approvals_by_target ON approvals (container_name, to_digest, id);
+  -- The cycle's deadline sweep and the pending list read only these.
+  CREATE INDEX approvals_open ON approvals (id) WHERE state IN ('pending', 'approved');
 
   CREATE TABLE approval_votes (
     approval_id INTEGER NOT NULL REFERENCES approvals (id),

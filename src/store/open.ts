@@ -9,6 +9,9 @@ import { createJournal, type Journal } from './journal.js';
 import { lockDataDir } from './lock.js';
 import { migrate } from './migrate.js';
 import { createSeenDigests, type SeenDigests } from './seen-digests.js';
+import { createApprovals, type Approvals } from './approvals.js';
+import { createOutbox, type Outbox } from './outbox.js';
+import { createAnnounced, type Announced } from './announced.js';
 
 export const STORE_FILE = 'tidewatch.db';
 
@@ -27,6 +30,12 @@ export interface Store {
   readonly history: History;
   readonly badDigests: BadDigests;
   readonly seenDigests: SeenDigests;
+  /** Updates waiting for votes, and every approval decided before (src/policy/approval.ts). */
+  readonly approvals: Approvals;
+  /** Notifications waiting to be delivered, delivered, or given up on (src/notify). */
+  readonly outbox: Outbox;
+  /** What notifications already announced, per container and digest. */
+  readonly announced: Announced;
   /** Closes the database and releases the data dir. Safe to call twice. */
   close(): void;
 }
@@ -89,6 +98,9 @@ export function openStore(file: string, options: StoreOptions): Store {
       history: createHistory(open),
       badDigests: createBadDigests(open, options.clock),
       seenDigests: createSeenDigests(open, options.clock),
+      approvals: createApprovals(open, options.clock),
+      outbox: createOutbox(open, options.clock),
+      announced: createAnnounced(open, options.clock),
       close: (): void => {
         if (open.open) open.close();
         lock.release();

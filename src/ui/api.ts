@@ -54,8 +54,8 @@ const path = (name: string): string => encodeURIComponent(name);
 export const api = {
   signIn: (token: string): Promise<unknown> => call('POST', '/session', { token }),
   signOut: (): Promise<unknown> => call('DELETE', '/session'),
-  session: (): Promise<{ signedIn: boolean }> => call('GET', '/session'),
-  containers: (): Promise<{ containers: ContainerRow[] }> => call('GET', '/containers'),
+  session: (): Promise<{ signedIn: boolean; tokenRequired: boolean }> => call('GET', '/session'),
+  containers: (): Promise<{ items: ContainerRow[] }> => call('GET', '/containers'),
   container: (name: string): Promise<ContainerRow> => call('GET', `/containers/${path(name)}`),
   history: (query: Record<string, string> = {}): Promise<HistoryPage> =>
     call('GET', `/updates?${new URLSearchParams(query).toString()}`),
@@ -64,7 +64,7 @@ export const api = {
   updateNow: (name: string): Promise<unknown> => call('POST', `/containers/${path(name)}/update`),
   rollback: (name: string): Promise<unknown> => call('POST', `/containers/${path(name)}/rollback`),
   forgetBad: (name: string): Promise<unknown> => call('DELETE', `/containers/${path(name)}/bad-digests`),
-  approvals: (): Promise<{ approvals: Approval[] }> => call('GET', '/approvals'),
+  approvals: (): Promise<{ items: Approval[] }> => call('GET', '/approvals'),
   approve: (id: number, voter: string): Promise<unknown> =>
     call('POST', `/approvals/${id}/approve`, { voter }),
   reject: (id: number, voter: string): Promise<unknown> => call('POST', `/approvals/${id}/reject`, { voter }),

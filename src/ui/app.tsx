@@ -48,7 +48,7 @@ function Dashboard({ onSignedOut }: { onSignedOut: () => void }): JSX.Element {
   const refresh = useCallback(() => {
     api.containers().then(
       (answer) => {
-        setContainers(answer.containers);
+        setContainers(answer.items);
         setError(undefined);
       },
       (failure: unknown) => {

@@ -65,6 +65,7 @@ export interface Approval {
   readonly containerName: string;
   readonly image: string;
   readonly toDigest: string;
+  readonly fromTag: string | null;
   readonly toTag: string | null;
   readonly requiredVotes: number;
   readonly votes: ReadonlyArray<{ readonly voter: string; readonly vote: string }>;

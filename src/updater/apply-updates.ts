@@ -21,11 +21,13 @@ export async function applyUpdates(
   checked: readonly CheckedContainer[],
   running: readonly ContainerSummary[],
   entries: Entries,
+  /** Updates a policy holds back (see cycle-policy.ts): already reported, never applied here. */
+  held: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   const { settings, logger, engine } = deps;
   const candidates = new Map<string, CheckedContainer>();
   for (const item of checked) {
-    if (item.result.status !== 'update-available' || !item.labels) continue;
+    if (item.result.status !== 'update-available' || !item.labels || held.has(item.result.name)) continue;
     if (settings.monitorOnly || item.labels.monitorOnly) {
       entries.set(item.result.name, { ...item.result, action: 'monitor-only' });
       continue;
@@ -91,6 +93,7 @@ export async function applyUpdates(
         strategy: item.labels.strategy ?? settings.strategy,
         drainMs: item.labels.drainMs ?? settings.drainMs,
         hasDependents: graph.dependentsOf(name).length > 0,
+        targetRef: item.target,
         verify: {
           timeoutMs: item.labels.verify.timeoutMs ?? settings.verifyTimeoutMs,
           windowMs: item.labels.verify.windowMs ?? settings.verifyWindowMs,
@@ -133,6 +136,14 @@ export async function applyUpdates(
       }
       case 'skipped':
         entries.set(name, { ...item.result, action: 'skipped', reason: outcome.reason });
+        // A pre-update hook said "not now" (exit 75): nothing was journaled, so say it here.
+        deps.events?.emit({
+          type: 'update-skipped',
+          container: name,
+          image: item.result.image,
+          toDigest: item.result.latestDigest,
+          reason: outcome.reason,
+        });
         break;
       case 'rolled-back':
         entries.set(name, { ...item.result, action: 'rolled-back', reason: outcome.reason });

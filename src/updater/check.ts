@@ -9,10 +9,26 @@ import {
 } from '../domain/index.js';
 import type { ContainerLabels } from '../config/labels.js';
 import type { Engine, ImageDetails } from '../engine/index.js';
-import type { RegistrySession } from '../registry/index.js';
+import type { RegistrySession, RegistryWaitCause } from '../registry/index.js';
 import type { Logger } from '../log/index.js';
+import { formatPolicy, isTagPolicy } from '../policy/index.js';
+import type { EffectivePolicy } from './effective-policy.js';
+import type { PolicyWait } from './policy-waits.js';
+import { resolveNewerTag } from './resolve-target.js';
 
 export type CheckStatus = 'current' | 'update-available' | 'unknown' | 'skipped';
+
+/** What a container waits for before it can be checked or updated; `until` is epoch ms. */
+export type WaitingFor =
+  | {
+      /** Its registry is rate limited (a 429's Retry-After, a spent quota, or Tidewatch's own budget). */
+      readonly kind: 'registry-budget';
+      readonly registry: string;
+      readonly cause: RegistryWaitCause;
+      readonly until: number;
+    }
+  /** A policy holds the update back: cooldown, maintenance window, approval (see policy-waits.ts). */
+  | PolicyWait;
 
 /** What `check` reports for one container. */
 export interface CheckResult {
@@ -25,6 +41,14 @@ export interface CheckResult {
   /** The digest the tag points at now (or the local image id with --no-pull). */
   readonly latestDigest?: string | undefined;
   readonly reason?: string | undefined;
+  /** Why it waits, when it does (see WaitingFor). */
+  readonly waitingFor?: WaitingFor | undefined;
+  /** Its policy, as written (`digest`, `minor`, `semver:~1.4`, ...). */
+  readonly policy?: string | undefined;
+  /** The tag it runs. */
+  readonly currentTag?: string | undefined;
+  /** The tag it would move to, when a tag policy chose another one. */
+  readonly latestTag?: string | undefined;
 }
 
 /** A checked container with what an update needs. */
@@ -34,6 +58,17 @@ export interface CheckedContainer {
   readonly labels?: ContainerLabels;
   readonly ref?: ImageRef;
   readonly image?: ImageDetails;
+  /** The reference a tag policy moves it to (another tag of `ref`'s repository). */
+  readonly target?: ImageRef;
+  readonly policy?: EffectivePolicy;
+}
+
+/** A container to check: its parsed labels, and its policy (the digest policy when absent). */
+export interface WatchedContainer {
+  readonly id: string;
+  readonly name: string;
+  readonly labels: ContainerLabels;
+  readonly policy?: EffectivePolicy | undefined;
 }
 
 export interface CheckDeps {
@@ -49,7 +84,7 @@ export interface CheckDeps {
 /** Checks the watched containers, a few at a time; one container's failure never stops the others. */
 export async function checkContainers(
   deps: CheckDeps,
-  watched: ReadonlyArray<{ readonly id: string; readonly name: string; readonly labels: ContainerLabels }>,
+  watched: readonly WatchedContainer[],
 ): Promise<CheckedContainer[]> {
   const limit = pLimit(8);
   const images = new Map<string, Promise<ImageDetails | undefined>>();
@@ -86,7 +121,7 @@ const OUT_OF_TARGET = Symbol('out of target');
 
 async function checkOne(
   deps: CheckDeps,
-  container: { readonly id: string; readonly name: string; readonly labels: ContainerLabels },
+  container: WatchedContainer,
   inspectImage: (id: string) => Promise<ImageDetails | undefined>,
 ): Promise<CheckedContainer | typeof OUT_OF_TARGET> {
   const base = { name: container.name, id: container.id };
@@ -119,6 +154,11 @@ async function checkOne(
   if (ref.digest !== undefined) {
     return { result: result('skipped', { reason: 'its image is pinned to a digest' }) };
   }
+  const policy = container.policy;
+  const about = { policy: policy && formatPolicy(policy.policy), currentTag: ref.tag };
+  if (policy?.policy.kind === 'pin') {
+    return { result: result('skipped', { ...about, reason: 'its policy is pin: it is never updated' }) };
+  }
 
   const image = await inspectImage(details.imageId);
   if (!image)
@@ -126,14 +166,41 @@ async function checkOne(
   const currentDigest =
     image.repoDigests.map((entry) => repoDigestOf(ref, entry)).find((digest) => digest !== undefined) ??
     image.id;
-  const checked = { details, labels: container.labels, ref, image };
+  const checked = { details, labels: container.labels, ref, image, ...(policy ? { policy } : {}) };
 
   if (deps.noPull || container.labels.noPull) {
     // No registry: an update is a newer image someone else pulled under the same tag.
     const local = await deps.engine.inspectImage(imageText);
     const latest = local?.id ?? image.id;
     const status = latest === image.id ? 'current' : 'update-available';
-    return { ...checked, result: result(status, { currentDigest: image.id, latestDigest: latest }) };
+    return {
+      ...checked,
+      result: result(status, { ...about, currentDigest: image.id, latestDigest: latest }),
+    };
+  }
+
+  let note: string | undefined;
+  if (policy !== undefined && isTagPolicy(policy.policy)) {
+    const target = await resolveNewerTag(
+      deps.registry,
+      ref,
+      image,
+      policy.policy,
+      policy.filters,
+      deps.signal,
+    );
+    if (target.kind === 'error') {
+      return { ...checked, result: result('unknown', { ...about, currentDigest, reason: target.message }) };
+    }
+    if (target.kind === 'newer-tag') {
+      const latest = { latestDigest: target.digest, latestTag: target.ref.tag };
+      return {
+        ...checked,
+        target: target.ref,
+        result: result('update-available', { ...about, currentDigest, ...latest }),
+      };
+    }
+    note = target.note;
   }
 
   const resolution = await deps.registry.resolve(ref, image, deps.signal);
@@ -142,10 +209,22 @@ async function checkOne(
     case 'update-available':
       return {
         ...checked,
-        result: result(resolution.kind, { currentDigest, latestDigest: resolution.remoteDigest }),
+        result: result(resolution.kind, {
+          ...about,
+          currentDigest,
+          latestDigest: resolution.remoteDigest,
+          reason: note,
+        }),
       };
-    case 'error':
-      return { ...checked, result: result('unknown', { currentDigest, reason: resolution.message }) };
+    case 'error': {
+      // Rate limited is `unknown`, never `current`: nobody asked the registry.
+      const { wait } = resolution;
+      const waitingFor = wait === undefined ? undefined : ({ kind: 'registry-budget', ...wait } as const);
+      return {
+        ...checked,
+        result: result('unknown', { ...about, currentDigest, reason: resolution.message, waitingFor }),
+      };
+    }
   }
   return resolution satisfies never;
 }

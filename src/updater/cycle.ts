@@ -5,10 +5,15 @@ import type { Logger } from '../log/index.js';
 import type { Store, UpdateTrigger } from '../store/index.js';
 import type { ImageMatcher } from '../domain/index.js';
 import type { EventBus } from '../events/index.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import type { PolicyReader } from '../store/index.js';
 import { applyUpdates } from './apply-updates.js';
 import { checkContainers, type CheckResult } from './check.js';
+import { holdBack, withPolicies, type ScheduleGate } from './cycle-policy.js';
+import { readingPolicyState, recordingPolicyState } from './policy-state.js';
 import { runHook } from './lifecycle-hooks.js';
 import { isInScope, selectContainers, type Selection } from './select.js';
+import { runServiceCycle, type SwarmEngine } from '../swarm/index.js';
 
 export interface CycleDeps {
   readonly engine: Engine;
@@ -24,6 +29,16 @@ export interface CycleDeps {
   readonly afterJournal?: ((step: string) => void) | undefined;
   /** Where the cycle says what it saw; the journal's steps reach it through observeJournal. */
   readonly events?: EventBus | undefined;
+  /** The time cooldowns, windows and approval deadlines are decided at; default the system clock. */
+  readonly clock?: Clock | undefined;
+  /** `check`: the store's approvals and first sightings, read-only (check opens no store). */
+  readonly policyReader?: PolicyReader | undefined;
+  /** Per-container schedules (`tidewatch.schedule`): whose own cron fired (see cycle-policy.ts). */
+  readonly schedules?: ScheduleGate | undefined;
+  /** Asks for a run of `names` at `at` (epoch ms): when a window opens or a cooldown ends. */
+  readonly wakeAt?: ((names: readonly string[], at: number) => void) | undefined;
+  /** Swarm services, when the engine is a manager (src/swarm); undefined: not watched. */
+  readonly swarm?: SwarmEngine | undefined;
 }
 
 export interface CycleOptions {
@@ -74,6 +89,11 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
     entries.set(name, { name, id: '', image: '', status: 'unknown', reason: 'no such container' });
   }
   const watched = selections.filter((selection) => selection.kind === 'watch');
+  const policies = withPolicies(watched, settings, { ...options, trigger }, deps.schedules);
+  for (const entry of policies.invalid) if (!options.images) entries.set(entry.name, entry);
+  // Hooks run for the containers this run checks (not those left to their own schedule).
+  const inRun = new Set(policies.watched.map((container) => container.name));
+  const hooked = watched.filter((selection) => inRun.has(selection.container.name));
   for (const selection of selections) {
     if (selection.kind === 'watch' || options.images) continue;
     const { container } = selection;
@@ -87,19 +107,36 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
     });
   }
 
-  if (options.update) await runHooks(deps, watched, 'pre-check');
+  if (options.update) await runHooks(deps, hooked, 'pre-check');
+  const registry = deps.registry.session();
   const checked = await checkContainers(
     {
       engine,
-      registry: deps.registry.session(),
+      registry,
       logger,
       noPull: settings.noPull,
       signal: options.signal,
       onlyImages: options.images,
     },
-    watched.map((selection) => ({ ...selection.container, labels: selection.labels })),
+    policies.watched,
   );
   for (const { result } of checked) entries.set(result.name, result);
+  const policyState =
+    options.update && deps.store !== undefined
+      ? recordingPolicyState(deps.store)
+      : readingPolicyState(deps.store, deps.policyReader);
+  const { held, approvals } = await holdBack(
+    deps,
+    {
+      update: options.update,
+      now: (deps.clock ?? systemClock)(),
+      state: policyState,
+      registry,
+      signal: options.signal,
+    },
+    checked,
+    entries,
+  );
   for (const entry of entries.values()) {
     logDecision(logger, entry);
     events?.emit({
@@ -110,6 +147,10 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
       currentDigest: entry.currentDigest,
       latestDigest: entry.latestDigest,
       reason: entry.reason,
+      policy: entry.policy,
+      currentTag: entry.currentTag,
+      latestTag: entry.latestTag,
+      waitingFor: entry.waitingFor,
     });
   }
 
@@ -118,9 +159,13 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
     const running = containers.filter(
       (container) => RUNNING.has(container.state) && isInScope(container.labels, settings.scope),
     );
-    await applyUpdates(deps, options, checked, running, entries);
-    await runHooks(deps, watched, 'post-check');
+    await applyUpdates(deps, options, checked, running, entries, held);
+    for (const [name, id] of approvals)
+      if (entries.get(name)?.action === 'updated') policyState.markApplied(id);
+    await runHooks(deps, hooked, 'post-check');
   }
+  // Swarm services (src/swarm), after the containers: added to the report as `service:NAME`.
+  await runServiceCycle(deps, { ...options, trigger }, registry, entries);
 
   const all = [...entries.values()].sort((a, b) => a.name.localeCompare(b.name));
   const report = {

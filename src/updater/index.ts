@@ -6,3 +6,8 @@ export { orderByDependencies } from './dependency-order.js';
 export { buildDependencyGraph, type DependencyNode, type DependencyGraph } from './dependency-graph.js';
 export { recoverUnfinished, type RecoveryResult } from './recover.js';
 export { rollbackToPrevious, type ManualRollback } from './manual-rollback.js';
+export { createApprovalService, type ApprovalService } from './approval-service.js';
+export { effectivePolicy, type EffectivePolicy } from './effective-policy.js';
+export type { ScheduleGate } from './cycle-policy.js';
+export type { PolicyWait } from './policy-waits.js';
+export { isInScope } from './select.js';

@@ -1,7 +1,7 @@
 import { readContainerLabels } from '../config/index.js';
 import { describeError } from '../domain/errors.js';
 import { familiarName, parseImageRef } from '../domain/index.js';
-import type { Store } from '../store/index.js';
+import type { Store, UpdateTrigger } from '../store/index.js';
 import type { CycleDeps } from './cycle.js';
 import { updateContainer } from './update-container.js';
 
@@ -18,6 +18,7 @@ export async function rollbackToPrevious(
   deps: CycleDeps & { readonly store: Store },
   name: string,
   signal: AbortSignal,
+  trigger: UpdateTrigger = 'cli',
 ): Promise<ManualRollback> {
   const { engine, store, settings } = deps;
   const details = await engine.inspectContainer(name);
@@ -59,7 +60,7 @@ export async function rollbackToPrevious(
       ref,
       oldImage: current,
       digest: undefined,
-      trigger: 'cli',
+      trigger,
       currentDigest: last.toDigest ?? undefined,
       stopTimeoutMs: settings.stopTimeoutMs,
       stopSignal: labels.stopSignal,

@@ -3,6 +3,7 @@ import type { Engine } from '../engine/index.js';
 import type { Logger } from '../log/index.js';
 import { canTransition, type Journal, type UpdateRecord } from '../store/index.js';
 import { isStartingCopy } from './start-first.js';
+import { isServiceSubject } from '../swarm/index.js';
 
 export interface RecoveryResult {
   readonly container: string;
@@ -24,6 +25,8 @@ export async function recoverUnfinished(deps: {
 }): Promise<RecoveryResult[]> {
   const results: RecoveryResult[] = [];
   for (const record of deps.journal.unfinished()) {
+    // A service's update is the swarm's to finish; the service cycle records how it ended (src/swarm).
+    if (isServiceSubject(record.containerName)) continue;
     const log = deps.logger.child({ container: record.containerName, update: record.id, step: record.state });
     let result: RecoveryResult;
     try {

@@ -26,6 +26,9 @@ export interface SelectionResult {
 
 const RUNNING_STATES = new Set(['running', 'restarting']);
 
+/** On every container the swarm runs as a task of a service. */
+const SWARM_SERVICE_LABEL = 'com.docker.swarm.service.id';
+
 /**
  * Which containers a cycle looks at, from the container list alone (no inspect). Containers
  * outside this instance's scope, and stopped ones unless asked for, are left out entirely; the
@@ -55,7 +58,9 @@ export function selectContainers(
     selections.push(skip ? { kind: 'skip', container, reason: skip } : { kind: 'watch', container, labels });
   }
   const present = new Set(containers.map((container) => container.name));
-  return { selections, missing: settings.names.filter((name) => !present.has(name)) };
+  // `service:NAME` names a swarm service (src/swarm), never a container: container names have no colon.
+  const missing = settings.names.filter((name) => !present.has(name) && !name.startsWith('service:'));
+  return { selections, missing };
 }
 
 /** Whether a container belongs to this instance's scope, from its labels. */
@@ -78,6 +83,8 @@ function skipReason(
   if (settings.selfId !== undefined && container.id === settings.selfId) {
     return 'it is the container Tidewatch runs in';
   }
+  // The swarm recreates a task it did not make, and an update belongs in the service's spec.
+  if (container.labels[SWARM_SERVICE_LABEL] !== undefined) return 'a swarm task: updated through its service';
   if (labels.isUpdater) return 'it is an updater (Tidewatch or Watchtower) and is never updated in a cycle';
   if (labels.enable === false) return 'disabled by its enable label';
   if (settings.labelEnable && labels.enable !== true) return 'not enabled by label (--label-enable is set)';

@@ -58,6 +58,8 @@ export interface UpdateRequest {
   readonly drainMs?: number | undefined;
   /** Other containers are bound to this one: start-first cannot be used. */
   readonly hasDependents?: boolean | undefined;
+  /** A tag policy chose another tag: the container is recreated on it (`ref` is the tag it runs). */
+  readonly targetRef?: ImageRef | undefined;
 }
 
 export type UpdateOutcome =
@@ -97,7 +99,7 @@ export async function updateContainer(deps: UpdateDeps, request: UpdateRequest):
   const spec = buildRecreateSpec(
     details,
     request.oldImage.defaults,
-    details.config.Image ?? familiarName(ref),
+    targetImage(details.config.Image ?? familiarName(ref), ref, request.targetRef),
     deps.engine.apiVersion,
   );
   const wasRunning = details.state === 'running' || details.state === 'restarting';
@@ -184,7 +186,7 @@ function openJournal(
         toDigest: request.digest,
         fromImageId: details.imageId,
         fromTag: ref.tag,
-        toTag: ref.tag,
+        toTag: (request.targetRef ?? ref).tag,
         parkedName,
         wasRunning: details.state === 'running' || details.state === 'restarting',
       });
@@ -222,7 +224,8 @@ function openJournal(
  */
 async function pullChecked(deps: UpdateDeps, request: UpdateRequest): Promise<ImageDetails> {
   const { engine } = deps;
-  const { ref, digest } = request;
+  const { digest } = request;
+  const ref = request.targetRef ?? request.ref;
   const name = familiarName(ref);
   const tagged = `${name}:${ref.tag ?? 'latest'}`;
   if (digest !== undefined) {
@@ -239,6 +242,19 @@ async function pullChecked(deps: UpdateDeps, request: UpdateRequest): Promise<Im
   const image = await engine.inspectImage(tagged);
   if (!image) throw new Error(`the image ${tagged} is not in the engine after the pull`);
   return image;
+}
+
+/**
+ * The reference the new container is created with: the one it runs, or with a tag policy's new tag
+ * in place of the old one, written as the user wrote it (`nginx:1.27` becomes `nginx:1.28`, not
+ * `docker.io/library/nginx:1.28`).
+ */
+export function targetImage(current: string, ref: ImageRef, target: ImageRef | undefined): string {
+  if (target?.tag === undefined || target.tag === ref.tag) return current;
+  const suffix = `:${ref.tag ?? 'latest'}`;
+  if (current.endsWith(suffix)) return `${current.slice(0, -suffix.length)}:${target.tag}`;
+  // Written without a tag (`nginx` is `nginx:latest`).
+  return `${current}:${target.tag}`;
 }
 
 /** --cleanup: removes previous images of this container beyond the last --keep-images. */

@@ -13,7 +13,11 @@ import type { CycleDeps } from '../../src/updater/index.js';
  * Settings every test run gets unless it says otherwise: a 1 s stability window instead of 10 s,
  * since most tests verify nothing about verification (safe-updates.test.ts does, with its own).
  */
-const TEST_DEFAULTS: NodeJS.ProcessEnv = { TIDEWATCH_VERIFY_WINDOW: '1s' };
+const TEST_DEFAULTS: NodeJS.ProcessEnv = {
+  TIDEWATCH_VERIFY_WINDOW: '1s',
+  // `run` serves the API: on a port of its own, as test files run daemons side by side.
+  TIDEWATCH_HTTP_ADDR: '127.0.0.1:0',
+};
 
 /** Wires Tidewatch in-process against the lab engine, as main.ts does, with a silent logger. */
 export async function tidewatchDeps(flags: FlagValues = {}, env: NodeJS.ProcessEnv = {}): Promise<CycleDeps> {

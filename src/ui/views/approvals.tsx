@@ -18,7 +18,7 @@ export function ApprovalsView({ shared }: { shared: Shared }): JSX.Element {
   useEffect(() => {
     let current = true;
     api.approvals().then(
-      (answer) => current && (setApprovals(answer.approvals), setError(undefined)),
+      (answer) => current && (setApprovals(answer.items), setError(undefined)),
       (failure: unknown) => current && setError(failure instanceof Error ? failure.message : String(failure)),
     );
     return () => {
@@ -59,7 +59,10 @@ export function ApprovalsView({ shared }: { shared: Shared }): JSX.Element {
                 <a href={hrefFor.container(approval.containerName)}>{approval.containerName}</a>
               </h2>
               <p class="mono">
-                {approval.image} → {approval.toTag ?? shortDigest(approval.toDigest)}
+                {approval.image} →{' '}
+                {approval.toTag && approval.toTag !== approval.fromTag
+                  ? approval.toTag
+                  : shortDigest(approval.toDigest)}
               </p>
               <p>
                 {approval.votes.filter((entry) => entry.vote === 'approve').length} of{' '}

@@ -132,12 +132,12 @@ function Table({ rows, shared }: { rows: ContainerRow[]; shared: Shared }): JSX.
               <div class="sub">{row.lastUpdate ? timeAgo(row.lastUpdate.startedAt) : ''}</div>
             </td>
             <td class="actions">
-              {row.status === 'update-available' ? (
+              {row.status !== 'skipped' ? (
                 <button
                   type="button"
                   onClick={() => void shared.act(`Update ${row.name}`, () => api.updateNow(row.name))}
                 >
-                  Update
+                  {row.status === 'update-available' ? 'Update' : 'Check & update'}
                 </button>
               ) : null}
             </td>

@@ -1,0 +1,171 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAndPush, runContainer, uniqueName } from '../lab/index.js';
+import { startDaemon, type Daemon } from '../support/daemon.js';
+import { eventually, publishUpdate } from '../support/images.js';
+import { useLab } from '../support/lab.js';
+import { logLines } from '../support/tidewatch.js';
+
+/** Screenshots of every view, kept as test artefacts (test-artifacts/ is not committed). */
+const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
+const TOKEN = 'dashboard-test-token-0123456789';
+// Debian's chromium, as DESIGN.md says: no browser download, no sandbox as root, nothing online.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/**
+ * The dashboard in a real browser against a real `tidewatch run` on the lab: sign in, see the
+ * containers, update one and watch its row change live, approve a pending update, read a rollback's
+ * reason and logs. The daemon runs with --api-only so nothing changes unless the test asks.
+ */
+describe('the dashboard in a browser', () => {
+  const lab = useLab();
+  const dataDir = mkdtempSync(join(tmpdir(), 'tw-dashboard-'));
+  const scope = uniqueName('ui-scope');
+  const names = { web: uniqueName('ui-web'), gated: uniqueName('ui-gated'), broken: uniqueName('ui-broken') };
+  let daemon: Daemon | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let url = '';
+
+  const api = async (method: string, path: string): Promise<Response> =>
+    fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}` } });
+
+  /** A container on a fresh repository whose tag then moves to an image built with `next`. */
+  async function containerWithUpdate(
+    name: string,
+    labels: Record<string, string>,
+    next: Parameters<typeof publishUpdate>[1] = {},
+  ): Promise<void> {
+    const image = `${lab.registry.host}/${name}:1.0`;
+    await buildAndPush(image);
+    await runContainer(name, image, { Labels: { 'tidewatch.scope': scope, ...labels } });
+    await publishUpdate(image, next);
+  }
+
+  const shot = async (view: string): Promise<void> => {
+    await page.screenshot({ path: join(ARTIFACTS, `${view}.png`), fullPage: true });
+  };
+
+  const row = (name: string): Locator => page.locator(`tr[data-container="${name}"]`);
+
+  /** Waits until an element under `scope` shows exactly `text` (the page changes it live). */
+  const textIn = async (scope: Locator, selector: string, text: string, timeout = 15_000): Promise<void> => {
+    await scope.locator(selector, { hasText: new RegExp(`^${text}$`) }).waitFor({ timeout });
+  };
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await containerWithUpdate(names.web, {});
+    await containerWithUpdate(names.gated, { 'tidewatch.approve': 'true' });
+    await containerWithUpdate(
+      names.broken,
+      {},
+      { cmd: ['sh', '-c', 'echo starting up; echo "config file /etc/app.conf is missing" >&2; exit 3'] },
+    );
+    daemon = await startDaemon(['--api-only', '--scope', scope, '--stop-timeout', '1s'], {
+      TIDEWATCH_DATA_DIR: dataDir,
+      TIDEWATCH_API_TOKEN: TOKEN,
+    });
+    url = String(logLines(daemon.stderr()).find((line) => line.msg === 'api listening')?.url);
+    // Before the browser opens: a rollback to read, and an approval to vote on.
+    expect((await api('POST', `/api/v1/check?container=${names.broken},${names.gated}`)).status).toBe(200);
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await daemon?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('signs in with the token and lists the containers', async () => {
+    await page.goto(`${url}/`);
+    await page.getByLabel('API token').waitFor();
+    await shot('sign-in');
+    await page.getByLabel('API token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('That token is not right.').waitFor();
+
+    await page.getByLabel('API token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await row(names.web).waitFor();
+    await textIn(row(names.broken), '.outcome', 'rolled-back');
+    // The cookie holds a session id, and the page cannot read it.
+    const cookies = await page.context().cookies();
+    expect(cookies.find((cookie) => cookie.name === 'tidewatch_session')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+    });
+    expect(await page.evaluate('document.cookie')).toBe('');
+    await shot('containers');
+  });
+
+  it('"Update" changes the row live, without a reload', async () => {
+    await page.evaluate('window.__sameDocument = true');
+    await row(names.web).getByRole('button', { name: 'Update' }).click();
+    await textIn(row(names.web), '.outcome', 'committed', 60_000);
+    await textIn(row(names.web), '.status', 'up to date');
+    expect(await page.evaluate('window.__sameDocument')).toBe(true);
+    await shot('containers-after-update');
+  });
+
+  it('approves a pending update, which then runs', async () => {
+    await page.getByRole('link', { name: /Approvals/ }).click();
+    const card = page.locator('li.card', { hasText: names.gated });
+    await card.waitFor();
+    await page.getByLabel('Voter name').fill('alice');
+    await shot('approvals');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    const committed = await eventually(
+      async () =>
+        (await (await api('GET', `/api/v1/updates?container=${names.gated}`)).json()) as {
+          items: Array<{ state: string }>;
+        },
+      (page) => page.items[0]?.state === 'committed',
+      60_000,
+    );
+    expect(committed.items[0]?.state).toBe('committed');
+    await card.waitFor({ state: 'detached', timeout: 20_000 }).catch(async (error: unknown) => {
+      await shot('approvals-debug');
+      throw error;
+    });
+  });
+
+  it("opens a rollback's reason and the failed container's logs", async () => {
+    await page.getByRole('link', { name: 'Containers', exact: true }).click();
+    await row(names.broken).getByRole('link', { name: names.broken }).click();
+    const rollback = page.getByRole('article', { name: 'Last rollback' });
+    await rollback.waitFor();
+    expect(await rollback.locator('.reason').textContent()).toContain('exited with code 3');
+    expect(await rollback.locator('pre.logs').textContent()).toContain(
+      'config file /etc/app.conf is missing',
+    );
+    await shot('container-rollback');
+  });
+
+  it('shows the history timeline, on a phone and in dark mode too', async () => {
+    await page.getByRole('link', { name: 'History' }).click();
+    await page.locator(`li.entry:has-text("${names.web}")`).first().waitFor();
+    await shot('history');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('history-dark');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('link', { name: 'Containers', exact: true }).click();
+    await row(names.web).waitFor();
+    await shot('containers-phone-dark');
+    // Phone width: every cell is labelled, the table header is hidden.
+    expect(await page.locator('table.containers thead').isVisible()).toBe(false);
+  });
+});
