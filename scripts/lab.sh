@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Readies this machine for the integration tests (test/lab): the Docker engine, the distribution
-# registry binary, a static busybox for test images and chromium for the dashboard's tests. Runs
-# before every `npm test`, so it does nothing but check when all is in place. As root it installs
-# and starts what is missing; as another user it says what is missing and how to fix it, and fails.
+# registry binary, a static busybox for test images, docker-compose and git, and chromium for the
+# dashboard's tests. Runs before every `npm test`, so it does nothing but check when all is in
+# place. As root it installs and starts what is missing; as another user it says what is missing
+# and how to fix it, and fails.
 set -euo pipefail
 
 # Debian's 20.10 CLI matches the 20.10 engine; /usr/local/bin/docker (28.x) refuses some flags.
@@ -38,6 +39,9 @@ missing_packages() {
   command -v docker-registry >/dev/null 2>&1 || packages+=(docker-registry)
   has_static_busybox || packages+=(busybox-static)
   has_bcrypt || packages+=(apache2-utils)
+  # Compose v1 is the compose CLI Debian ships; git for the gitops sources.
+  command -v docker-compose >/dev/null 2>&1 || packages+=(docker-compose)
+  command -v git >/dev/null 2>&1 || packages+=(git)
   # The dashboard's browser tests drive Debian's chromium through playwright-core.
   [[ -x /usr/bin/chromium ]] || packages+=(chromium fonts-dejavu-core)
   echo "${packages[*]}"
