@@ -179,7 +179,8 @@ describe('integration lab', () => {
       expect(failed.status).toBe(500);
       expect(await failed.json()).toMatchObject({ errors: [{ code: 'UNKNOWN' }] });
 
-      expect(proxy.requests()).toEqual([
+      // Each request also records when it arrived (`at`), for the budget tests.
+      expect(proxy.requests().map(({ method, path, status }) => ({ method, path, status }))).toEqual([
         { method: 'GET', path: `/v2/${repo}/manifests/1`, status: 200 },
         { method: 'GET', path: `/v2/${repo}/manifests/1`, status: 500 },
       ]);
