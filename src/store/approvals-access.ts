@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import { TidewatchError, describeError } from '../domain/index.js';
+import { TidewatchError } from '../domain/index.js';
 import type { Vote } from '../policy/approval.js';
 import { createApprovals, type Approvals, type VoteResult } from './approvals.js';
 import type { Clock } from './clock.js';
+import { BUSY_TIMEOUT_MS, noClock, openFailed } from './open-common.js';
 import { SCHEMA_VERSION } from './migrate.js';
 
 /**
@@ -21,19 +22,7 @@ export interface PolicyReader {
   close(): void;
 }
 
-const BUSY_TIMEOUT_MS = 5000;
-
-// Readers record no times; a call would be a bug, not a value.
-const noClock: Clock = () => {
-  throw new Error('the read-only policy state records no times');
-};
-
-function failed(file: string, error: unknown): TidewatchError {
-  if (error instanceof TidewatchError) return error;
-  const notDb = error instanceof Database.SqliteError && error.code === 'SQLITE_NOTADB';
-  const why = notDb ? 'it is not a SQLite database' : describeError(error);
-  return new TidewatchError('STORE_OPEN_FAILED', `cannot open the store ${file}: ${why}`, { cause: error });
-}
+const noTimes = noClock('the read-only policy state');
 
 /** false: a database never migrated (holds nothing yet); another schema version is refused. */
 function hasSchema(db: Database.Database, file: string): boolean {
@@ -67,7 +56,7 @@ export function openPolicyReader(file: string): PolicyReader | undefined {
       .prepare('SELECT first_seen_at FROM seen_digests WHERE ref = ? AND digest = ?')
       .pluck();
     return {
-      approvals: createApprovals(open, noClock),
+      approvals: createApprovals(open, noTimes),
       firstSeen: (ref, digest) => z.number().int().optional().parse(firstSeen.get(ref, digest)),
       close: (): void => {
         if (open.open) open.close();
@@ -75,7 +64,7 @@ export function openPolicyReader(file: string): PolicyReader | undefined {
     };
   } catch (error) {
     db?.close();
-    throw failed(file, error);
+    throw openFailed(file, error);
   }
 }
 
@@ -97,7 +86,7 @@ export function voteOnApproval(
     db.pragma('foreign_keys = ON');
     return createApprovals(db, clock).vote(id, voter, vote);
   } catch (error) {
-    throw failed(file, error);
+    throw openFailed(file, error);
   } finally {
     db?.close();
   }

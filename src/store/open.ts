@@ -3,10 +3,11 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { TidewatchError, describeError } from '../domain/index.js';
 import { createBadDigests, type BadDigests } from './bad-digests.js';
-import type { Clock } from './clock.js';
 import { createHistory, type History } from './history.js';
 import { createJournal, type Journal } from './journal.js';
 import { lockDataDir } from './lock.js';
+import type { Clock } from './clock.js';
+import { BUSY_TIMEOUT_MS, openFailed } from './open-common.js';
 import { migrate } from './migrate.js';
 import { createSeenDigests, type SeenDigests } from './seen-digests.js';
 import { createApprovals, type Approvals } from './approvals.js';
@@ -14,10 +15,6 @@ import { createOutbox, type Outbox } from './outbox.js';
 import { createAnnounced, type Announced } from './announced.js';
 
 export const STORE_FILE = 'tidewatch.db';
-
-// Only a reader (a future read-only CLI) or a WAL checkpoint can hold a lock the one writer waits
-// for, and only briefly; five seconds covers a slow disk without hanging on a real problem.
-const BUSY_TIMEOUT_MS = 5000;
 
 export interface StoreOptions {
   readonly clock: Clock;
@@ -43,13 +40,6 @@ export interface Store {
 /** The database file in a data dir (see resolveDataDir). */
 export function storeFile(dataDir: string): string {
   return join(dataDir, STORE_FILE);
-}
-
-function openFailed(file: string, error: unknown): TidewatchError {
-  if (error instanceof TidewatchError) return error;
-  const notDb = error instanceof Database.SqliteError && error.code === 'SQLITE_NOTADB';
-  const why = notDb ? 'it is not a SQLite database' : describeError(error);
-  return new TidewatchError('STORE_OPEN_FAILED', `cannot open the store ${file}: ${why}`, { cause: error });
 }
 
 function configure(db: Database.Database, file: string): void {

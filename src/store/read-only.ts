@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { TidewatchError, describeError } from '../domain/index.js';
+import { TidewatchError } from '../domain/index.js';
 import { createBadDigests, type BadDigest, type BadDigests } from './bad-digests.js';
-import type { Clock } from './clock.js';
+import { BUSY_TIMEOUT_MS, noClock, openFailed } from './open-common.js';
 import { createHistory, type History } from './history.js';
 import { SCHEMA_VERSION } from './migrate.js';
 
@@ -23,20 +23,7 @@ export interface StoreReader {
   close(): void;
 }
 
-// As long as the daemon's own wait (open.ts): the daemon's longest write is a migration step.
-const BUSY_TIMEOUT_MS = 5000;
-
-// Neither opener records anything that carries a time; a call would be a bug here, not a value.
-const noClock: Clock = () => {
-  throw new Error('the CLI store access records no times');
-};
-
-function failed(file: string, error: unknown): TidewatchError {
-  if (error instanceof TidewatchError) return error;
-  const notDb = error instanceof Database.SqliteError && error.code === 'SQLITE_NOTADB';
-  const why = notDb ? 'it is not a SQLite database' : describeError(error);
-  return new TidewatchError('STORE_OPEN_FAILED', `cannot open the store ${file}: ${why}`, { cause: error });
-}
+const noTimes = noClock('the CLI store access');
 
 /** false: an empty database (created, never migrated), which holds nothing yet. */
 function hasSchema(db: Database.Database, file: string): boolean {
@@ -73,14 +60,14 @@ export function openStoreReadOnly(file: string): StoreReader | undefined {
     return {
       file,
       history: createHistory(open),
-      badDigests: createBadDigests(open, noClock),
+      badDigests: createBadDigests(open, noTimes),
       close: (): void => {
         if (open.open) open.close();
       },
     };
   } catch (error) {
     db?.close();
-    throw failed(file, error);
+    throw openFailed(file, error);
   }
 }
 
@@ -104,14 +91,14 @@ export function forgetBadDigests(file: string, container: string): BadDigest[] {
     return open
       .transaction((): BadDigest[] => {
         if (!hasSchema(open, file)) return [];
-        const badDigests = createBadDigests(open, noClock);
+        const badDigests = createBadDigests(open, noTimes);
         const forgotten = badDigests.list(container);
         badDigests.forget(container);
         return forgotten;
       })
       .immediate();
   } catch (error) {
-    throw failed(file, error);
+    throw openFailed(file, error);
   } finally {
     db?.close();
   }
