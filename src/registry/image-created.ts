@@ -5,7 +5,7 @@ import { describeRef } from './decide.js';
 import { RegistryFailure, statusFailure } from './failure.js';
 import { parseJson, sha256Digest, type ParsedManifest } from './manifest-schemas.js';
 import { formatPlatform, selectPlatformEntry } from './platform.js';
-import { authorisedGet, type RepositoryDeps } from './tags.js';
+import { authorisedRequest, type RepositoryDeps } from './repository-request.js';
 
 // https://github.com/opencontainers/image-spec/blob/main/config.md: `created` is optional.
 const ImageConfig = z.object({ created: z.string().optional() });
@@ -46,7 +46,12 @@ export async function imageCreatedAt(
   const config = found.manifest.config.digest;
   const what = `${ref.registry}/${ref.repository}@${config} config`;
   const url = `${deps.endpoints.baseUrl(ref.registry)}/v2/${ref.repository}/blobs/${config}`;
-  const response = await authorisedGet(deps, ref, { url, kind: 'blob', what, accept: CONFIG_ACCEPT }, signal);
+  const response = await authorisedRequest(
+    deps,
+    ref,
+    { url, kind: 'blob', what, accept: CONFIG_ACCEPT },
+    signal,
+  );
   if (response.status !== 200) throw statusFailure(response.status, what);
   if (config.startsWith('sha256:') && sha256Digest(response.body) !== config) {
     throw new RegistryFailure('registry-bad-response', `${what}: body does not match its digest`);

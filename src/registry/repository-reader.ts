@@ -5,7 +5,8 @@ import { imageCreatedAt } from './image-created.js';
 import { RegistryFailure } from './failure.js';
 import type { ParsedManifest } from './manifest-schemas.js';
 import { Memo } from './memo.js';
-import { listAllTags, type RepositoryDeps } from './tags.js';
+import type { RepositoryDeps } from './repository-request.js';
+import { listAllTags } from './tags.js';
 import type { CreatedLookup, TagListing } from './types.js';
 
 export interface RepositoryReaderDeps extends RepositoryDeps {

@@ -15,6 +15,7 @@ import {
 } from './manifest-schemas.js';
 import { Memo } from './memo.js';
 import { RepositoryReader } from './repository-reader.js';
+import { authorisedRequest } from './repository-request.js';
 import type { CreatedLookup, RegistrySession, Resolution, TagListing } from './types.js';
 
 export interface SessionDeps extends AuthDeps {
@@ -132,40 +133,16 @@ export class Session implements RegistrySession {
     return parseManifest(response.body, response.headers.get('content-type'), what);
   }
 
-  /** An authorised manifest request; a refused reused token is replaced once. */
-  private async send(request: ManifestRequest, signal: AbortSignal): Promise<HttpResponse> {
+  /** An authorised manifest request (see authorisedRequest). */
+  private send(request: ManifestRequest, signal: AbortSignal): Promise<HttpResponse> {
     const { ref } = request;
     const url = `${this.deps.endpoints.baseUrl(ref.registry)}/v2/${ref.repository}/manifests/${request.reference}`;
-    for (let attempt = 0; ; attempt++) {
-      const auth = await this.auth.authorise(ref.registry, ref.repository, signal);
-      const response = await this.deps.transport.send(
-        {
-          registry: ref.registry,
-          kind: 'manifest',
-          method: request.method,
-          url,
-          headers: { ...auth.headers, accept: MANIFEST_ACCEPT },
-          what: request.what,
-        },
-        signal,
-      );
-      if (response.status !== 401 && response.status !== 403) return response;
-      if (attempt === 0 && auth.reused) {
-        auth.invalidate();
-        continue;
-      }
-      if (
-        attempt === 0 &&
-        auth.scheme === 'none' &&
-        this.auth.learn(ref.registry, response.headers.get('www-authenticate'))
-      ) {
-        continue;
-      }
-      const why = auth.anonymous
-        ? 'access denied without credentials (none configured for this registry)'
-        : `the credentials for ${ref.registry} are refused for repository ${ref.repository}`;
-      throw new RegistryFailure('registry-unauthorized', `${request.what}: ${why} (HTTP ${response.status})`);
-    }
+    return authorisedRequest(
+      { transport: this.deps.transport, endpoints: this.deps.endpoints, auth: this.auth },
+      ref,
+      { url, kind: 'manifest', method: request.method, what: request.what, accept: MANIFEST_ACCEPT },
+      signal,
+    );
   }
 }
 

@@ -1,18 +1,10 @@
 import { z } from 'zod';
 import type { ImageRef } from '../domain/image-ref.js';
-import type { SessionAuth } from './auth.js';
-import type { Endpoints } from './endpoints.js';
 import { RegistryFailure, statusFailure } from './failure.js';
-import type { HttpResponse, HttpTransport } from './http.js';
 import { describeZodError, parseJson } from './manifest-schemas.js';
-import type { RequestKind } from './types.js';
+import { authorisedRequest, type RepositoryDeps } from './repository-request.js';
 
 /** What listing tags and reading configs need from a session: its auth, transport and endpoints. */
-export interface RepositoryDeps {
-  readonly transport: HttpTransport;
-  readonly endpoints: Endpoints;
-  readonly auth: SessionAuth;
-}
 
 // https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-tags
 const TagList = z.object({ name: z.string().optional(), tags: z.array(z.string()).nullable() });
@@ -38,7 +30,7 @@ export async function listAllTags(
     if (page >= MAX_PAGES) {
       throw new RegistryFailure('registry-bad-response', `${what}: more than ${MAX_PAGES} pages`);
     }
-    const response = await authorisedGet(
+    const response = await authorisedRequest(
       deps,
       ref,
       { url, kind: 'tags', what, accept: 'application/json' },
@@ -82,50 +74,4 @@ export function nextPage(header: string | null, current: string, base: string): 
     return target.origin === new URL(base).origin ? target.toString() : undefined;
   }
   return undefined;
-}
-
-export interface RepositoryRequest {
-  readonly url: string;
-  readonly kind: RequestKind;
-  readonly what: string;
-  readonly accept: string;
-}
-
-/** An authorised GET on a repository; a refused reused token is replaced once, as for manifests. */
-export async function authorisedGet(
-  deps: RepositoryDeps,
-  ref: ImageRef,
-  request: RepositoryRequest,
-  signal: AbortSignal,
-): Promise<HttpResponse> {
-  for (let attempt = 0; ; attempt++) {
-    const auth = await deps.auth.authorise(ref.registry, ref.repository, signal);
-    const response = await deps.transport.send(
-      {
-        registry: ref.registry,
-        kind: request.kind,
-        method: 'GET',
-        url: request.url,
-        headers: { ...auth.headers, accept: request.accept },
-        what: request.what,
-      },
-      signal,
-    );
-    if (response.status !== 401 && response.status !== 403) return response;
-    if (attempt === 0 && auth.reused) {
-      auth.invalidate();
-      continue;
-    }
-    if (
-      attempt === 0 &&
-      auth.scheme === 'none' &&
-      deps.auth.learn(ref.registry, response.headers.get('www-authenticate'))
-    ) {
-      continue;
-    }
-    const why = auth.anonymous
-      ? 'access denied without credentials (none configured for this registry)'
-      : `the credentials for ${ref.registry} are refused for repository ${ref.repository}`;
-    throw new RegistryFailure('registry-unauthorized', `${request.what}: ${why} (HTTP ${response.status})`);
-  }
 }
