@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import type { GitopsSourceSetting } from '../config/index.js';
+import { describeError } from '../domain/errors.js';
+import { applySource, type ApplyDeps, type ApplyResult } from './apply.js';
+import { closeInterrupted } from './history.js';
+
+/**
+ * Polls each source on its interval and applies new commits; `trigger` (the git webhook) applies
+ * at once. Applies of one source never overlap: a trigger during an apply runs once more after it.
+ */
+export class GitopsService {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly running = new Map<string, Promise<ApplyResult>>();
+  private readonly again = new Set<string>();
+  private readonly controller = new AbortController();
+  private stopped = false;
+
+  constructor(
+    private readonly deps: ApplyDeps,
+    readonly sources: readonly GitopsSourceSetting[],
+  ) {}
+
+  /** Closes applies a killed predecessor left open, applies every source once, then polls. */
+  start(): void {
+    if (this.deps.journal) closeInterrupted(this.deps.journal);
+    for (const source of this.sources) {
+      void this.apply(source.name);
+      const timer = setInterval(() => void this.apply(source.name), source.intervalMs);
+      timer.unref();
+      this.timers.set(source.name, timer);
+    }
+  }
+
+  /** Sources whose URL matches (a webhook names its repository), or all; resolves to their names. */
+  trigger(match?: (source: GitopsSourceSetting) => boolean): string[] {
+    const chosen = this.sources.filter((source) => match?.(source) ?? true);
+    for (const source of chosen) void this.apply(source.name);
+    return chosen.map((source) => source.name);
+  }
+
+  /** Applies one source (waiting for an apply in flight, then once more). */
+  apply(name: string): Promise<ApplyResult | undefined> {
+    const source = this.sources.find((candidate) => candidate.name === name);
+    if (!source || this.stopped) return Promise.resolve(undefined);
+    const inFlight = this.running.get(name);
+    if (inFlight) {
+      this.again.add(name);
+      return inFlight;
+    }
+    const run = applySource(this.deps, source, this.controller.signal)
+      .catch((error: unknown): ApplyResult => {
+        const reason = describeError(error);
+        this.deps.logger.error({ gitops: name, reason }, 'gitops apply failed');
+        return { kind: 'failed', reason, projects: [] };
+      })
+      .finally(() => {
+        this.running.delete(name);
+        if (this.again.delete(name)) void this.apply(name);
+      });
+    this.running.set(name, run);
+    return run;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearInterval(timer);
+    this.again.clear();
+    await Promise.allSettled([...this.running.values()]);
+    this.controller.abort();
+  }
+}
+
+/** The checkouts' folder: --gitops-dir, else gitops/ beside the store. */
+export function gitopsRoot(gitopsDir: string | undefined, storeFile: string): string {
+  return gitopsDir ?? join(storeFile, '..', 'gitops');
+}
+
+/** The service of a running daemon, keyed by its event bus, for the webhook route to reach. */
+const services = new WeakMap<object, GitopsService>();
+
+export function registerGitops(owner: object, service: GitopsService): void {
+  services.set(owner, service);
+}
+
+export function gitopsOf(owner: object): GitopsService | undefined {
+  return services.get(owner);
+}
