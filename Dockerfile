@@ -1,0 +1,45 @@
+# Tidewatch's container image. Build:   docker build -t tidewatch .
+#
+# Two stages: `build` compiles better-sqlite3 (a native module) and the TypeScript on an alpine
+# Node LTS, then keeps only the production dependencies; the runtime stage copies dist/, bin/ and
+# those node_modules onto a clean image of the same base, so the native module matches its libc.
+#
+# Dockerfile.local is the same runtime stage without the build stage, for a build made on the host
+# (see the comment at its top); keep the two runtime stages identical (test/integration/image.test.ts
+# checks that they are).
+ARG BASE=node:22-alpine
+
+FROM ${BASE} AS build
+RUN apk add --no-cache python3 make g++
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+FROM ${BASE} AS runtime
+COPY --from=build /src/package.json /app/package.json
+COPY --from=build /src/bin /app/bin
+COPY --from=build /src/dist /app/dist
+COPY --from=build /src/node_modules /app/node_modules
+# --- runtime (identical in Dockerfile.local from here on) ---
+WORKDIR /app
+# /data belongs to uid 1000, so `--user 1000:<docker group>` can write a fresh volume (the engine
+# copies this ownership into a new named volume). Exec form: no shell is needed in the base.
+RUN ["node", "-e", "require('fs').mkdirSync('/data',{recursive:true,mode:0o700});require('fs').chownSync('/data',1000,1000)"]
+ENV NODE_ENV=production \
+    TIDEWATCH_DATA_DIR=/data \
+    TIDEWATCH_HTTP_ADDR=0.0.0.0:8080
+VOLUME /data
+EXPOSE 8080
+# tidewatch.self marks the image (and every container made from it) as an updater: no Tidewatch or
+# Watchtower ever updates it in a cycle; Tidewatch updates itself through its own handover
+# (docs/self-update.md).
+LABEL tidewatch.self="true" \
+      org.opencontainers.image.title="Tidewatch" \
+      org.opencontainers.image.description="Keeps running Docker containers up to date, safely" \
+      org.opencontainers.image.licenses="Apache-2.0"
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["node", "/app/bin/tidewatch.js", "healthcheck"]
+ENTRYPOINT ["node", "/app/bin/tidewatch.js"]
+CMD ["run"]

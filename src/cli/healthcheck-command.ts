@@ -1,0 +1,49 @@
+import { describeError } from '../domain/errors.js';
+
+/** Docker runs the probe every interval: it must answer well inside the HEALTHCHECK timeout (5 s). */
+const PROBE_TIMEOUT_MS = 3000;
+
+/**
+ * Where to probe the API that `run` serves on `httpAddr`: a wildcard address (`0.0.0.0`, `::`, or
+ * none) is reached over loopback, since the probe runs inside the same container or host.
+ */
+export function healthzUrl(httpAddr: string): string | undefined {
+  if (httpAddr === 'off') return undefined;
+  const colon = httpAddr.lastIndexOf(':');
+  const host = httpAddr.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+  const port = httpAddr.slice(colon + 1);
+  const target =
+    host === '' || host === '0.0.0.0'
+      ? '127.0.0.1'
+      : host === '::'
+        ? '[::1]'
+        : host.includes(':')
+          ? `[${host}]`
+          : host;
+  return `http://${target}:${port}/healthz`;
+}
+
+/**
+ * `tidewatch healthcheck`: the image's HEALTHCHECK. GET /healthz on the configured --http-addr;
+ * exit 0 on 200, 1 otherwise with one line saying why. Runs node only (no npm, no shell), so it
+ * costs one short process per probe.
+ */
+export async function healthcheckCommand(
+  httpAddr: string,
+  writeError: (text: string) => void,
+): Promise<number> {
+  const url = healthzUrl(httpAddr);
+  if (url === undefined) {
+    writeError('tidewatch: the HTTP API is off (--http-addr off): there is nothing to probe\n');
+    return 1;
+  }
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    await response.arrayBuffer();
+    if (response.status === 200) return 0;
+    writeError(`tidewatch: ${url} answered ${response.status}\n`);
+  } catch (error) {
+    writeError(`tidewatch: ${url} did not answer: ${describeError(error)}\n`);
+  }
+  return 1;
+}

@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { once } from 'node:events';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertEngine, labDocker } from '../lab/index.js';
+import { eventually } from '../support/images.js';
+
+const DEMO = fileURLToPath(new URL('../../dist/demo/main.js', import.meta.url));
+
+/** The fields of an update record (docs/history.md) this test reads. */
+interface Update {
+  readonly containerName: string;
+  readonly state: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm run demo', () => {
+  const docker = labDocker();
+  let id = '';
+
+  beforeAll(assertEngine);
+  // Only if the demo failed to clean up after itself: the test then fails, and leaves nothing.
+  afterAll(async () => {
+    if (id === '') return;
+    const filters = { label: [`tidewatch.demo=${id}`] };
+    for (const c of await docker.listContainers({ all: true, filters }))
+      await docker.getContainer(c.Id).remove({ force: true });
+    for (const i of await docker.listImages({ all: true, filters }))
+      await docker
+        .getImage(i.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
+  });
+
+  it('shows a committed update and a rollback within two minutes, then removes everything', async () => {
+    // --port 0: any free port, as other tests may hold 8080; --duration bounds it if the test dies.
+    const child = spawn(process.execPath, [DEMO, '--duration', '150', '--port', '0'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_HOST: process.env.DOCKER_HOST },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = once(child, 'exit');
+    const line = (pattern: RegExp): string | undefined => pattern.exec(stdout)?.[1];
+    try {
+      const token = await eventually(
+        () => line(/token (\S+)/),
+        (value) => value !== undefined || child.exitCode !== null,
+        120_000,
+      );
+      expect(token, `demo did not start:\n${stdout}\n${stderr}`).toBeDefined();
+      id = line(/^demo (\w+):/m) ?? '';
+      const url = line(/dashboard (\S+?)\/?$/m);
+      const registryPid = Number(line(/registry \S+ \(pid (\d+)\)/));
+      const workDir = dirname(line(/tidewatch log (\S+)/) ?? '/nonexistent/x');
+
+      const outcomes = async (): Promise<string[]> => {
+        const response = await fetch(`${url}/api/v1/updates?limit=100`, {
+          headers: { authorization: `Bearer ${token}` },
+          signal: AbortSignal.timeout(5000),
+        });
+        const body = (await response.json()) as { items: Update[] };
+        return body.items.map((update) => update.state);
+      };
+      // The demo pushes every 30 s: a good web image first, then a broken one.
+      const seen = await eventually(
+        outcomes,
+        (list) => list.includes('committed') && list.includes('rolled-back'),
+        120_000,
+      );
+      expect(seen).toContain('committed');
+      expect(seen).toContain('rolled-back');
+
+      // Ctrl-C: the demo stops Tidewatch and the registry and removes what it made.
+      child.kill('SIGINT');
+      await exited;
+      expect(child.exitCode, stderr).toBe(0);
+      expect(stdout).toContain('cleaned up');
+      const filters = { label: [`tidewatch.demo=${id}`] };
+      expect(await docker.listContainers({ all: true, filters })).toEqual([]);
+      expect(await docker.listImages({ all: true, filters })).toEqual([]);
+      expect(alive(registryPid)).toBe(false);
+      expect(existsSync(workDir)).toBe(false);
+    } finally {
+      if (child.exitCode === null) {
+        child.kill('SIGINT');
+        await exited;
+      }
+    }
+  }, 300_000);
+});
