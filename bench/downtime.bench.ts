@@ -1,46 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, it } from 'vitest';
-import { runCycle } from '../src/updater/index.js';
-import {
-  assertEngine,
-  buildAndPush,
-  cleanupLab,
-  labDocker,
-  labLabels,
-  runContainer,
-  startRegistry,
-  uniqueName,
-  type LabRegistry,
-} from '../test/lab/index.js';
-import { publishUpdate } from '../test/support/images.js';
-import { tempStore, tidewatchDeps } from '../test/support/tidewatch.js';
+import { assertEngine, cleanupLab, startRegistry, type LabRegistry } from '../test/lab/index.js';
+import { measureDowntime, type StrategyResult } from './scenarios/downtime.js';
 
 /**
- * Downtime of stop-first against start-first, as a client sees it: a container on the service's
- * network resolves the service alias and requests it in a tight loop while the service is updated
- * UPDATES times. Each request's outcome is a log line, timestamped by the engine; the results are
- * the failed requests and the longest time between two successful ones.
+ * `npm run bench:downtime`: the downtime scenario alone (bench/scenarios/downtime.ts), UPDATES
+ * updates with each strategy; `npm run bench` runs it among the others.
  */
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 20);
-const SERVE = [
-  'sh',
-  '-c',
-  'mkdir -p /www && echo "v$VERSION" > /www/index.html && exec httpd -f -p 8080 -h /www',
-];
-const RESOLVE = String.raw`nslookup svc 2>/dev/null | sed -n 's/^Address: \([0-9.]*\)$/\1/p' | head -1`;
-const REQUEST = String.raw`printf 'GET / HTTP/1.0\r\n\r\n' | nc -w 2 $ip 8080 2>/dev/null | tail -1`;
-const LOOP = `while true; do ip=$(${RESOLVE}); body=$(${REQUEST}); case "$body" in v*) echo ok ;; *) echo FAIL ;; esac; done`;
 
-interface StrategyResult {
-  readonly strategy: string;
-  readonly updates: number;
-  readonly requests: number;
-  readonly failed: number;
-  readonly longestGapMs: number;
-  readonly wallSeconds: number;
-}
-
-const docker = labDocker();
 let registry: LabRegistry;
 const results: StrategyResult[] = [];
 
@@ -72,67 +40,10 @@ afterAll(async () => {
   console.log(`written to ${file}`);
 });
 
-async function measure(strategy: 'stop-first' | 'start-first'): Promise<StrategyResult> {
-  const network = uniqueName('bench-net');
-  await docker.createNetwork({ Name: network, Labels: labLabels() });
-  const image = `${registry.host}/${uniqueName('bench')}:latest`;
-  await buildAndPush(image, { cmd: SERVE, env: ['VERSION=0'] });
-  const name = uniqueName(`bench-${strategy}`);
-  await runContainer(name, image, {
-    Labels: { 'tidewatch.strategy': strategy, 'tidewatch.drain': '1s' },
-    HostConfig: { NetworkMode: network },
-    NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: ['svc'] } } },
-  });
-  const client = await runContainer(uniqueName('bench-client'), image, {
-    Cmd: ['sh', '-c', LOOP],
-    HostConfig: { NetworkMode: network },
-  });
-  const store = tempStore();
-  const deps = { ...(await tidewatchDeps({ stopTimeout: '1s', verifyWindow: '1s' })), store: store.store };
-  const since = Math.floor(Date.now() / 1000);
-  const started = Date.now();
-  for (let version = 1; version <= UPDATES; version++) {
-    await publishUpdate(image, { cmd: SERVE, env: [`VERSION=${version}`] });
-    const report = await runCycle(deps, {
-      names: [name],
-      update: true,
-      signal: new AbortController().signal,
-      trigger: 'cli',
-    });
-    const action = report.entries.find((entry) => entry.name === name)?.action;
-    if (action !== 'updated')
-      throw new Error(`update ${version} with ${strategy} ended ${action ?? 'without an action'}`);
-  }
-  const wallSeconds = Math.round((Date.now() - started) / 100) / 10;
-  store.close();
-
-  const raw = (await client.logs({ stdout: true, stderr: true, timestamps: true, since })).toString();
-  const lines = raw
-    .split('\n')
-    .map((line) => /(\d{4}-\d\d-\d\dT[\d:.]+Z) (ok|FAIL)/.exec(line))
-    .filter((match): match is RegExpExecArray => match !== null)
-    .map((match) => ({ at: Date.parse(match[1] ?? ''), ok: match[2] === 'ok' }));
-  let longestGapMs = 0;
-  let lastOk: number | undefined;
-  for (const line of lines) {
-    if (!line.ok) continue;
-    if (lastOk !== undefined) longestGapMs = Math.max(longestGapMs, line.at - lastOk);
-    lastOk = line.at;
-  }
-  return {
-    strategy,
-    updates: UPDATES,
-    requests: lines.length,
-    failed: lines.filter((line) => !line.ok).length,
-    longestGapMs,
-    wallSeconds,
-  };
-}
-
 it('stop-first', async () => {
-  results.push(await measure('stop-first'));
+  results.push(await measureDowntime(registry, 'stop-first', UPDATES));
 });
 
 it('start-first', async () => {
-  results.push(await measure('start-first'));
+  results.push(await measureDowntime(registry, 'start-first', UPDATES));
 });

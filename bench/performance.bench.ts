@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, it } from 'vitest';
+import { assertEngine, cleanupLab, startRegistry, uniqueName, type LabRegistry } from '../test/lab/index.js';
+import { measureCheckCycle } from './scenarios/check-cycle.js';
+import { measureDowntime } from './scenarios/downtime.js';
+import { Fleet } from './scenarios/fleet.js';
+import { measureFootprint } from './scenarios/footprint.js';
+import { measurePushToRunning } from './scenarios/push.js';
+import { round } from './support/daemon.js';
+import { writeResults, type BenchResults } from './support/report.js';
+
+/**
+ * `npm run bench`: every scenario of docs/performance.md against the lab, one after the other,
+ * then bench/results/<date>.json and .md. It measures; it asserts nothing about time. One
+ * scenario: `npm run bench -- -t push`. BENCH_UPDATES (downtime, default 10), BENCH_PUSHES
+ * (default 20), BENCH_IDLE_SECONDS (default 60) and BENCH_MAX_CONTAINERS (default 1000) change the
+ * counts.
+ */
+const UPDATES = Number(process.env.BENCH_UPDATES ?? 10);
+const PUSHES = Number(process.env.BENCH_PUSHES ?? 20);
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
+/** The largest fleet (default 1000); smaller skips the larger sizes, for a quick look. */
+const MAX_CONTAINERS = Number(process.env.BENCH_MAX_CONTAINERS ?? 1000);
+const VERIFY_WINDOW_MS = 2000;
+
+let registry: LabRegistry;
+let fleet: Fleet;
+const results: BenchResults = { checkCycles: [], downtime: [], setupSeconds: {} };
+
+beforeAll(async () => {
+  await assertEngine();
+  registry = await startRegistry();
+  fleet = new Fleet(registry, uniqueName('bench-scope'), uniqueName('bench'));
+});
+afterAll(async () => {
+  const files = writeResults(results);
+  await fleet?.remove();
+  await cleanupLab();
+  await registry?.stop();
+  console.log(readFileSync(files[1] ?? '', 'utf8'));
+  console.log(`written to ${files.join(' and ')}`);
+});
+
+async function grow(size: number): Promise<void> {
+  if (fleet.size >= size) return;
+  results.setupSeconds[String(size)] = round((await fleet.growTo(size)) / 1000);
+}
+
+it('push to running', async () => {
+  results.push = await measurePushToRunning(registry, PUSHES, VERIFY_WINDOW_MS);
+});
+
+it('downtime', async () => {
+  for (const strategy of ['stop-first', 'start-first'] as const)
+    results.downtime.push(await measureDowntime(registry, strategy, UPDATES));
+});
+
+it('check cycle 10, 100; footprint at 100; check cycle 500; scale 1000', async () => {
+  for (const size of [10, 100, 500].filter((n) => n <= MAX_CONTAINERS)) {
+    await grow(size);
+    results.checkCycles.push(await measureCheckCycle(registry, fleet.scope, fleet.size, fleet.imageCount));
+    if (size === 100) results.footprint = await measureFootprint(fleet.scope, fleet.size, IDLE_SECONDS);
+  }
+  if (MAX_CONTAINERS < 1000) return;
+  await grow(1000);
+  results.scale = await measureCheckCycle(registry, fleet.scope, fleet.size, fleet.imageCount);
+});

@@ -1,0 +1,172 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import type { CheckCycleResult } from '../scenarios/check-cycle.js';
+import type { StrategyResult } from '../scenarios/downtime.js';
+import type { FootprintResult } from '../scenarios/footprint.js';
+import type { PushResult } from '../scenarios/push.js';
+
+export interface BenchResults {
+  checkCycles: CheckCycleResult[];
+  push?: PushResult;
+  downtime: StrategyResult[];
+  footprint?: FootprintResult;
+  scale?: CheckCycleResult;
+  /** Seconds it took to create the containers, per fleet size (setup, not Tidewatch). */
+  setupSeconds: Record<string, number>;
+}
+
+export interface Budget {
+  readonly budget: string;
+  readonly measured: string;
+  readonly met: boolean | undefined;
+}
+
+/** The issue's budgets, against what this run measured (undefined: that scenario did not run). */
+export function budgets(results: BenchResults): Budget[] {
+  const c500 = results.checkCycles.find((cycle) => cycle.containers === 500);
+  const warmInspects = results.checkCycles.map((cycle) => cycle.warm.engine.containerInspects);
+  return [
+    {
+      budget: '500 containers over 50 images: one cycle under 1.5 s',
+      measured: c500 ? `${c500.warm.wallMs} ms (first cycle ${c500.cold.wallMs} ms)` : '-',
+      met: c500 && c500.warm.wallMs < 1500,
+    },
+    {
+      budget: '... with at most 50 manifest requests',
+      measured: c500 ? `${c500.warm.manifestRequests} (first cycle ${c500.cold.manifestRequests})` : '-',
+      met: c500 && c500.warm.manifestRequests <= 50 && c500.cold.manifestRequests <= 50,
+    },
+    {
+      budget: 'no container inspect on a cycle where nothing changed',
+      measured: warmInspects.length ? `${warmInspects.join(', ')} inspects` : '-',
+      met: warmInspects.length ? warmInspects.every((count) => count === 0) : undefined,
+    },
+    {
+      budget: 'webhook push to new container running: p50 under 1.5 s',
+      measured: results.push ? `${results.push.runningP50Ms} ms` : '-',
+      met: results.push && results.push.runningP50Ms < 1500,
+    },
+    {
+      budget: 'idle RSS under 70 MB (100 containers watched)',
+      measured: results.footprint ? `${results.footprint.rssMaxMb} MB` : '-',
+      met: results.footprint && results.footprint.rssMaxMb < 70,
+    },
+    {
+      budget: 'startup to ready under 0.5 s',
+      measured: results.footprint ? `${results.footprint.readyMs} ms` : '-',
+      met: results.footprint && results.footprint.readyMs < 500,
+    },
+  ];
+}
+
+function table(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+}
+
+export function markdown(results: BenchResults, date: string): string {
+  const cycles = [...results.checkCycles, ...(results.scale ? [results.scale] : [])];
+  const sections = [
+    `# Tidewatch benchmark, ${date}`,
+    `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    '## Budgets',
+    table(
+      ['budget', 'measured', 'met'],
+      budgets(results).map((b) => [b.budget, b.measured, b.met === undefined ? '-' : b.met ? 'yes' : 'NO']),
+    ),
+    '## Check cycle',
+    table(
+      [
+        'containers',
+        'images',
+        'cycle',
+        'wall (ms)',
+        'manifest req.',
+        'token req.',
+        '/v2/ req.',
+        'engine calls',
+        'container inspects',
+        'image inspects',
+        'peak RSS (MB)',
+      ],
+      cycles.flatMap((cycle) =>
+        (['cold', 'warm'] as const).map((kind) => {
+          const m = cycle[kind];
+          return [
+            cycle.containers,
+            cycle.images,
+            kind === 'cold' ? 'first' : 'next',
+            m.wallMs,
+            m.manifestRequests,
+            m.tokenRequests,
+            m.pingRequests,
+            m.engine.total,
+            m.engine.containerInspects,
+            m.engine.imageInspects,
+            kind === 'warm' ? cycle.peakRssMb : '',
+          ];
+        }),
+      ),
+    ),
+  ];
+  if (results.push) {
+    const p = results.push;
+    sections.push(
+      '## Push to running',
+      table(
+        ['pushes', 'verify window (ms)', 'running p50', 'running p95', 'committed p50', 'committed p95'],
+        [[p.pushes, p.verifyWindowMs, p.runningP50Ms, p.runningP95Ms, p.committedP50Ms, p.committedP95Ms]],
+      ),
+    );
+  }
+  if (results.downtime.length) {
+    sections.push(
+      '## Downtime',
+      table(
+        ['strategy', 'updates', 'requests', 'failed', 'longest gap (ms)', 'wall (s)'],
+        results.downtime.map((r) => [
+          r.strategy,
+          r.updates,
+          r.requests,
+          r.failed,
+          r.longestGapMs,
+          r.wallSeconds,
+        ]),
+      ),
+    );
+  }
+  if (results.footprint) {
+    const f = results.footprint;
+    sections.push(
+      '## Footprint',
+      table(
+        [
+          'containers',
+          'startup to ready (ms)',
+          'idle (s)',
+          'RSS start (MB)',
+          'RSS max (MB)',
+          'RSS end (MB)',
+          'CPU (%)',
+        ],
+        [[f.containers, f.readyMs, f.idleSeconds, f.rssStartMb, f.rssMaxMb, f.rssEndMb, f.cpuPercent]],
+      ),
+    );
+  }
+  return `${sections.join('\n\n')}\n`;
+}
+
+/** Writes bench/results/<date>.json and .md; returns the paths. */
+export function writeResults(results: BenchResults): string[] {
+  const date = new Date().toISOString();
+  const stamp = date.replace(/[:.]/g, '-');
+  mkdirSync('bench/results', { recursive: true });
+  const json = `bench/results/${stamp}.json`;
+  const md = `bench/results/${stamp}.md`;
+  writeFileSync(json, `${JSON.stringify({ date, budgets: budgets(results), ...results }, null, 2)}\n`);
+  writeFileSync(md, markdown(results, date));
+  return [json, md];
+}
