@@ -6,9 +6,12 @@ import {
   approvalsCommand,
   buildProgram,
   checkCommand,
+  configCheckCommand,
+  configPrintCommand,
   containerSchedules,
   voteCommand,
   forgetCommand,
+  healthcheckCommand,
   historyCommand,
   notificationService,
   notifyTestCommand,
@@ -18,13 +21,15 @@ import {
   withNotifications,
 } from './cli/index.js';
 import { startApi } from './api/index.js';
+import { gitopsCommand } from './cli/gitops-command.js';
+import { startGitops } from './gitops/index.js';
 import { loadSettings, type FlagValues, type Settings } from './config/index.js';
 import { systemClock } from './domain/clock.js';
 import { TidewatchError, describeError } from './domain/errors.js';
 import { EventBus, observeJournal } from './events/index.js';
 import { createLogger, type Logger } from './log/index.js';
 import { createNotifications, type Notifications } from './notify/index.js';
-import { buildCycleDeps } from './wiring.js';
+import { buildCycleDeps, startInventory } from './wiring.js';
 import {
   isInContainer,
   openPolicyReader,
@@ -34,6 +39,9 @@ import {
   type Store,
 } from './store/index.js';
 import { recoverUnfinished, type CycleDeps } from './updater/index.js';
+import { SUCCESSOR_ENV, SelfUpdater, awaitTurn, takeOver, waitToBeStopped } from './self-update/index.js';
+import type { ContainerSummary } from './domain/index.js';
+import { dirname } from 'node:path';
 
 /** What run and once hand their command: the cycle's dependencies, the open store and the event bus. */
 type StoreDeps = CycleDeps & { readonly store: Store; readonly events: EventBus };
@@ -78,12 +86,24 @@ async function connect({ settings, logger }: Configured): Promise<CycleDeps> {
  * instance on the same data dir stops at once with the lock's one line, having touched nothing.
  * The store is closed when the command returns: for run, after the scheduler stopped.
  */
-async function withStore(flags: FlagValues, command: (deps: StoreDeps) => Promise<number>): Promise<number> {
+async function withStore(
+  flags: FlagValues,
+  command: (deps: StoreDeps) => Promise<number>,
+  successorOf?: string,
+): Promise<number> {
   const configured = configure(flags);
-  const store = openStore(dataFile(configured.settings), { clock: systemClock });
+  const file = dataFile(configured.settings);
+  // A self-update's successor (src/self-update) connects first, says it is ready, then waits for the lock.
+  const early = successorOf === undefined ? undefined : await connect(configured);
+  const turn =
+    early === undefined || successorOf === undefined
+      ? undefined
+      : await awaitTurn(early, dirname(file), successorOf, systemClock);
+  const store = openStore(file, { clock: systemClock, lock: turn?.lock });
   try {
     configured.logger.info({ store: store.file, schemaVersion: store.schemaVersion }, 'store opened');
-    const deps = await connect(configured);
+    const deps = early ?? (await connect(configured));
+    if (turn !== undefined) await takeOver(deps, turn);
     // Before anything else: finish what a killed predecessor left half done.
     await recoverUnfinished({ engine: deps.engine, journal: store.journal, logger: configured.logger });
     const events = new EventBus(configured.logger);
@@ -108,6 +128,30 @@ function testCrashHook(): ((step: string) => void) | undefined {
   };
 }
 
+/**
+ * `run` with self-update (src/self-update, docs/self-update.md): when a cycle left a ready
+ * successor, the daemon has stopped and its store is closed (the lock released); this process then
+ * hands over and waits to be stopped by the successor. If the successor never takes the lock, the
+ * daemon runs again here. TIDEWATCH_SUCCESSOR_OF makes the first run a successor's.
+ */
+async function runDaemon(
+  daemon: (selfUpdater: SelfUpdater, successorOf: string | undefined) => Promise<number>,
+): Promise<number> {
+  // As SIGTERM does: the run in flight finishes, services stop, then the store closes.
+  const selfUpdater = new SelfUpdater(() => process.kill(process.pid, 'SIGTERM'));
+  const env = process.env[SUCCESSOR_ENV];
+  let successorOf = env === undefined || env === '' ? undefined : env;
+  for (;;) {
+    const code = await daemon(selfUpdater, successorOf);
+    successorOf = undefined;
+    if (!selfUpdater.handingOver) return code;
+    if (await selfUpdater.handOver()) {
+      await waitToBeStopped();
+      return 0;
+    }
+  }
+}
+
 const write = (text: string): void => {
   process.stdout.write(text);
 };
@@ -121,21 +165,39 @@ const program = buildProgram(
   {
     // The HTTP API is a service started beside the scheduler (see src/api).
     run: (flags) =>
-      withStore(flags, (deps) => {
-        // Per-container schedules, and a run when a window opens or a cooldown ends (docs/policies.md).
-        const schedules = containerSchedules();
-        // First in, last out: subscribed before any run, stopped after the other services.
-        const notifications = notificationService(notificationsOf(deps));
-        return runCommand({ ...deps, schedules: schedules.gate, wakeAt: schedules.wakeAt }, [
-          notifications,
-          startApi,
-          schedules.start,
-        ]);
-      }),
+      runDaemon((selfUpdater, successorOf) =>
+        withStore(
+          flags,
+          (deps) => {
+            // Per-container schedules, and a run when a window opens or a cooldown ends (docs/policies.md).
+            const schedules = containerSchedules();
+            // First in, last out: subscribed before any run, stopped after the other services.
+            const notifications = notificationService(notificationsOf(deps));
+            // Cycles inspect only the containers the engine's events say changed (src/inventory).
+            const inventory = startInventory(deps);
+            // The container Tidewatch runs in is updated by a handover, after the cycle (src/self-update).
+            const onSelf = (self: ContainerSummary, signal: AbortSignal): Promise<void> =>
+              selfUpdater.onSelf(deps, self, signal);
+            return runCommand(
+              { ...deps, inventory, onSelf, schedules: schedules.gate, wakeAt: schedules.wakeAt },
+              [
+                notifications,
+                startApi,
+                schedules.start,
+                // GitOps sources (src/gitops): after the API, whose git webhook reaches it.
+                startGitops,
+              ],
+            ).finally(() => inventory.stop());
+          },
+          successorOf,
+        ),
+      ),
     once: (flags, names) =>
       withStore(flags, (deps) =>
         withNotifications(notificationsOf(deps), deps.events, () => onceCommand(deps, names)),
       ),
+    gitops: (flags) =>
+      withStore(flags, (deps) => gitopsCommand(deps, write, (text) => process.stderr.write(text))),
     rollback: (flags, name) =>
       withStore(flags, (deps) => rollbackCommand(deps, name, write, (text) => process.stderr.write(text))),
     // check changes nothing and records nothing: no store, so it runs next to a daemon.
@@ -173,6 +235,16 @@ const program = buildProgram(
     // Approvals work on the store like forget: no engine, no lock (see src/store/approvals-access.ts).
     approvals: (flags, args) =>
       Promise.resolve(approvalsCommand(dataFile(loadSettings(flags, process.env)), args, write)),
+    // The image's HEALTHCHECK: only the API address is read; no store, no engine.
+    healthcheck: (flags) =>
+      healthcheckCommand(loadSettings(flags, process.env).httpAddr, (text) => process.stderr.write(text)),
+    // Settings from every layer, validated as run validates them; no engine, no store.
+    config: (flags, action) => {
+      const settings = loadSettings(flags, process.env);
+      return Promise.resolve(
+        action === 'check' ? configCheckCommand(settings, write) : configPrintCommand(settings, write),
+      );
+    },
     vote: (flags, id, voter, vote) =>
       Promise.resolve(
         voteCommand(dataFile(loadSettings(flags, process.env)), id, voter, vote, write, (text) =>

@@ -1,5 +1,11 @@
 import type { Settings } from './config/index.js';
-import { connectEngine, detectOwnContainerId, resolveConnection } from './engine/index.js';
+import {
+  connectEngine,
+  connectEngineEvents,
+  detectOwnContainerId,
+  resolveConnection,
+} from './engine/index.js';
+import { ContainerInventory } from './inventory/index.js';
 import type { Logger } from './log/index.js';
 import { RegistryClient, createCredentialStore } from './registry/index.js';
 import { connectSwarm } from './swarm/index.js';
@@ -19,6 +25,7 @@ export async function buildCycleDeps(settings: Readonly<Settings>, logger: Logge
     logger,
     ...(settings.dockerConfig !== undefined ? { dockerConfigDir: settings.dockerConfig } : {}),
     ...(settings.repoUser !== undefined ? { repoUser: settings.repoUser, repoPass: settings.repoPass } : {}),
+    registries: settings.registries,
   });
   const registry = new RegistryClient({
     credentials,
@@ -29,4 +36,15 @@ export async function buildCycleDeps(settings: Readonly<Settings>, logger: Logge
   });
   const selfId = await detectOwnContainerId();
   return { engine, registry, credentials, logger, settings, selfId, swarm };
+}
+
+/**
+ * `run`: the container inventory, following the engine's events from now on, so that cycles
+ * inspect only the containers that changed since the last one. Stop it when the daemon stops.
+ */
+export function startInventory(deps: Pick<CycleDeps, 'engine' | 'logger' | 'settings'>): ContainerInventory {
+  const events = connectEngineEvents(resolveConnection(deps.settings), deps.engine.apiVersion);
+  const inventory = new ContainerInventory({ engine: deps.engine, events, logger: deps.logger });
+  inventory.start();
+  return inventory;
 }

@@ -17,3 +17,5 @@ export {
   withNotifications,
   type NotifyTestOptions,
 } from './notify-command.js';
+export { healthcheckCommand, healthzUrl } from './healthcheck-command.js';
+export { configCheckCommand, configPrintCommand } from './config-command.js';

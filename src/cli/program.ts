@@ -11,15 +11,27 @@ export interface CommandHandlers {
   history(flags: FlagValues, args: HistoryArgs): Promise<number>;
   forget(flags: FlagValues, name: string): Promise<number>;
   rollback(flags: FlagValues, name: string): Promise<number>;
+  /** `gitops` (src/cli/gitops-command.ts): apply every GitOps source once. */
+  gitops(flags: FlagValues): Promise<number>;
   /** `notify test` (src/cli/notify-command.ts). */
   notifyTest(flags: FlagValues): Promise<number>;
   /** `approvals`, `approve ID`, `reject ID` (src/cli/approvals-command.ts). */
   approvals(flags: FlagValues, args: ApprovalsArgs): Promise<number>;
   vote(flags: FlagValues, id: string, voter: string | undefined, vote: 'approve' | 'reject'): Promise<number>;
+  /** `config check`, `config print` (src/cli/config-command.ts). */
+  config(flags: FlagValues, action: 'check' | 'print'): Promise<number>;
+  /** `healthcheck` (src/cli/healthcheck-command.ts): the image's HEALTHCHECK. */
+  healthcheck(flags: FlagValues): Promise<number>;
 }
 
 /** The commands over the store alone take only the option that says where it is. */
-const STORE_OPTIONS: readonly OptionSpec[] = OPTIONS.filter((option) => option.key === 'dataDir');
+const STORE_OPTIONS: readonly OptionSpec[] = OPTIONS.filter(
+  // The data dir may be set in the config file.
+  (option) => option.key === 'dataDir' || option.key === 'config',
+);
+
+/** `healthcheck` probes the API where `run` serves it, so it takes only that option. */
+const HEALTHCHECK_OPTIONS: readonly OptionSpec[] = OPTIONS.filter((option) => option.key === 'httpAddr');
 
 /** From package.json, one level above both src/ and dist/. */
 const VERSION = (
@@ -79,6 +91,10 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
     .action(async (options: HistoryArgs, sub: Command) =>
       setExitCode(await handlers.history(flagValues(sub), options)),
     );
+  command(
+    'gitops',
+    'Apply every GitOps source once: fetch, validate, compose up (see docs/gitops.md)',
+  ).action(async (_options: unknown, sub: Command) => setExitCode(await handlers.gitops(flagValues(sub))));
   command('rollback', 'Put a container back on the image it ran before its last update')
     .argument('<name>', 'the container')
     .action(async (name: string, _options: unknown, sub: Command) =>
@@ -110,6 +126,29 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
       .action(async (id: string, options: { voter?: string }, sub: Command) =>
         setExitCode(await handlers.vote(flagValues(sub), id, options.voter, vote)),
       );
+  }
+  command(
+    'healthcheck',
+    "Exit 0 when `run`'s HTTP API answers /healthz, 1 otherwise",
+    HEALTHCHECK_OPTIONS,
+  ).action(async (_options: unknown, sub: Command) =>
+    setExitCode(await handlers.healthcheck(flagValues(sub))),
+  );
+  // `config check` and `config print` (src/cli/config-command.ts) take every setting: they show what run would use.
+  const config = program.command('config').description('The configuration file (see docs/configuration.md)');
+  for (const [action, description] of [
+    [
+      'check',
+      'Validate the configuration (file, flags, env) as run would at start: prints OK, or the error (exit 2)',
+    ],
+    [
+      'print',
+      'Print the effective configuration after flags, env, the file and defaults, as YAML, secrets redacted',
+    ],
+  ] as const) {
+    command(action, description, OPTIONS, config).action(async (_options: unknown, sub: Command) =>
+      setExitCode(await handlers.config(flagValues(sub), action)),
+    );
   }
   // `notify test` (src/cli/notify-command.ts) takes every setting: it sends where run would.
   const notify = program.command('notify').description('Notifications (see docs/notifications.md)');

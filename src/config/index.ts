@@ -27,3 +27,10 @@ export {
   type LifecycleHook,
   type LifecycleHooks,
 } from './lifecycle-labels.js';
+export { loadConfigFile, type ConfigFile, type RegistryLogin } from './config-file.js';
+export { configFileFrom } from './settings.js';
+export { effectiveConfig, REDACTED, type EffectiveConfigOptions } from './effective-config.js';
+export { SECRET_OPTIONS } from './config-schema.js';
+export { renderConfigurationReference } from './reference.js';
+export { LABELS, type LabelSpec } from './label-reference.js';
+export { GitopsSourceSetting, parseGitopsSources, DEFAULT_GITOPS_INTERVAL_MS } from './gitops-sources.js';

@@ -30,6 +30,15 @@ function legacy<const K extends string>(key: K, suffix: string, kind: OptionKind
 
 export const OPTIONS = [
   {
+    key: 'config',
+    flag: 'config',
+    env: ['TIDEWATCH_CONFIG'],
+    kind: 'string',
+    valueName: 'file',
+    description:
+      'YAML configuration file (docs/configuration.md): every setting below, plus registries; flags and env override it',
+  },
+  {
     key: 'host',
     flag: 'host',
     env: ['DOCKER_HOST'],
@@ -299,6 +308,33 @@ export const OPTIONS = [
     kind: 'duration',
     valueName: 'duration',
     description: 'Time Tidewatch follows one service update before it records it as failed (default 10m)',
+  },
+  // Compose projects (src/compose, docs/compose.md) and GitOps sources (src/gitops, docs/gitops.md).
+  {
+    key: 'composeWriteBack',
+    flag: 'compose-write-back',
+    env: ['TIDEWATCH_COMPOSE_WRITE_BACK'],
+    kind: 'boolean',
+    description:
+      'When a tag policy moves a compose service, write the new tag into its compose file and recreate it through compose (label tidewatch.compose.write-back)',
+  },
+  {
+    key: 'gitopsSources',
+    flag: 'gitops-source',
+    env: ['TIDEWATCH_GITOPS_SOURCES'],
+    kind: 'list',
+    split: 'whitespace',
+    valueName: 'source',
+    description:
+      'A git repository of compose projects to deploy, url=URL,branch=B,path=P,interval=D[,name=N,env-dir=DIR,remove-orphans=true,ssh-key=FILE]; repeatable, or separated by ; or newlines',
+  },
+  {
+    key: 'gitopsDir',
+    flag: 'gitops-dir',
+    env: ['TIDEWATCH_GITOPS_DIR'],
+    kind: 'string',
+    valueName: 'path',
+    description: 'Folder the GitOps checkouts live in (default: gitops/ in the data dir)',
   },
   {
     key: 'dataDir',

@@ -7,6 +7,8 @@ import { OPTIONS, type OptionSpec } from './options.js';
 import { POLICY_SETTINGS, policySettings } from './policy-settings.js';
 import { parseRegistryLimits, RegistryLimitSetting } from './registry-limits.js';
 import { STRATEGIES } from './strategy.js';
+import { loadConfigFile, type ConfigFile } from './config-file.js';
+import { GitopsSourceSetting, parseGitopsSources } from './gitops-sources.js';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 /** Watchtower's notification levels (logrus), most severe first. */
@@ -46,6 +48,10 @@ export const Settings = z
     swarmFailureAction: z.enum(['rollback', 'pause', 'continue']),
     swarmMonitorMs: z.number().int().positive(),
     swarmTimeoutMs: z.number().int().positive(),
+    // Compose write-back (src/compose) and GitOps sources (src/gitops), a plain list as a config file holds it.
+    composeWriteBack: z.boolean(),
+    gitopsSources: z.array(GitopsSourceSetting),
+    gitopsDir: z.string().optional(),
     /** undefined: not given; main.ts resolves the default (see resolveDataDir in src/store). */
     dataDir: z.string().optional(),
     insecureRegistries: z.array(z.string()),
@@ -55,6 +61,19 @@ export const Settings = z
     repoUser: z.string().optional(),
     repoPass: z.string().optional(),
     dockerConfig: z.string().optional(),
+    /** Registry logins from the config file (`registries:`), asked before REPO_USER and config.json. */
+    registries: z.array(
+      z
+        .object({
+          host: z.string().min(1),
+          username: z.string().optional(),
+          password: z.string().optional(),
+          credHelper: z.string().optional(),
+        })
+        .strict(),
+    ),
+    /** The configuration file read (--config, TIDEWATCH_CONFIG), if any. */
+    configFile: z.string().optional(),
     /** `host:port` the API listens on, or `off`. */
     httpAddr: z
       .string()
@@ -146,18 +165,45 @@ interface RawValue {
   readonly value: unknown;
   /** Where it came from, for error messages: `--interval` or `WATCHTOWER_POLL_INTERVAL`. */
   readonly source: string;
+  /** Which layer: flags (3) over env (2) over the config file (1). */
+  readonly layer: 1 | 2 | 3;
 }
 
 /**
- * Merges flags > environment (Tidewatch names before Watchtower's) > defaults, validates each value
- * once, and returns frozen settings. A bad value throws one line naming its source and the cause.
+ * The config file named by --config or TIDEWATCH_CONFIG (src/config/config-file.ts), read and
+ * validated; undefined when none is named.
  */
-export function loadSettings(flags: FlagValues, env: NodeJS.ProcessEnv): Readonly<Settings> {
+export function configFileFrom(flags: FlagValues, env: NodeJS.ProcessEnv): ConfigFile | undefined {
+  const flag = flags.config;
+  const path = typeof flag === 'string' && flag !== '' ? flag : env.TIDEWATCH_CONFIG;
+  return path === undefined || path.trim() === '' ? undefined : loadConfigFile(path.trim());
+}
+
+/**
+ * Merges flags > environment (Tidewatch names before Watchtower's) > config file > defaults,
+ * validates each value once, and returns frozen settings. A bad value throws one line naming its
+ * source (a flag, a variable, or the file's line and key) and the cause.
+ */
+export function loadSettings(
+  flags: FlagValues,
+  env: NodeJS.ProcessEnv,
+  file: ConfigFile | undefined = configFileFrom(flags, env),
+): Readonly<Settings> {
   const parsed: Record<string, unknown> = {};
+  const layers: Record<string, number> = {};
   for (const option of OPTIONS) {
-    const raw = rawValue(option, flags, env);
-    if (raw !== undefined) parsed[option.key] = parseValue(option, raw);
+    const raw = rawValue(option, flags, env, file);
+    if (raw !== undefined) {
+      parsed[option.key] = parseValue(option, raw);
+      layers[option.key] = raw.layer;
+    }
   }
+  // --interval and --schedule exclude each other within a layer; across layers the higher one wins
+  // (a file's schedule yields to --interval on the command line).
+  if (parsed.interval !== undefined && parsed.schedule !== undefined && layers.interval !== layers.schedule) {
+    delete parsed[(layers.interval ?? 0) > (layers.schedule ?? 0) ? 'schedule' : 'interval'];
+  }
+  const source = (key: string): string => sourceOf(key, flags, env, file);
 
   const settings = {
     host: parsed.host,
@@ -181,22 +227,30 @@ export function loadSettings(flags: FlagValues, env: NodeJS.ProcessEnv): Readonl
     verifyTimeoutMs: parsed.verifyTimeout ?? DEFAULT_VERIFY_TIMEOUT_MS,
     verifyWindowMs: parsed.verifyWindow ?? DEFAULT_VERIFY_WINDOW_MS,
     keepImages: parsed.keepImages ?? DEFAULT_KEEP_IMAGES,
-    ...policySettings(parsed, (key) => sourceOf(key, flags, env)),
+    ...policySettings(parsed, source),
     swarm: parsed.swarm ?? 'auto',
     swarmUpdateOrder: parsed.swarmUpdateOrder ?? 'start-first',
     swarmFailureAction: parsed.swarmFailureAction ?? 'rollback',
     swarmMonitorMs: parsed.swarmMonitor ?? DEFAULT_SWARM_MONITOR_MS,
     swarmTimeoutMs: parsed.swarmTimeout ?? DEFAULT_SWARM_TIMEOUT_MS,
+    composeWriteBack: parsed.composeWriteBack ?? false,
+    gitopsSources: parseGitopsSources(
+      (parsed.gitopsSources as string[] | undefined) ?? [],
+      sourceOf('gitopsSources', flags, env, file),
+    ),
+    gitopsDir: parsed.gitopsDir,
     dataDir: parsed.dataDir,
     insecureRegistries: parsed.insecureRegistries ?? [],
     registryLimits: parseRegistryLimits(
       (parsed.registryLimits as string[] | undefined) ?? [],
-      sourceOf('registryLimits', flags, env),
+      source('registryLimits'),
     ),
     maxRegistryWaitMs: parsed.maxRegistryWait ?? DEFAULT_MAX_REGISTRY_WAIT_MS,
     repoUser: parsed.repoUser,
     repoPass: parsed.repoPass,
     dockerConfig: parsed.dockerConfig,
+    registries: file?.registries ?? [],
+    configFile: file?.path,
     httpAddr: parsed.httpAddr ?? DEFAULT_HTTP_ADDR,
     apiToken: parsed.apiToken,
     metricsPublic: parsed.metricsPublic ?? false,
@@ -244,17 +298,17 @@ export function loadSettings(flags: FlagValues, env: NodeJS.ProcessEnv): Readonl
   if (!result.success) {
     const issue = result.error.issues[0];
     const key = issue?.path.join('.') ?? 'settings';
-    throw new TidewatchError(
-      'invalid-config',
-      `${sourceOf(key, flags, env)}: ${issue?.message ?? 'invalid'}`,
-    );
+    throw new TidewatchError('invalid-config', `${source(key)}: ${issue?.message ?? 'invalid'}`);
   }
-  checkCombinations(result.data, flags, env);
+  checkCombinations(result.data, parsed.interval !== undefined, source);
   return Object.freeze(result.data);
 }
 
-function checkCombinations(settings: Settings, flags: FlagValues, env: NodeJS.ProcessEnv): void {
-  const intervalGiven = rawValue(optionByKey('interval'), flags, env) !== undefined;
+function checkCombinations(
+  settings: Settings,
+  intervalGiven: boolean,
+  sourceOf: (key: string) => string,
+): void {
   if (settings.schedule !== undefined) {
     if (intervalGiven) {
       throw new TidewatchError('invalid-config', 'set either --interval or --schedule, not both');
@@ -263,7 +317,7 @@ function checkCombinations(settings: Settings, flags: FlagValues, env: NodeJS.Pr
     if (fields !== 6) {
       throw new TidewatchError(
         'invalid-config',
-        `${sourceOf('schedule', flags, env)}: "${settings.schedule}" has ${fields} fields; a schedule has 6 (seconds minutes hours day month weekday)`,
+        `${sourceOf('schedule')}: "${settings.schedule}" has ${fields} fields; a schedule has 6 (seconds minutes hours day month weekday)`,
       );
     }
     try {
@@ -271,7 +325,7 @@ function checkCombinations(settings: Settings, flags: FlagValues, env: NodeJS.Pr
     } catch (error) {
       throw new TidewatchError(
         'invalid-config',
-        `${sourceOf('schedule', flags, env)}: "${settings.schedule}" is not a cron expression: ${describeError(error)}`,
+        `${sourceOf('schedule')}: "${settings.schedule}" is not a cron expression: ${describeError(error)}`,
       );
     }
   }
@@ -296,34 +350,37 @@ function watchtowerApiOnly(env: NodeJS.ProcessEnv): boolean {
   return isTrue('WATCHTOWER_HTTP_API_UPDATE') && !isTrue('WATCHTOWER_HTTP_API_PERIODIC_POLLS');
 }
 
-function optionByKey(key: string): OptionSpec {
-  const option = OPTIONS.find((candidate) => candidate.key === key);
-  if (!option) throw new Error(`no option ${key}`);
-  return option;
-}
-
-/** The flag or env var a setting came from, so errors name what the user typed. */
-function sourceOf(settingKey: string, flags: FlagValues, env: NodeJS.ProcessEnv): string {
+/** The flag, env var or config file line a setting came from, so errors name what the user wrote. */
+function sourceOf(settingKey: string, flags: FlagValues, env: NodeJS.ProcessEnv, file?: ConfigFile): string {
   const optionKey = settingKey.replace(/Ms$/, '');
   const option = OPTIONS.find((candidate) => candidate.key === optionKey);
   if (!option) return settingKey;
   return (
-    rawValue(option, flags, env)?.source ?? (option.flag ? `--${option.flag}` : (option.env[0] ?? option.key))
+    rawValue(option, flags, env, file)?.source ??
+    (option.flag ? `--${option.flag}` : (option.env[0] ?? option.key))
   );
 }
 
-function rawValue(option: OptionSpec, flags: FlagValues, env: NodeJS.ProcessEnv): RawValue | undefined {
+function rawValue(
+  option: OptionSpec,
+  flags: FlagValues,
+  env: NodeJS.ProcessEnv,
+  configFile?: ConfigFile,
+): RawValue | undefined {
   const flagValue = flags[option.key];
   if (flagValue !== undefined && option.flag !== undefined)
-    return { value: flagValue, source: `--${option.flag}` };
+    return { value: flagValue, source: `--${option.flag}`, layer: 3 };
   for (const name of option.env) {
     const value = env[name];
-    if (value !== undefined && value !== '') return { value, source: name };
+    if (value !== undefined && value !== '') return { value, source: name, layer: 2 };
     // Secrets can come from files (Docker and Kubernetes secrets): NAME_FILE holds the path.
     const file = env[`${name}_FILE`];
     if (file !== undefined && file !== '')
-      return { value: readSecretFile(`${name}_FILE`, file), source: `${name}_FILE` };
+      return { value: readSecretFile(`${name}_FILE`, file), source: `${name}_FILE`, layer: 2 };
   }
+  const fromFile = configFile?.values.get(option.key);
+  if (configFile !== undefined && fromFile !== undefined)
+    return { value: fromFile, source: configFile.where(option.key), layer: 1 };
   return undefined;
 }
 

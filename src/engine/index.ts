@@ -9,3 +9,10 @@ export {
 } from './connection.js';
 export { negotiateApiVersion, compareApiVersions, NEWEST_SUPPORTED_API } from './api-version.js';
 export { detectOwnContainerId, ownContainerIdFromMountinfo } from './self.js';
+export {
+  connectEngineEvents,
+  toContainerEvent,
+  type ContainerEvent,
+  type EngineEvents,
+  type EventHandlers,
+} from './events.js';

@@ -18,7 +18,21 @@ export interface CredentialStoreOptions {
   /** Watchtower's REPO_USER / REPO_PASS: when both are set they are used for every registry. */
   repoUser?: string;
   repoPass?: string;
+  /**
+   * Logins from Tidewatch's config file (`registries:`), per registry host: a user and password, or
+   * a credential helper to ask. They come first: an entry for this very registry is more specific
+   * than REPO_USER (every registry) and is what the operator wrote for Tidewatch.
+   */
+  registries?: readonly RegistryLogin[];
   logger: Logger;
+}
+
+/** One `registries:` entry of the config file (src/config/config-file.ts). */
+export interface RegistryLogin {
+  readonly host: string;
+  readonly username?: string | undefined;
+  readonly password?: string | undefined;
+  readonly credHelper?: string | undefined;
 }
 
 const NEVER = new AbortController().signal;
@@ -36,6 +50,11 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
   if ((repoUser ?? '') !== '' && fixed === undefined) {
     logger.warn('REPO_USER is set without REPO_PASS; ignoring it');
   }
+
+  // Keyed as config.json's auths are, so Docker Hub's names and `https://host/v1/` keys match the same way.
+  const logins: Record<string, RegistryLogin> = Object.fromEntries(
+    (options.registries ?? []).map((login) => [login.host, login]),
+  );
 
   const config = new Memo<DockerConfig | undefined>();
   const results = new Memo<Credentials | undefined>();
@@ -66,6 +85,15 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
   };
 
   const lookup = async (registry: string, signal: AbortSignal): Promise<Credentials | undefined> => {
+    const login = findEntry(logins, registry)?.value;
+    if (login?.username !== undefined && login.password !== undefined) {
+      return { username: login.username, password: login.password };
+    }
+    if (login?.credHelper !== undefined) {
+      const found = await helper(login.credHelper, registry, signal);
+      if (found !== undefined) return found;
+    }
+    if (fixed !== undefined) return fixed;
     const parsed = await config.get('', signal, (s) => readDockerConfig(file, s));
     if (parsed === undefined) return undefined;
     const helperName = findEntry(parsed.credHelpers, registry)?.value ?? parsed.credsStore;
@@ -79,8 +107,8 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
 
   return {
     async get(registry: string, signal?: AbortSignal): Promise<Credentials | undefined> {
-      if (fixed !== undefined) return fixed;
       const key = registry.toLowerCase();
+      if (fixed !== undefined && findEntry(logins, key) === undefined) return fixed;
       return results.get(key, signal ?? NEVER, async (s, forget) => {
         try {
           return await lookup(key, s);

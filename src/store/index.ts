@@ -5,7 +5,7 @@
 export { openStore, storeFile, STORE_FILE, type Store, type StoreOptions } from './open.js';
 export { resolveDataDir, isInContainer, type DataDirInput } from './data-dir.js';
 export { openStoreReadOnly, forgetBadDigests, type StoreReader } from './read-only.js';
-export { LOCK_FILE } from './lock.js';
+export { LOCK_FILE, waitForDataDirLock, lockTakenAt, type DataDirLock } from './lock.js';
 export { SCHEMA_VERSION } from './migrate.js';
 export type { Clock } from './clock.js';
 export type { Journal } from './journal.js';

@@ -99,3 +99,42 @@ function lockError(file: string, error: unknown): TidewatchError {
     { cause: error },
   );
 }
+
+/**
+ * Waits for the data dir's lock, trying every `pollMs`, for at most `timeoutMs`; then throws the
+ * last STORE_LOCKED. Only a successor started by a self-update waits (docs/self-update.md): its
+ * predecessor releases the lock once its work is done, and a short poll keeps the moment when
+ * nobody holds it down to a few milliseconds. Every other start fails at once, as before.
+ */
+export async function waitForDataDirLock(
+  dir: string,
+  clock: Clock,
+  options: { readonly timeoutMs: number; readonly pollMs: number },
+): Promise<DataDirLock> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    try {
+      return lockDataDir(dir, clock);
+    } catch (error) {
+      const held = error instanceof TidewatchError && error.code === 'STORE_LOCKED';
+      if (!held || Date.now() >= deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs));
+  }
+}
+
+/** When the data dir's lock was last taken (epoch ms), read without taking it; undefined if never. */
+export function lockTakenAt(dir: string): number | undefined {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(join(dir, LOCK_FILE), { readonly: true, fileMustExist: true, timeout: HOLDER_WAIT_MS });
+    const row = z
+      .object({ since: z.number() })
+      .safeParse(db.prepare('SELECT since FROM holder WHERE id = 1').get());
+    return row.success ? row.data.since : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    db?.close();
+  }
+}

@@ -5,7 +5,7 @@ import { TidewatchError, describeError } from '../domain/index.js';
 import { createBadDigests, type BadDigests } from './bad-digests.js';
 import { createHistory, type History } from './history.js';
 import { createJournal, type Journal } from './journal.js';
-import { lockDataDir } from './lock.js';
+import { lockDataDir, type DataDirLock } from './lock.js';
 import type { Clock } from './clock.js';
 import { BUSY_TIMEOUT_MS, openFailed } from './open-common.js';
 import { migrate } from './migrate.js';
@@ -18,6 +18,8 @@ export const STORE_FILE = 'tidewatch.db';
 
 export interface StoreOptions {
   readonly clock: Clock;
+  /** The data dir's lock when the caller already holds it (a self-update's successor waited for it). */
+  readonly lock?: DataDirLock | undefined;
 }
 
 export interface Store {
@@ -72,7 +74,7 @@ export function openStore(file: string, options: StoreOptions): Store {
       cause: error,
     });
   }
-  const lock = lockDataDir(dir, options.clock);
+  const lock = options.lock ?? lockDataDir(dir, options.clock);
   let db: Database.Database | undefined;
   try {
     const created = !existsSync(file);

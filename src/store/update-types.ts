@@ -32,7 +32,8 @@ export type UpdateStrategy = z.infer<typeof UpdateStrategy>;
 
 /** What started an update; webhooks say which kind (`webhook:registry`, `webhook:github`, ...). */
 export const UpdateTrigger = z.union([
-  z.enum(['schedule', 'startup', 'api', 'cli']),
+  // gitops: an apply of a GitOps source's commit (src/gitops).
+  z.enum(['schedule', 'startup', 'api', 'cli', 'gitops']),
   z.templateLiteral(['webhook:', z.string().regex(/^[a-z0-9][a-z0-9._-]*$/)]),
 ]);
 export type UpdateTrigger = z.infer<typeof UpdateTrigger>;

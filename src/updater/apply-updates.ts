@@ -6,7 +6,8 @@ import type { CycleDeps, CycleEntry, CycleOptions } from './cycle.js';
 import { buildDependencyGraph, type DependencyNode } from './dependency-graph.js';
 import { restartDependents, stopDependents } from './dependents.js';
 import { runHook } from './lifecycle-hooks.js';
-import { updateContainer, type Proceed } from './update-container.js';
+import { type Proceed } from './update-container.js';
+import { updateComposeAware, withComposeDependsOn } from '../compose/index.js';
 
 type Entries = Map<string, CycleEntry>;
 
@@ -77,7 +78,8 @@ export async function applyUpdates(
     const stopped: ContainerDetails[] = [];
     const dependentsDeps = { engine, logger, stopTimeoutMs: settings.stopTimeoutMs };
 
-    const outcome = await updateContainer(
+    // Compose services go through compose where it owns them (src/compose); others as usual.
+    const outcome = await updateComposeAware(
       {
         ...deps,
         journal: deps.store?.journal,
@@ -178,7 +180,7 @@ async function dependencyNodes(
   return [...details.values()].map((container) => ({
     name: container.name,
     id: container.id,
-    labels: container.config.Labels ?? {},
+    labels: withComposeDependsOn(container.config.Labels ?? {}),
     dependsOn: readDependsOnLabel(container.config.Labels ?? {}),
     links: container.hostConfig.Links ?? [],
     networkMode: container.hostConfig.NetworkMode,

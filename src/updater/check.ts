@@ -9,6 +9,7 @@ import {
 } from '../domain/index.js';
 import type { ContainerLabels } from '../config/labels.js';
 import type { Engine, ImageDetails } from '../engine/index.js';
+import type { ContainerInventory } from '../inventory/index.js';
 import type { RegistrySession, RegistryWaitCause } from '../registry/index.js';
 import type { Logger } from '../log/index.js';
 import { formatPolicy, isTagPolicy } from '../policy/index.js';
@@ -79,6 +80,8 @@ export interface CheckDeps {
   readonly signal: AbortSignal;
   /** A targeted run: containers on other images are left out, before any registry request. */
   readonly onlyImages?: ImageMatcher | undefined;
+  /** Container details kept between cycles (src/inventory); without it each container is inspected. */
+  readonly inventory?: Pick<ContainerInventory, 'details'> | undefined;
 }
 
 /** Checks the watched containers, a few at a time; one container's failure never stops the others. */
@@ -125,7 +128,9 @@ async function checkOne(
   inspectImage: (id: string) => Promise<ImageDetails | undefined>,
 ): Promise<CheckedContainer | typeof OUT_OF_TARGET> {
   const base = { name: container.name, id: container.id };
-  const details = await deps.engine.inspectContainer(container.id);
+  const details = await (deps.inventory
+    ? deps.inventory.details(container.id)
+    : deps.engine.inspectContainer(container.id));
   if (!details) return { result: { ...base, image: '', status: 'skipped', reason: 'the container is gone' } };
   const imageText = details.config.Image ?? '';
   const result = (status: CheckStatus, extra: Partial<CheckResult> = {}): CheckResult => ({

@@ -1,9 +1,10 @@
 import type { HookPhase, Settings } from '../config/index.js';
 import type { Engine } from '../engine/index.js';
+import type { ContainerInventory } from '../inventory/index.js';
 import type { CredentialStore, RegistryClient } from '../registry/index.js';
 import type { Logger } from '../log/index.js';
 import type { Store, UpdateTrigger } from '../store/index.js';
-import type { ImageMatcher } from '../domain/index.js';
+import type { ContainerSummary, ImageMatcher } from '../domain/index.js';
 import type { EventBus } from '../events/index.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import type { PolicyReader } from '../store/index.js';
@@ -14,6 +15,7 @@ import { readingPolicyState, recordingPolicyState } from './policy-state.js';
 import { runHook } from './lifecycle-hooks.js';
 import { isInScope, selectContainers, type Selection } from './select.js';
 import { runServiceCycle, type SwarmEngine } from '../swarm/index.js';
+import { composeCheckNotes } from '../compose/index.js';
 
 export interface CycleDeps {
   readonly engine: Engine;
@@ -39,6 +41,13 @@ export interface CycleDeps {
   readonly wakeAt?: ((names: readonly string[], at: number) => void) | undefined;
   /** Swarm services, when the engine is a manager (src/swarm); undefined: not watched. */
   readonly swarm?: SwarmEngine | undefined;
+  /** `run`: container details kept between cycles, from the engine's events (src/inventory). */
+  readonly inventory?: ContainerInventory | undefined;
+  /**
+   * Given the container Tidewatch runs in at the end of every full update run, after the other
+   * containers: the self-update (src/self-update), which never happens inside the cycle itself.
+   */
+  readonly onSelf?: ((self: ContainerSummary, signal: AbortSignal) => Promise<void>) | undefined;
 }
 
 export interface CycleOptions {
@@ -78,6 +87,8 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   const started = Date.now();
   events?.emit({ type: 'check-started', trigger, names: options.names });
   const containers = await engine.listContainers({ all: true });
+  // The list is the inventory's re-list: what is gone or changed is inspected again.
+  deps.inventory?.reconcile(containers);
   const { selections, missing } = selectContainers(containers, {
     ...settings,
     names: options.names,
@@ -117,6 +128,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
       noPull: settings.noPull,
       signal: options.signal,
       onlyImages: options.images,
+      inventory: deps.inventory,
     },
     policies.watched,
   );
@@ -137,6 +149,8 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
     checked,
     entries,
   );
+  // Compose services: say when the compose file is out of reach or a tag move lacks write-back.
+  composeCheckNotes(settings, checked, entries);
   for (const entry of entries.values()) {
     logDecision(logger, entry);
     events?.emit({
@@ -163,6 +177,10 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
     for (const [name, id] of approvals)
       if (entries.get(name)?.action === 'updated') policyState.markApplied(id);
     await runHooks(deps, hooked, 'post-check');
+    const self = containers.find((container) => container.id === deps.selfId);
+    const full = options.names.length === 0 && options.images === undefined;
+    if (self !== undefined && full && options.shouldStop?.() !== true)
+      await deps.onSelf?.(self, options.signal);
   }
   // Swarm services (src/swarm), after the containers: added to the report as `service:NAME`.
   await runServiceCycle(deps, { ...options, trigger }, registry, entries);

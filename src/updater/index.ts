@@ -1,5 +1,6 @@
 export { runCycle, type CycleDeps, type CycleOptions, type CycleEntry, type CycleReport } from './cycle.js';
 export type { CheckResult, CheckStatus } from './check.js';
+export { checkContainers } from './check.js';
 export { buildRecreateSpec, withoutImageDefaults } from './recreate-spec.js';
 export { selectContainers, type Selection, type SelectionSettings } from './select.js';
 export { orderByDependencies } from './dependency-order.js';

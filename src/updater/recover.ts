@@ -27,6 +27,8 @@ export async function recoverUnfinished(deps: {
   for (const record of deps.journal.unfinished()) {
     // A service's update is the swarm's to finish; the service cycle records how it ended (src/swarm).
     if (isServiceSubject(record.containerName)) continue;
+    // A GitOps apply is compose's to converge again; src/gitops closes it (closeInterrupted).
+    if (record.containerName.startsWith('gitops:')) continue;
     const log = deps.logger.child({ container: record.containerName, update: record.id, step: record.state });
     let result: RecoveryResult;
     try {

@@ -1,5 +1,11 @@
 import { describeError } from '../domain/errors.js';
-import { DOCKER_HUB, familiarName, type ContainerDetails, type ImageRef } from '../domain/index.js';
+import {
+  DOCKER_HUB,
+  familiarName,
+  type ContainerDetails,
+  type CreateSpec,
+  type ImageRef,
+} from '../domain/index.js';
 import type { Engine, ImageDetails, PullAuth } from '../engine/index.js';
 import type { CredentialStore } from '../registry/index.js';
 import type { Logger } from '../log/index.js';
@@ -60,6 +66,8 @@ export interface UpdateRequest {
   readonly hasDependents?: boolean | undefined;
   /** A tag policy chose another tag: the container is recreated on it (`ref` is the tag it runs). */
   readonly targetRef?: ImageRef | undefined;
+  /** Adjusts the new container's spec after the pull (compose: refresh its config-hash label). */
+  readonly prepareSpec?: ((spec: CreateSpec) => Promise<CreateSpec>) | undefined;
 }
 
 export type UpdateOutcome =
@@ -96,12 +104,13 @@ export async function updateContainer(deps: UpdateDeps, request: UpdateRequest):
   }
   journal.step('pulled', { toImageId: newImage.id });
 
-  const spec = buildRecreateSpec(
+  const built = buildRecreateSpec(
     details,
     request.oldImage.defaults,
     targetImage(details.config.Image ?? familiarName(ref), ref, request.targetRef),
     deps.engine.apiVersion,
   );
+  const spec = request.prepareSpec ? await request.prepareSpec(built) : built;
   const wasRunning = details.state === 'running' || details.state === 'restarting';
   const policy = request.verify;
   const common = {
@@ -222,7 +231,7 @@ function openJournal(
  * Pulls exactly the checked digest and points the tag at it, so a tag that moved since the check
  * can never deploy an unchecked image.
  */
-async function pullChecked(deps: UpdateDeps, request: UpdateRequest): Promise<ImageDetails> {
+export async function pullChecked(deps: UpdateDeps, request: UpdateRequest): Promise<ImageDetails> {
   const { engine } = deps;
   const { digest } = request;
   const ref = request.targetRef ?? request.ref;

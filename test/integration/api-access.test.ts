@@ -157,7 +157,7 @@ describe('the API refuses what it should, and garbage never gets a 5xx', () => {
 
   it('every webhook refuses a missing or wrong secret or signature with 401, and starts nothing', async () => {
     const webhooks = byAccess('webhook');
-    expect(webhooks).toHaveLength(6);
+    expect(webhooks).toHaveLength(7);
     const body = JSON.stringify({ image: '127.0.0.1:5000/app' });
     for (const [method, path] of webhooks) {
       const wrongSignature = `sha256=${createHmac('sha256', 'wrong').update(body).digest('hex')}`;

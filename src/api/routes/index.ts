@@ -10,6 +10,7 @@ import { sessionRoutes } from './session.js';
 import { updateRoutes } from './updates.js';
 import { watchtowerRoutes } from './watchtower.js';
 import { webhookRoutes } from './webhooks.js';
+import { gitopsRoutes } from './gitops.js';
 
 /** A route file: its routes, given the API's context. */
 export type RouteFile = (ctx: ApiContext) => ApiRoute[];
@@ -24,6 +25,7 @@ export const ROUTE_FILES: readonly RouteFile[] = [
   updateRoutes,
   eventRoutes,
   webhookRoutes,
+  gitopsRoutes,
   sessionRoutes,
   approvalRoutes,
 ];
