@@ -6,7 +6,7 @@ export interface Daemon {
   readonly pid: number;
   /** Everything it logged so far (JSON lines). */
   readonly stderr: () => string;
-  /** Sends the signal and resolves with the exit code. */
+  /** Sends the signal and resolves with the exit code (null when it had to be killed after 60 s). */
   readonly stop: (signal?: 'SIGTERM' | 'SIGINT') => Promise<number | null>;
 }
 
@@ -36,7 +36,18 @@ export async function startDaemon(args: readonly string[], env: NodeJS.ProcessEn
     stderr: () => stderr,
     stop: async (signal = 'SIGTERM') => {
       child.kill(signal);
-      return exited;
+      // A daemon that does not exit is a bug to see, not a test to hang: say what it last did.
+      const timer = setTimeout(() => {
+        process.stderr.write(
+          `the daemon did not exit within 60 s of ${signal}; its log ends:\n${stderr.slice(-4000)}\n`,
+        );
+        child.kill('SIGKILL');
+      }, 60_000);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }
