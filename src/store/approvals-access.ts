@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import { TidewatchError } from '../domain/index.js';
 import type { Vote } from '../policy/approval.js';
 import { createApprovals, type Approvals, type VoteResult } from './approvals.js';
 import type { Clock } from './clock.js';
-import { BUSY_TIMEOUT_MS, noClock, openFailed } from './open-common.js';
-import { SCHEMA_VERSION } from './migrate.js';
+import { BUSY_TIMEOUT_MS, hasCurrentSchema, noClock, openFailed } from './open-common.js';
 
 /**
  * The policy state as commands outside the daemon see it: `check` reads approvals and first-seen
@@ -24,30 +22,13 @@ export interface PolicyReader {
 
 const noTimes = noClock('the read-only policy state');
 
-/** false: a database never migrated (holds nothing yet); another schema version is refused. */
-function hasSchema(db: Database.Database, file: string): boolean {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version === 0) return false;
-  if (version !== SCHEMA_VERSION) {
-    const which = version > SCHEMA_VERSION ? 'newer' : 'older';
-    throw new TidewatchError(
-      version > SCHEMA_VERSION ? 'STORE_SCHEMA_TOO_NEW' : 'STORE_SCHEMA_OLD',
-      `${file} has schema version ${version}, ${which} than this Tidewatch reads (${SCHEMA_VERSION}): ` +
-        (which === 'newer'
-          ? 'use the Tidewatch version that wrote it'
-          : 'run this version of `tidewatch run` or `tidewatch once` once to upgrade it'),
-    );
-  }
-  return true;
-}
-
 /** Opens the store to read policy state; undefined when there is none yet. */
 export function openPolicyReader(file: string): PolicyReader | undefined {
   if (!existsSync(file)) return undefined;
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
-    if (!hasSchema(db, file)) {
+    if (!hasCurrentSchema(db, file)) {
       db.close();
       return undefined;
     }
@@ -81,7 +62,7 @@ export function voteOnApproval(
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
-    if (!hasSchema(db, file)) return notFound;
+    if (!hasCurrentSchema(db, file)) return notFound;
     // Foreign keys are per connection: on here too, as the daemon has them.
     db.pragma('foreign_keys = ON');
     return createApprovals(db, clock).vote(id, voter, vote);

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { TidewatchError, describeError } from '../domain/index.js';
 import type { Clock } from './clock.js';
+import { SCHEMA_VERSION } from './migrate.js';
 
 // Only a reader or a WAL checkpoint can hold a lock a writer waits for, and only briefly; five
 // seconds covers a slow disk (or the daemon's longest write, a migration step) without hanging.
@@ -19,4 +20,28 @@ export function noClock(who: string): Clock {
   return () => {
     throw new Error(`${who} records no times`);
   };
+}
+
+/**
+ * For the readers that open the store next to a daemon: false for an empty database (created,
+ * never migrated), which holds nothing yet; a newer or older schema is refused with what to do.
+ */
+export function hasCurrentSchema(db: Database.Database, file: string): boolean {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === 0) return false;
+  if (version > SCHEMA_VERSION) {
+    throw new TidewatchError(
+      'STORE_SCHEMA_TOO_NEW',
+      `${file} has schema version ${version}, newer than this Tidewatch understands (${SCHEMA_VERSION}): ` +
+        'use the Tidewatch version that wrote it',
+    );
+  }
+  if (version < SCHEMA_VERSION) {
+    throw new TidewatchError(
+      'STORE_SCHEMA_OLD',
+      `${file} has schema version ${version}, older than this Tidewatch reads (${SCHEMA_VERSION}): ` +
+        'run this version of `tidewatch run` or `tidewatch once` once to upgrade it',
+    );
+  }
+  return true;
 }

@@ -1,10 +1,8 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { TidewatchError } from '../domain/index.js';
 import { createBadDigests, type BadDigest, type BadDigests } from './bad-digests.js';
-import { BUSY_TIMEOUT_MS, noClock, openFailed } from './open-common.js';
+import { BUSY_TIMEOUT_MS, hasCurrentSchema, noClock, openFailed } from './open-common.js';
 import { createHistory, type History } from './history.js';
-import { SCHEMA_VERSION } from './migrate.js';
 
 /**
  * The store as the `history` and `forget` commands see it: opened WITHOUT the data dir lock, so
@@ -25,34 +23,13 @@ export interface StoreReader {
 
 const noTimes = noClock('the CLI store access');
 
-/** false: an empty database (created, never migrated), which holds nothing yet. */
-function hasSchema(db: Database.Database, file: string): boolean {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version === 0) return false;
-  if (version > SCHEMA_VERSION) {
-    throw new TidewatchError(
-      'STORE_SCHEMA_TOO_NEW',
-      `${file} has schema version ${version}, newer than this Tidewatch understands (${SCHEMA_VERSION}): ` +
-        'use the Tidewatch version that wrote it',
-    );
-  }
-  if (version < SCHEMA_VERSION) {
-    throw new TidewatchError(
-      'STORE_SCHEMA_OLD',
-      `${file} has schema version ${version}, older than this Tidewatch reads (${SCHEMA_VERSION}): ` +
-        'run this version of `tidewatch run` or `tidewatch once` once to upgrade it',
-    );
-  }
-  return true;
-}
-
 /** Opens the store to read it; undefined when there is none yet (nothing was ever recorded). */
 export function openStoreReadOnly(file: string): StoreReader | undefined {
   if (!existsSync(file)) return undefined;
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
-    if (!hasSchema(db, file)) {
+    if (!hasCurrentSchema(db, file)) {
       db.close();
       return undefined;
     }
@@ -90,7 +67,7 @@ export function forgetBadDigests(file: string, container: string): BadDigest[] {
     // IMMEDIATE: the version check, the list and the delete see one state of the database.
     return open
       .transaction((): BadDigest[] => {
-        if (!hasSchema(open, file)) return [];
+        if (!hasCurrentSchema(open, file)) return [];
         const badDigests = createBadDigests(open, noTimes);
         const forgotten = badDigests.list(container);
         badDigests.forget(container);
