@@ -80,6 +80,8 @@ export function containerSchedules(options: ContainerSchedulesOptions = {}): Con
   const scan = async (running: Daemon): Promise<void> => {
     const { deps } = running;
     const containers = await deps.engine.listContainers({ all: true });
+    // Stopped while the engine answered: arming a cron now would keep the process alive for ever.
+    if (daemon !== running) return;
     const { selections } = selectContainers(containers, { ...deps.settings, names: [], selfId: deps.selfId });
     const wanted = new Map<string, string>();
     for (const selection of selections) {
@@ -135,12 +137,13 @@ export function containerSchedules(options: ContainerSchedulesOptions = {}): Con
       stop: async (): Promise<void> => {
         unsubscribe();
         clearInterval(interval);
+        daemon = undefined;
+        // A scan in flight finishes first, so no cron it arms outlives the stop.
+        await scanning;
         for (const { cron } of crons.values()) cron.stop();
         crons.clear();
         for (const { timer } of wakes.values()) clearTimeout(timer);
         wakes.clear();
-        daemon = undefined;
-        await scanning;
       },
     };
   };
