@@ -1,5 +1,4 @@
-import { stringify } from 'yaml';
-import { effectiveConfig, type Settings } from '../config/index.js';
+import { effectiveConfig, yaml, type Settings } from '../config/index.js';
 import { silentLogger } from '../log/index.js';
 import { Secrets, buildTarget, buildTargets, readNotifyConfig } from '../notify/index.js';
 
@@ -31,6 +30,6 @@ function redactUrl(url: string, index: number): string {
 export function configPrintCommand(settings: Readonly<Settings>, write: (text: string) => void): number {
   const source = settings.configFile === undefined ? 'no config file' : settings.configFile;
   write(`# Effective configuration: flags > environment > ${source} > defaults; secrets are ***\n`);
-  write(stringify(effectiveConfig(settings, { redactUrl }), { lineWidth: 0 }));
+  write(yaml().stringify(effectiveConfig(settings, { redactUrl }), { lineWidth: 0 }));
   return 0;
 }

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { isMap, isScalar, parseDocument } from 'yaml';
+import { yaml } from '../config/index.js';
 import { TidewatchError } from '../domain/errors.js';
 
 /** A compose file before and after a write-back: `restore` puts the original bytes back. */
@@ -58,7 +58,7 @@ export function writeImage(file: string, service: string, toImage: (current: str
 }
 
 function imageNode(source: string, service: string, file: string): ReturnType<typeof scalarAt> {
-  const doc = parseDocument(source);
+  const doc = yaml().parseDocument(source);
   if (doc.errors.length > 0) {
     throw new TidewatchError('compose-file-invalid', `${file}: ${doc.errors[0]?.message ?? 'invalid YAML'}`);
   }
@@ -69,6 +69,7 @@ function scalarAt(
   serviceNode: unknown,
   file: string,
 ): { value: unknown; range?: [number, number, number] | null } | undefined {
+  const { isMap, isScalar } = yaml();
   if (!isMap(serviceNode)) return undefined;
   const image = serviceNode.get('image', true);
   if (image === undefined) return undefined;

@@ -1,5 +1,5 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
-import { isMap, isSeq, parseDocument } from 'yaml';
+import { yaml } from '../config/index.js';
 import type { ComposeProject } from './cli.js';
 import { COMPOSE_LABELS, readComposeOrigin, type ComposeOrigin } from './labels.js';
 
@@ -46,6 +46,7 @@ export function withComposeDependsOn(
 
 /** `depends_on:` as a list (`[db]`) or a map (`{db: {condition: ...}}`). */
 function dependsOnIn(file: string, service: string): string[] {
+  const { isMap, isSeq, parseDocument } = yaml();
   const doc = parseDocument(readFileSync(file, 'utf8'));
   const node = doc.getIn(['services', service, 'depends_on'], true);
   if (isSeq(node)) return node.items.map((item) => String((item as { value?: unknown }).value ?? item));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yaml } from './yaml.js';
 import type { z } from 'zod';
 import { TidewatchError, describeError } from '../domain/errors.js';
 import {
@@ -53,6 +54,7 @@ class Located {
     let offset = 0;
     for (let depth = path.length; depth >= 0; depth -= 1) {
       const node = depth === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, depth), true);
+      const { isMap, isScalar } = yaml();
       if (unknownKey !== undefined && depth === path.length && isMap(node)) {
         const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === unknownKey);
         const keyNode = pair?.key as Node | undefined;
@@ -107,6 +109,7 @@ function readText(path: string): string {
  */
 export function loadConfigFile(path: string): ConfigFile {
   const text = readText(path);
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const located = new Located(path, doc, lines);

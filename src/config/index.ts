@@ -27,6 +27,7 @@ export {
   type LifecycleHook,
   type LifecycleHooks,
 } from './lifecycle-labels.js';
+export { yaml } from './yaml.js';
 export { loadConfigFile, type ConfigFile, type RegistryLogin } from './config-file.js';
 export { configFileFrom } from './settings.js';
 export { effectiveConfig, REDACTED, type EffectiveConfigOptions } from './effective-config.js';

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
 import type { GitopsSourceSetting } from '../config/index.js';
 import { TidewatchError, describeError } from '../domain/errors.js';
 
@@ -30,7 +30,9 @@ export class Checkout {
     return this.dir;
   }
 
-  private git(baseDir?: string): SimpleGit {
+  /** simple-git is loaded on first use: most hosts configure no GitOps source. */
+  private async git(baseDir?: string): Promise<SimpleGit> {
+    const { simpleGit } = await import('simple-git');
     const config: string[] = [];
     if (this.source.username !== undefined && this.source.passwordFile !== undefined) {
       const password = readFileSync(this.source.passwordFile, 'utf8').trim();
@@ -51,9 +53,10 @@ export class Checkout {
     try {
       if (!existsSync(join(this.dir, '.git'))) {
         mkdirSync(this.dir, { recursive: true });
-        await this.git().clone(this.source.url, this.dir, ['--no-checkout', '--branch', this.source.branch]);
+        const parent = await this.git();
+        await parent.clone(this.source.url, this.dir, ['--no-checkout', '--branch', this.source.branch]);
       }
-      const git = this.git(this.dir);
+      const git = await this.git(this.dir);
       await git.fetch('origin', this.source.branch);
       const id = (await git.revparse(['FETCH_HEAD'])).trim();
       return { id, message: await this.message(id) };
@@ -68,13 +71,14 @@ export class Checkout {
 
   /** Puts the working tree at `commit` exactly (files of other commits are removed). */
   async checkout(commit: string): Promise<void> {
-    const git = this.git(this.dir);
+    const git = await this.git(this.dir);
     await git.checkout(['--force', '--detach', commit]);
     await git.clean('fd');
   }
 
   private async message(id: string): Promise<string> {
-    const text = await this.git(this.dir).raw(['log', '-1', '--format=%s', id]);
+    const git = await this.git(this.dir);
+    const text = await git.raw(['log', '-1', '--format=%s', id]);
     return text.trim();
   }
 }

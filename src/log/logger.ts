@@ -1,5 +1,6 @@
 import { pino, type Logger, type LevelWithSilent } from 'pino';
-import pinoPretty from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type PinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -39,6 +40,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     redact: { paths: SECRET_PATHS, censor: '[redacted]' },
   };
   if (pretty) {
+    // Required only for pretty output: a daemon writing JSON lines never pays for pino-pretty
+    // (and its colour and date libraries). Synchronous, so the logger is ready on return.
+    const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
     return pino(base, pinoPretty({ destination: 2, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' }));
   }
   return pino(base, destination);

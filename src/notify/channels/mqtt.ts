@@ -1,4 +1,4 @@
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { describeError } from '../../domain/errors.js';
 import { badUrl } from '../target-url.js';
 import { DeliveryError } from '../types.js';
@@ -54,6 +54,8 @@ export const createMqttChannel: ChannelFactory = (url, query, options, label) =>
         reconnectPeriod: 0,
         rejectUnauthorized: query.flag('insecureskipverify') !== true,
       };
+      // Loaded on first use: mqtt is about 25 MB resident, and most hosts configure no broker.
+      const { connect } = await import('mqtt');
       const client = await connected(connect(broker, settings), signal).catch((error: unknown) => {
         throw new DeliveryError(
           `${url.hostname}:${port}: ${signal.aborted ? 'timed out' : describeError(error)}`,

@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import { describeError } from '../../domain/errors.js';
 import { badUrl } from '../target-url.js';
 import { DeliveryError } from '../types.js';
@@ -42,6 +41,8 @@ export const createSmtpChannel: ChannelFactory = (url, query, options, label) =>
   return {
     receivesState: false,
     async send(payload, { signal }) {
+      // Loaded on first use: nodemailer is about 13 MB resident, and most hosts send no e-mail.
+      const { default: nodemailer } = await import('nodemailer');
       const transport = nodemailer.createTransport({
         host: url.hostname,
         port,
