@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { TidewatchError, describeError } from '../domain/errors.js';
 import type {
   ContainerDetails,
