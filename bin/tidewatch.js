@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// The published entry point: the compiled composition root does all the work.
-import '../dist/main.js';
+// The published entry point: the compiled composition root, bundled into one file (scripts/bundle.js).
+import '../dist/bundle/tidewatch.js';

@@ -10,7 +10,7 @@ export interface DemoTidewatch {
   stop(): Promise<void>;
 }
 
-const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../bundle/tidewatch.js', import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 60_000;
 

@@ -31,7 +31,8 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+/** The CLI as it ships: the bundle bin/tidewatch.js runs (scripts/bundle.js). */
+export const MAIN = fileURLToPath(new URL('../../dist/bundle/tidewatch.js', import.meta.url));
 
 /** The environment a CLI run gets: only what it needs, so no setting leaks in from the shell. */
 export function cliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {

@@ -1,0 +1,72 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { assertEngine, uniqueName } from '../lab/index.js';
+import { MAIN, cliEnv, type CliResult } from '../support/tidewatch.js';
+
+/**
+ * What a plain daemon loads (docs/performance.md): the optional parts are loaded on first use,
+ * and dockerode's clients for ssh:// engines and BuildKit never. Each check runs the shipped CLI
+ * (`once` over a scope no container is in, against the lab engine) with a preload that records
+ * every module the process loads.
+ */
+const RECORDER = fileURLToPath(new URL('../support/record-loads.mjs', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'tw-loads-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Packages a daemon with no notification URL, GitOps source, --config or pretty logs never needs. */
+const OPTIONAL = ['mqtt', 'nodemailer', 'simple-git', 'yaml', 'pino-pretty'];
+const NEVER = ['ssh2', '@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs'];
+
+async function onceRecordingLoads(env: NodeJS.ProcessEnv): Promise<CliResult & { packages: Set<string> }> {
+  const loads = join(dir, `${uniqueName('loads')}.txt`);
+  const dataDir = mkdtempSync(join(dir, 'data-'));
+  const child = spawn(
+    process.execPath,
+    ['--import', RECORDER, MAIN, 'once', '--scope', uniqueName('nobody')],
+    {
+      env: cliEnv({ TIDEWATCH_DATA_DIR: dataDir, TIDEWATCH_TEST_LOADS_FILE: loads, ...env }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const packages = new Set<string>();
+  for (const line of readFileSync(loads, 'utf8').split('\n')) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(.+)$/.exec(line);
+    if (match?.[1] !== undefined) packages.add(match[1]);
+  }
+  return { code, stdout, stderr, packages };
+}
+
+describe('the modules a plain run loads', () => {
+  it('loads no optional package until it is used, and none of dockerode ssh and BuildKit clients', async () => {
+    await assertEngine();
+    const run = await onceRecordingLoads({});
+    expect(run.code, run.stderr).toBe(0);
+    // The recorder works: the native store module (outside the bundle) is in the list.
+    expect(run.packages).toContain('better-sqlite3');
+    for (const name of [...OPTIONAL, ...NEVER]) expect(run.packages, name).not.toContain(name);
+  });
+
+  it('has none of them inside the bundle either (esbuild marks each bundled file with its path)', () => {
+    const bundle = readFileSync(MAIN, 'utf8');
+    expect(bundle).toMatch(/^\/\/ node_modules\/dockerode\//m);
+    for (const name of [...OPTIONAL, ...NEVER])
+      expect(bundle, name).not.toContain(`// node_modules/${name}/`);
+  });
+
+  it('loads pino-pretty for pretty logs, and they are pretty', async () => {
+    const run = await onceRecordingLoads({ TIDEWATCH_LOG_FORMAT: 'pretty' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.packages).toContain('pino-pretty');
+    expect(run.stderr).toMatch(/INFO.*store opened/);
+    expect(run.stderr).not.toMatch(/^\{"level"/m);
+  });
+});
