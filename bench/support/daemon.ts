@@ -8,8 +8,10 @@ import { MAIN, cliEnv } from '../../test/support/tidewatch.js';
 
 export const TOKEN = 'bench-token-0123456789abcdef';
 
-/** The CLI measured: dist/main.js (`npm run bench` builds it), or BENCH_MAIN, a build of its own. */
+/** The CLI measured: the bundle bin/tidewatch.js runs (`npm run bench` builds it), or BENCH_MAIN. */
 const ENTRY = process.env.BENCH_MAIN ?? MAIN;
+/** Node flags for the measured process, space-separated (`--cpu-prof` to profile a scenario). */
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 
 export interface BenchDaemon {
   readonly pid: number;
@@ -42,7 +44,7 @@ export async function startBenchDaemon(
   const url = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'tw-bench-data-'));
   const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, [ENTRY, 'run', ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...NODE_FLAGS, ENTRY, 'run', ...args], {
     env: cliEnv({
       TIDEWATCH_DATA_DIR: dataDir,
       TIDEWATCH_API_TOKEN: TOKEN,
@@ -97,6 +99,13 @@ export interface ProcessSample {
   /** Resident set now, and its peak so far (VmHWM), in MB. */
   readonly rssMb: number;
   readonly peakRssMb: number;
+  /**
+   * The resident set split: private memory (RssAnon: the heap and everything else this process
+   * allocated) and pages of files (RssFile: mostly the node binary, shared with every other node
+   * process and reclaimable), in MB.
+   */
+  readonly privateMb: number;
+  readonly fileMb: number;
   /** CPU time used so far (user + system), in ms. */
   readonly cpuMs: number;
 }
@@ -115,6 +124,8 @@ export function sampleProcess(pid: number): ProcessSample {
   return {
     rssMb: round(kb('VmRSS') / 1024),
     peakRssMb: round(kb('VmHWM') / 1024),
+    privateMb: round(kb('RssAnon') / 1024),
+    fileMb: round(kb('RssFile') / 1024),
     cpuMs: (ticks * 1000) / TICKS_PER_SECOND,
   };
 }
