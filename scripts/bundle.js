@@ -27,8 +27,14 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  // Readable stack traces over a smaller file: minifying saved no measurable start-up time.
-  minify: false,
+  // No comments nor white space: about 30 ms less to read and compile at every start, and pure
+  // ASCII, which V8 keeps as a one-byte string (it holds a module's source for as long as the
+  // process runs; with the comments' few non-ASCII characters it was 5 MB of two-byte string).
+  // Names are kept, so stack traces still say which function; the source map gives the lines.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  minifyIdentifiers: false,
+  charset: 'ascii',
   sourcemap: 'linked',
   sourcesContent: false,
   external: [
