@@ -8,6 +8,8 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: false,
     testTimeout: 1_800_000,
-    hookTimeout: 300_000,
+    // The last hook removes the fleet: a thousand containers, twelve at a time, take about ten
+    // minutes on the lab's two cores (bench/scenarios/fleet.ts).
+    hookTimeout: 1_800_000,
   },
 });

@@ -55,25 +55,40 @@ export async function measureDowntime(
     HostConfig: { NetworkMode: network },
   });
   const store = tempStore();
-  const deps = { ...(await tidewatchDeps({ stopTimeout: '1s', verifyWindow: '1s' })), store: store.store };
   const since = Math.floor(Date.now() / 1000);
   const started = Date.now();
-  for (let version = 1; version <= updates; version++) {
-    await publishUpdate(image, { cmd: SERVE, env: [`VERSION=${version}`] });
-    const report = await runCycle(deps, {
-      names: [name],
-      update: true,
-      signal: new AbortController().signal,
-      trigger: 'cli',
-    });
-    const action = report.entries.find((entry) => entry.name === name)?.action;
-    if (action !== 'updated')
-      throw new Error(`update ${version} with ${strategy} ended ${action ?? 'without an action'}`);
+  let raw: string;
+  let wallSeconds: number;
+  try {
+    const deps = { ...(await tidewatchDeps({ stopTimeout: '1s', verifyWindow: '1s' })), store: store.store };
+    for (let version = 1; version <= updates; version++) {
+      await publishUpdate(image, { cmd: SERVE, env: [`VERSION=${version}`] });
+      const report = await runCycle(deps, {
+        names: [name],
+        update: true,
+        signal: new AbortController().signal,
+        trigger: 'cli',
+      });
+      const action = report.entries.find((entry) => entry.name === name)?.action;
+      if (action !== 'updated')
+        throw new Error(`update ${version} with ${strategy} ended ${action ?? 'without an action'}`);
+    }
+    wallSeconds = Math.round((Date.now() - started) / 100) / 10;
+    raw = (await client.logs({ stdout: true, stderr: true, timestamps: true, since })).toString();
+  } finally {
+    store.close();
+    // The client loops without end: left to cleanupLab() at the end of the run, it kept both
+    // cores busy through every scenario after this one.
+    await client.remove({ force: true }).catch(() => undefined);
+    await docker
+      .getContainer(name)
+      .remove({ force: true })
+      .catch(() => undefined);
+    await docker
+      .getNetwork(network)
+      .remove()
+      .catch(() => undefined);
   }
-  const wallSeconds = Math.round((Date.now() - started) / 100) / 10;
-  store.close();
-
-  const raw = (await client.logs({ stdout: true, stderr: true, timestamps: true, since })).toString();
   const lines = raw
     .split('\n')
     .map((line) => /(\d{4}-\d\d-\d\dT[\d:.]+Z) (ok|FAIL)/.exec(line))
