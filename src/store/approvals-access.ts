@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Vote } from '../policy/approval.js';
 import { createApprovals, type Approvals, type VoteResult } from './approvals.js';
 import type { Clock } from './clock.js';
-import { BUSY_TIMEOUT_MS, hasCurrentSchema, noClock, openFailed } from './open-common.js';
+import { BUSY_TIMEOUT_MS, hasCurrentSchema, noClock, openFailed, openReader } from './open-common.js';
 
 /**
  * The policy state as commands outside the daemon see it: `check` reads approvals and first-seen
@@ -24,29 +24,16 @@ const noTimes = noClock('the read-only policy state');
 
 /** Opens the store to read policy state; undefined when there is none yet. */
 export function openPolicyReader(file: string): PolicyReader | undefined {
-  if (!existsSync(file)) return undefined;
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
-    if (!hasCurrentSchema(db, file)) {
-      db.close();
-      return undefined;
-    }
-    const open = db;
-    const firstSeen = open
+  return openReader(file, (db, close) => {
+    const firstSeen = db
       .prepare('SELECT first_seen_at FROM seen_digests WHERE ref = ? AND digest = ?')
       .pluck();
     return {
-      approvals: createApprovals(open, noTimes),
+      approvals: createApprovals(db, noTimes),
       firstSeen: (ref, digest) => z.number().int().optional().parse(firstSeen.get(ref, digest)),
-      close: (): void => {
-        if (open.open) open.close();
-      },
+      close,
     };
-  } catch (error) {
-    db?.close();
-    throw openFailed(file, error);
-  }
+  });
 }
 
 /** Records `voter`'s vote on approval `id`; `not-found` when there is no store or no such approval. */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { TidewatchError, describeError } from '../domain/index.js';
 import type { Clock } from './clock.js';
@@ -44,4 +45,32 @@ export function hasCurrentSchema(db: Database.Database, file: string): boolean {
     );
   }
   return true;
+}
+
+/**
+ * Opens the store read-only next to a daemon (no lock, no migration) and builds a reader over it
+ * with `build`, which is given a `close` for the reader to expose. Undefined when there is no store
+ * yet, or an empty one; a store at another schema version, or one that cannot be opened, throws
+ * one line naming the file.
+ */
+export function openReader<T>(
+  file: string,
+  build: (db: Database.Database, close: () => void) => T,
+): T | undefined {
+  if (!existsSync(file)) return undefined;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    if (!hasCurrentSchema(db, file)) {
+      db.close();
+      return undefined;
+    }
+    const open = db;
+    return build(open, () => {
+      if (open.open) open.close();
+    });
+  } catch (error) {
+    db?.close();
+    throw openFailed(file, error);
+  }
 }

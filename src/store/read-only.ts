@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { createBadDigests, type BadDigest, type BadDigests } from './bad-digests.js';
-import { BUSY_TIMEOUT_MS, hasCurrentSchema, noClock, openFailed } from './open-common.js';
+import { BUSY_TIMEOUT_MS, hasCurrentSchema, noClock, openFailed, openReader } from './open-common.js';
 import { createHistory, type History } from './history.js';
 
 /**
@@ -25,27 +25,12 @@ const noTimes = noClock('the CLI store access');
 
 /** Opens the store to read it; undefined when there is none yet (nothing was ever recorded). */
 export function openStoreReadOnly(file: string): StoreReader | undefined {
-  if (!existsSync(file)) return undefined;
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
-    if (!hasCurrentSchema(db, file)) {
-      db.close();
-      return undefined;
-    }
-    const open = db;
-    return {
-      file,
-      history: createHistory(open),
-      badDigests: createBadDigests(open, noTimes),
-      close: (): void => {
-        if (open.open) open.close();
-      },
-    };
-  } catch (error) {
-    db?.close();
-    throw openFailed(file, error);
-  }
+  return openReader(file, (db, close) => ({
+    file,
+    history: createHistory(db),
+    badDigests: createBadDigests(db, noTimes),
+    close,
+  }));
 }
 
 /**
