@@ -15,11 +15,12 @@
 // dist/bundle/ sits one folder deep in dist/ like every compiled module, so the paths they build
 // from import.meta.url (../../package.json, ../../dist/ui/) hold in the bundle too.
 import { build } from 'esbuild';
+import { writeFileSync } from 'node:fs';
 import { URL, fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-await build({
+const { metafile } = await build({
   absWorkingDir: root,
   entryPoints: ['dist/main.js'],
   outfile: 'dist/bundle/tidewatch.js',
@@ -56,4 +57,10 @@ await build({
     js: "import { createRequire as __tidewatchCreateRequire } from 'node:module';\nconst require = __tidewatchCreateRequire(import.meta.url);",
   },
   logLevel: 'warning',
+  metafile: true,
 });
+// What went into the bundle, file by file: test/integration/startup-modules.test.ts reads it.
+writeFileSync(
+  new URL('../dist/bundle/inputs.json', import.meta.url),
+  JSON.stringify(Object.keys(metafile.inputs)),
+);
