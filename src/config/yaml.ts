@@ -6,6 +6,8 @@ import type * as Yaml from 'yaml';
  * or write YAML; a daemon without them never pays for the parser (about 9 MB and 70 ms at start).
  * Synchronous, so the callers that parse stay synchronous.
  */
+const require = createRequire(import.meta.url);
+
 export function yaml(): typeof Yaml {
-  return createRequire(import.meta.url)('yaml') as typeof Yaml;
+  return require('yaml') as typeof Yaml;
 }
