@@ -144,6 +144,25 @@ export const OPTIONS = [
     description: 'Time a container gets to stop before it is killed, unless it sets its own (default 10s)',
   },
   {
+    key: 'pullTimeout',
+    flag: 'pull-timeout',
+    env: ['TIDEWATCH_PULL_TIMEOUT'],
+    kind: 'duration',
+    allowZero: true,
+    valueName: 'duration',
+    description:
+      'A pull that makes no progress (no new data from the engine) for this long is abandoned and the update fails; 0 never (default 5m)',
+  },
+  {
+    key: 'shutdownTimeout',
+    flag: 'shutdown-timeout',
+    env: ['TIDEWATCH_SHUTDOWN_TIMEOUT'],
+    kind: 'duration',
+    valueName: 'duration',
+    description:
+      'After SIGTERM, the longest `run` and `once` wait for an update in flight before they exit anyway; the next start resumes or undoes it from the journal (default 8s)',
+  },
+  {
     key: 'cleanup',
     flag: 'cleanup',
     env: ['TIDEWATCH_CLEANUP', 'WATCHTOWER_CLEANUP'],

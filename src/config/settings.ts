@@ -33,6 +33,10 @@ export const Settings = z
     monitorOnly: z.boolean(),
     noPull: z.boolean(),
     stopTimeoutMs: z.number().int().nonnegative(),
+    /** A pull with no progress for this long is abandoned (src/engine/docker-engine.ts); 0: no limit. */
+    pullTimeoutMs: z.number().int().nonnegative(),
+    /** After SIGTERM, how long `run` and `once` wait for an update in flight before they exit. */
+    shutdownTimeoutMs: z.number().int().positive(),
     cleanup: z.boolean(),
     lifecycleHooks: z.boolean(),
     strategy: z.enum(STRATEGIES),
@@ -135,6 +139,16 @@ export type Settings = z.infer<typeof Settings>;
 export const DEFAULT_INTERVAL_MS = 24 * 3_600_000;
 export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 /**
+ * A pull counts as stalled only when the engine reports nothing at all for this long: a slow but
+ * moving download of a large layer sends progress every few hundred kilobytes, so it never trips.
+ */
+export const DEFAULT_PULL_TIMEOUT_MS = 5 * 60_000;
+/**
+ * Under the 10 s `docker stop` (and Kubernetes' 30 s) grace period, so Tidewatch exits by itself
+ * before the engine kills it, with a moment left to close the store.
+ */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 8000;
+/**
  * Docker's default healthcheck runs every 30s and calls a container unhealthy after 3 failures in
  * a row: its first verdict comes 30s after the start, an `unhealthy` 90s after. Two minutes lets a
  * container with default healthcheck settings reach either, with room for a slow first start.
@@ -220,6 +234,8 @@ export function loadSettings(
     monitorOnly: parsed.monitorOnly ?? false,
     noPull: parsed.noPull ?? false,
     stopTimeoutMs: parsed.stopTimeout ?? DEFAULT_STOP_TIMEOUT_MS,
+    pullTimeoutMs: parsed.pullTimeout ?? DEFAULT_PULL_TIMEOUT_MS,
+    shutdownTimeoutMs: parsed.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
     cleanup: parsed.cleanup ?? false,
     lifecycleHooks: parsed.lifecycleHooks ?? false,
     strategy: parsed.strategy ?? 'stop-first',

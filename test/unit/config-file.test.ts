@@ -42,6 +42,8 @@ interval: 5m
 labelEnable: true
 disableContainers: [db, cache]
 stopTimeout: 30
+pullTimeout: 10m
+shutdownTimeout: 20s
 keepImages: 3
 approve: true
 policy: minor
@@ -81,6 +83,8 @@ describe('the configuration file', () => {
       labelEnable: true,
       disableContainers: ['db', 'cache'],
       stopTimeoutMs: 30_000,
+      pullTimeoutMs: 600_000,
+      shutdownTimeoutMs: 20_000,
       keepImages: 3,
       approve: 1,
       policy: { kind: 'minor' },

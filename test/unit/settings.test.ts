@@ -149,3 +149,38 @@ describe('loadSettings', () => {
     });
   });
 });
+
+describe('pull and shutdown timeouts', () => {
+  it('default: a pull may be quiet for 5m, a shutdown waits 8s', () => {
+    expect(loadSettings({}, {})).toMatchObject({ pullTimeoutMs: 300_000, shutdownTimeoutMs: 8000 });
+  });
+
+  it.each([
+    [{ pullTimeout: '2s' }, {}, { pullTimeoutMs: 2000 }],
+    [{}, { TIDEWATCH_PULL_TIMEOUT: '10m' }, { pullTimeoutMs: 600_000 }],
+    // 0: no limit, as a pull of a huge image over a slow link may want.
+    [{ pullTimeout: '0' }, {}, { pullTimeoutMs: 0 }],
+    [{ pullTimeout: '30s' }, { TIDEWATCH_PULL_TIMEOUT: '1m' }, { pullTimeoutMs: 30_000 }],
+    [{ shutdownTimeout: '20s' }, {}, { shutdownTimeoutMs: 20_000 }],
+    [{}, { TIDEWATCH_SHUTDOWN_TIMEOUT: '1m' }, { shutdownTimeoutMs: 60_000 }],
+  ])('reads %j %j', (flags, env, expected) => {
+    expect(loadSettings(flags, env)).toMatchObject(expected);
+  });
+
+  it.each([
+    [
+      { pullTimeout: 'forever' },
+      {},
+      '--pull-timeout: expected a duration such as 0, 2s or 1m, got "forever"',
+    ],
+    [{}, { TIDEWATCH_PULL_TIMEOUT: '-1s' }, 'TIDEWATCH_PULL_TIMEOUT: expected a duration'],
+    [
+      { shutdownTimeout: '0' },
+      {},
+      '--shutdown-timeout: expected a duration such as 30, 30s, 5m or 1h, got "0"',
+    ],
+    [{}, { TIDEWATCH_SHUTDOWN_TIMEOUT: 'soon' }, 'TIDEWATCH_SHUTDOWN_TIMEOUT: expected a duration'],
+  ])('rejects %j %j with one line naming it', (flags, env, message) => {
+    expect(() => loadSettings(flags, env)).toThrow(message);
+  });
+});
