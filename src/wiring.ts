@@ -18,7 +18,7 @@ import type { CycleDeps } from './updater/index.js';
  */
 export async function buildCycleDeps(settings: Readonly<Settings>, logger: Logger): Promise<CycleDeps> {
   const connection = resolveConnection(settings);
-  const engine = await connectEngine(connection);
+  const engine = await connectEngine(connection, { pullTimeoutMs: settings.pullTimeoutMs });
   // Services are asked for at each cycle only when the engine is a manager (src/swarm).
   const swarm = settings.swarm === 'off' ? undefined : connectSwarm(connection, engine.apiVersion);
   const credentials = createCredentialStore({

@@ -1,4 +1,6 @@
+import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
+import { formatDuration } from '../config/index.js';
 import { TidewatchError, describeError } from '../domain/errors.js';
 import type {
   ContainerDetails,
@@ -12,12 +14,31 @@ import type { EngineConnection } from './connection.js';
 import { createDockerClient } from './docker-client.js';
 import type { Engine, ExecResult, ImageDetails, PullAuth } from './engine.js';
 import { demuxToText, runExec } from './exec.js';
+import { startIdleTimer } from './idle-timer.js';
 import { toContainerDetails, toContainerStatus, toContainerSummary, toImageDetails } from './map.js';
 
+/** How the Docker adapter behaves, from the settings; the Engine port's calls stay the same. */
+export interface EngineOptions {
+  /**
+   * A pull whose progress stream brings nothing new for this long is abandoned: the request to the
+   * engine is aborted and pullImage rejects (code `pull-timeout`). 0 or unset: no limit.
+   */
+  readonly pullTimeoutMs?: number;
+}
+
 /** Connects to the engine, negotiating the API version first. */
-export async function connectEngine(connection: EngineConnection): Promise<Engine> {
+export async function connectEngine(
+  connection: EngineConnection,
+  options: EngineOptions = {},
+): Promise<Engine> {
   const apiVersion = negotiateApiVersion(await pingApiVersion(connection));
-  return new DockerEngine(createDockerClient(connection, apiVersion), apiVersion);
+  return new DockerEngine(createDockerClient(connection, apiVersion), apiVersion, options);
+}
+
+/** One line of the engine's pull progress stream. */
+interface PullEvent {
+  readonly error?: string;
+  readonly errorDetail?: { readonly message?: string };
 }
 
 function statusOf(error: unknown): number | undefined {
@@ -40,6 +61,7 @@ class DockerEngine implements Engine {
   constructor(
     private readonly docker: Docker,
     readonly apiVersion: string,
+    private readonly options: EngineOptions = {},
   ) {}
 
   async listContainers(options: { all: boolean }): Promise<ContainerSummary[]> {
@@ -97,24 +119,74 @@ class DockerEngine implements Engine {
       ...(auth.password !== undefined ? { password: auth.password } : {}),
       ...(auth.identityToken !== undefined ? { identitytoken: auth.identityToken } : {}),
     };
+    // One controller for the request to the engine: the caller's signal and the idle timer both end it.
+    const controller = new AbortController();
+    const forward = (): void => controller.abort(signal?.reason);
+    if (signal?.aborted === true) forward();
+    else signal?.addEventListener('abort', forward, { once: true });
+    const limitMs = this.options.pullTimeoutMs ?? 0;
+    let stalled: TidewatchError | undefined;
+    const idle =
+      limitMs > 0
+        ? startIdleTimer(limitMs, () => {
+            stalled = new TidewatchError(
+              'pull-timeout',
+              `the pull of ${reference} made no progress for ${formatDuration(limitMs)}; abandoned (--pull-timeout)`,
+            );
+            controller.abort(stalled);
+          })
+        : undefined;
     try {
-      const stream = await this.docker.pull(reference, {
-        ...(authconfig ? { authconfig } : {}),
-        ...(signal ? { abortSignal: signal } : {}),
-      });
-      const output = await new Promise<Array<{ error?: string; errorDetail?: { message?: string } }>>(
-        (resolve, reject) => {
-          this.docker.modem.followProgress(stream, (error: Error | null, result: unknown[]) =>
-            error ? reject(error) : resolve(result as Array<{ error?: string }>),
-          );
-        },
-      );
+      const output = await this.followPull(reference, authconfig, controller.signal, () => idle?.touch());
       // The engine reports a failed pull inside the progress stream, not in the HTTP status.
       const failure = output.find((event) => event.error !== undefined || event.errorDetail !== undefined);
       if (failure) throw new Error(failure.errorDetail?.message ?? failure.error ?? 'pull failed');
     } catch (error) {
+      if (stalled !== undefined) throw stalled;
       throw engineError(`pulling ${reference}`, error);
+    } finally {
+      idle?.stop();
+      signal?.removeEventListener('abort', forward);
     }
+  }
+
+  /**
+   * Sends the pull and reads its progress stream to the end; every chunk of it calls `onData`.
+   * When `signal` aborts, the request to the engine is destroyed (the engine then cancels the pull)
+   * and this rejects with the signal's reason, even if the stream had already started.
+   */
+  private followPull(
+    reference: string,
+    authconfig: object | undefined,
+    signal: AbortSignal,
+    onData: () => void,
+  ): Promise<PullEvent[]> {
+    return new Promise<PullEvent[]>((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason as Error);
+      let stream: Readable | undefined;
+      const aborted = (): void => {
+        stream?.destroy();
+        reject(signal.reason as Error);
+      };
+      signal.addEventListener('abort', aborted, { once: true });
+      const settle = (error: Error | null, output?: PullEvent[]): void => {
+        signal.removeEventListener('abort', aborted);
+        if (signal.aborted) reject(signal.reason as Error);
+        else if (error !== null) reject(error);
+        else resolve(output ?? []);
+      };
+      this.docker
+        .pull(reference, { ...(authconfig ? { authconfig } : {}), abortSignal: signal })
+        .then((response) => {
+          stream = response as Readable;
+          if (signal.aborted) return stream.destroy();
+          stream.on('data', onData);
+          this.docker.modem.followProgress(stream, (error: Error | null, result: unknown[]) =>
+            settle(error, result as PullEvent[]),
+          );
+        })
+        .catch((error: unknown) => settle(error instanceof Error ? error : new Error(String(error))));
+    });
   }
 
   async tagImage(source: string, repository: string, tag: string): Promise<void> {

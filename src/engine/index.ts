@@ -1,5 +1,6 @@
 export type { Engine, ExecResult, ImageDetails, PullAuth } from './engine.js';
-export { connectEngine } from './docker-engine.js';
+export { connectEngine, type EngineOptions } from './docker-engine.js';
+export { startIdleTimer, type IdleTimer } from './idle-timer.js';
 export { createDockerClient } from './docker-client.js';
 export {
   resolveConnection,
