@@ -9,8 +9,11 @@ import type { LabRegistry, RegistryRequest } from './registry.js';
  * - garbage: 200 with a body that is not JSON and a malformed Docker-Content-Digest
  * - rateLimited: 429 TOOMANYREQUESTS with Retry-After, as Docker Hub answers
  * - hang: never answer (until stop()), for timeout and AbortSignal tests
+ * - stall: forward to the registry, pass on its answer's headers and the first part of its body,
+ *   then send nothing more and hold the connection open (until stop()): a download that stalls
+ *   halfway, which no status code or connection error announces
  */
-export type FaultMode = 'pass' | 'error500' | 'unauthorized' | 'garbage' | 'rateLimited' | 'hang';
+export type FaultMode = 'pass' | 'error500' | 'unauthorized' | 'garbage' | 'rateLimited' | 'hang' | 'stall';
 
 /** Narrows and tunes a mode; every field is optional and a new setMode() replaces them all. */
 export interface FaultOptions {
@@ -24,6 +27,11 @@ export interface FaultOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Holds each request this long before handling it, so overlapping requests show in maxInFlight(). */
   readonly delayMs?: number;
+  /**
+   * stall: how many bytes of the body to pass on before stalling (default 1). Never the whole body:
+   * at most all but the last byte of the registry's first chunk.
+   */
+  readonly stallAfterBytes?: number;
 }
 
 /** A request as the proxy saw it, with when it arrived (epoch ms). */
@@ -66,6 +74,7 @@ function forward(
   res: ServerResponse,
   record: (status: number) => void,
   extra: Readonly<Record<string, string>> = {},
+  stallAfterBytes?: number,
 ): void {
   const [hostname = '127.0.0.1', port = '80'] = target.host.split(':');
   // The Host header is kept, so upload Location URLs the registry builds point back at the proxy.
@@ -74,7 +83,13 @@ function forward(
     (up) => {
       record(up.statusCode ?? 0);
       res.writeHead(up.statusCode ?? 502, { ...up.headers, ...extra });
-      up.pipe(res);
+      if (stallAfterBytes === undefined) return up.pipe(res);
+      // Stall: the first bytes, then nothing. The registry's answer is left paused, not closed, so
+      // no error reaches the client; both connections go when the client does, or at stop().
+      up.once('data', (chunk: Buffer) => {
+        up.pause();
+        res.write(chunk.subarray(0, Math.max(1, Math.min(stallAfterBytes, chunk.length - 1))));
+      });
     },
   );
   upstream.on('error', (error) => {
@@ -91,7 +106,7 @@ function forward(
 }
 
 function fault(
-  mode: Exclude<FaultMode, 'pass' | 'hang'>,
+  mode: Exclude<FaultMode, 'pass' | 'hang' | 'stall'>,
   res: ServerResponse,
   options: FaultOptions = {},
 ): number {
@@ -147,6 +162,8 @@ export async function startFaultProxy(target: LabRegistry): Promise<FaultProxy> 
       return forward(target, req, res, record, options.headers);
     }
     faultsLeft--;
+    if (mode === 'stall')
+      return forward(target, req, res, record, options.headers, options.stallAfterBytes ?? 1);
     req.resume(); // drain any upload body; the fault answers without it
     if (mode === 'hang') return;
     record(fault(mode, res, options));
