@@ -21,6 +21,7 @@
  */
 export { cleanupLab, runContainer } from './cleanup.js';
 export { assertEngine, engineAddress, labDocker } from './engine.js';
+export { startEngineProxy, withoutVersion, type EngineProxy, type MutatingRequest } from './engine-proxy.js';
 export {
   startFaultProxy,
   type FaultMode,
