@@ -69,8 +69,9 @@ export const LABELS: readonly LabelSpec[] = [
   {
     key: 'tidewatch.stop-signal',
     watchtower: `${WT}stop-signal`,
-    values: 'signal',
-    meaning: 'Signal to stop it with instead of its own (SIGHUP, SIGQUIT, ...)',
+    values: 'signal name or number',
+    meaning:
+      'Signal to stop it with instead of its own, as `docker kill --signal` takes it (SIGQUIT, quit, SIGRTMIN+3, 3); one the engine would refuse makes the container unknown',
     example: 'SIGQUIT',
   },
   {

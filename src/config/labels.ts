@@ -1,5 +1,6 @@
 import { TidewatchError } from '../domain/errors.js';
 import { readLifecycleHooks, type LifecycleHooks } from './lifecycle-labels.js';
+import { parseSignal } from './signals.js';
 import type { Strategy } from './strategy.js';
 import { readVerifyLabels, type VerifyLabels } from './verify-labels.js';
 
@@ -70,24 +71,34 @@ export function readDependsOnLabel(labels: Readonly<Record<string, string>>): st
     .filter((name) => name !== '');
 }
 
-const SIGNAL = /^(?:SIG)?[A-Z0-9+-]+$|^\d+$/;
-
-/** Reads the labels; a malformed value throws one line naming the label and the cause. */
-export function readContainerLabels(labels: Readonly<Record<string, string>>): ContainerLabels {
-  const stopSignal = label(labels, 'stop-signal');
-  if (stopSignal !== undefined && !SIGNAL.test(stopSignal.value)) {
+/** The stop-signal label, in the form the engine is sent it; one the engine would refuse throws. */
+function stopSignalLabel(labels: Readonly<Record<string, string>>): string | undefined {
+  const found = label(labels, 'stop-signal');
+  if (found === undefined || found.value === '') return undefined;
+  const signal = parseSignal(found.value);
+  if (signal === undefined) {
     throw new TidewatchError(
       'invalid-label',
-      `label ${stopSignal.key}="${stopSignal.value}" is not a signal name`,
+      `label ${found.key}="${found.value}" is not a signal name the engine accepts, such as SIGTERM, SIGQUIT, SIGRTMIN+3 or 15`,
     );
   }
+  return signal;
+}
+
+/**
+ * Reads the labels; a malformed value throws one line naming the label and the cause. Every value
+ * is checked here, before any registry request or pull, so a label the engine would refuse at the
+ * update (a stop signal it does not know) makes the container `unknown` instead of a rollback.
+ */
+export function readContainerLabels(labels: Readonly<Record<string, string>>): ContainerLabels {
+  const stopSignal = stopSignalLabel(labels);
   const dependsOn = readDependsOnLabel(labels);
   return {
     enable: booleanLabel(labels, 'enable'),
     monitorOnly: booleanLabel(labels, 'monitor-only') ?? false,
     noPull: booleanLabel(labels, 'no-pull') ?? false,
     scope: readScopeLabel(labels),
-    stopSignal: stopSignal?.value,
+    stopSignal,
     dependsOn,
     isUpdater: booleanLabel(labels, 'self') === true || labels['com.centurylinklabs.watchtower'] === 'true',
     hooks: readLifecycleHooks(labels),

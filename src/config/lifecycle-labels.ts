@@ -20,28 +20,33 @@ const PREFIXES = ['tidewatch.lifecycle.', 'com.centurylinklabs.watchtower.lifecy
 
 /**
  * Reads `tidewatch.lifecycle.<phase>` (or Watchtower's name) and its `<phase>-timeout` in minutes,
- * as Watchtower had them. A malformed timeout throws one line naming the label.
+ * as Watchtower had them. Every timeout label is checked, with or without its command (a timeout
+ * set for a command still to come is as wrong then): a malformed or negative one throws one line
+ * naming the label. An empty one is no label, as for the other labels.
  */
 export function readLifecycleHooks(labels: Readonly<Record<string, string>>): LifecycleHooks {
   const hooks: Partial<Record<HookPhase, LifecycleHook>> = {};
   for (const phase of HOOK_PHASES) {
+    const timeoutMs = hookTimeoutMs(labels, phase);
     const command = firstLabel(labels, phase);
     if (command === undefined || command.value.trim() === '') continue;
-    const timeout = firstLabel(labels, `${phase}-timeout`);
-    let timeoutMs = DEFAULT_HOOK_TIMEOUT_MS;
-    if (timeout !== undefined) {
-      const minutes = Number(timeout.value.trim());
-      if (timeout.value.trim() === '' || !Number.isFinite(minutes) || minutes < 0) {
-        throw new TidewatchError(
-          'invalid-label',
-          `label ${timeout.key}="${timeout.value}" must be a number of minutes (0 for no limit)`,
-        );
-      }
-      timeoutMs = Math.round(minutes * 60_000);
-    }
     hooks[phase] = { command: command.value, timeoutMs };
   }
   return hooks;
+}
+
+/** Minutes, as Watchtower read them (a fraction is fine); Watchtower's 1 minute when unset. */
+function hookTimeoutMs(labels: Readonly<Record<string, string>>, phase: HookPhase): number {
+  const timeout = firstLabel(labels, `${phase}-timeout`);
+  const value = timeout?.value.trim() ?? '';
+  if (timeout === undefined || value === '') return DEFAULT_HOOK_TIMEOUT_MS;
+  if (!/^\d+(?:\.\d+)?$/.test(value)) {
+    throw new TidewatchError(
+      'invalid-label',
+      `label ${timeout.key}="${timeout.value}" must be a number of minutes (0 for no limit)`,
+    );
+  }
+  return Math.round(Number(value) * 60_000);
 }
 
 function firstLabel(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readContainerLabels } from '../../src/config/index.js';
+import { LABELS, readContainerLabels, readPolicyLabels } from '../../src/config/index.js';
 
 describe('readContainerLabels', () => {
   it('reads Watchtower labels', () => {
@@ -171,6 +171,107 @@ describe('readContainerLabels', () => {
       expect(read).toThrow(message);
       expect(read).toThrow(expect.objectContaining({ code: 'invalid-label' }));
       expect(read).not.toThrow(/\n/);
+    });
+  });
+
+  describe('stop signals: what the engine accepts, checked before anything is pulled', () => {
+    it.each([
+      ['SIGQUIT', 'SIGQUIT'],
+      ['quit', 'SIGQUIT'],
+      ['sigterm', 'SIGTERM'],
+      [' SIGHUP ', 'SIGHUP'],
+      ['SIGWINCH', 'SIGWINCH'],
+      ['SIGPOLL', 'SIGPOLL'],
+      ['SIGSTKFLT', 'SIGSTKFLT'],
+      ['SIGRTMIN', 'SIGRTMIN'],
+      ['sigrtmin+3', 'SIGRTMIN+3'],
+      ['SIGRTMIN+15', 'SIGRTMIN+15'],
+      ['RTMAX-14', 'SIGRTMAX-14'],
+      ['SIGRTMAX', 'SIGRTMAX'],
+      ['1', '1'],
+      ['15', '15'],
+      ['31', '31'],
+      ['34', '34'],
+      ['64', '64'],
+      ['+9', '9'],
+      ['015', '15'],
+    ])('%j is sent as %j', (value, signal) => {
+      expect(readContainerLabels({ 'tidewatch.stop-signal': value }).stopSignal).toBe(signal);
+    });
+
+    it('an empty label is no label', () => {
+      expect(readContainerLabels({ 'tidewatch.stop-signal': ' ' }).stopSignal).toBeUndefined();
+    });
+
+    // 32 and 33 are glibc's (the engine answers "does not support signal 32"); RTMIN+16 is past RTMAX.
+    it.each([
+      'SIGFOO',
+      'FOO',
+      'SIG',
+      '0',
+      '32',
+      '33',
+      '65',
+      '-9',
+      'SIGRTMIN+16',
+      'RTMAX-15',
+      'SIGUNUSED',
+      '9x',
+    ])('refuses %j with one line naming the label', (value) => {
+      for (const key of ['tidewatch.stop-signal', 'com.centurylinklabs.watchtower.stop-signal']) {
+        const read = (): unknown => readContainerLabels({ [key]: value });
+        expect(read).toThrow(`label ${key}="${value}" is not a signal name the engine accepts`);
+        expect(read).toThrow(expect.objectContaining({ code: 'invalid-label' }));
+        expect(read).not.toThrow(/\n/);
+      }
+    });
+  });
+
+  describe('lifecycle hook timeouts: every one is checked, with or without its command', () => {
+    it.each(['soon', '-1', '1e3', '0x10', 'Infinity', '2m', '1,5'])('refuses %j', (value) => {
+      for (const labels of [
+        { 'tidewatch.lifecycle.pre-update-timeout': value },
+        { 'tidewatch.lifecycle.pre-update': 'echo pre', 'tidewatch.lifecycle.pre-update-timeout': value },
+        { 'com.centurylinklabs.watchtower.lifecycle.post-check-timeout': value },
+      ]) {
+        const [key] = Object.keys(labels).filter((name) => name.endsWith('-timeout'));
+        const read = (): unknown => readContainerLabels(labels);
+        expect(read).toThrow(`label ${key}="${value}" must be a number of minutes (0 for no limit)`);
+        expect(read).toThrow(expect.objectContaining({ code: 'invalid-label' }));
+      }
+    });
+
+    it('reads fractions of a minute; an empty timeout is the default', () => {
+      const labels = readContainerLabels({
+        'tidewatch.lifecycle.pre-check': 'echo a',
+        'tidewatch.lifecycle.pre-check-timeout': '0.5',
+        'tidewatch.lifecycle.post-check': 'echo b',
+        'tidewatch.lifecycle.post-check-timeout': '',
+        'tidewatch.lifecycle.pre-update-timeout': '3',
+      });
+      expect(labels.hooks).toEqual({
+        'pre-check': { command: 'echo a', timeoutMs: 30_000 },
+        'post-check': { command: 'echo b', timeoutMs: 60_000 },
+      });
+    });
+  });
+
+  // Every label that holds a time (a timeout, a window, a drain, a cooldown, a deadline) in the
+  // reference table: a value that is no duration, or a negative one, makes the container unknown.
+  describe.each(
+    LABELS.filter((label) => ['duration', 'minutes'].includes(label.values)).map((label) => label.key),
+  )('the time label %s', (key) => {
+    const read = (labels: Record<string, string>): void => {
+      readContainerLabels(labels);
+      readPolicyLabels(labels);
+    };
+    it.each(['abc', '-5s', '-1', '5 m'])('refuses %j naming the label', (value) => {
+      expect(() => read({ [key]: value })).toThrow(`label ${key}="${value}"`);
+      expect(() => read({ [key]: value })).toThrow(expect.objectContaining({ code: 'invalid-label' }));
+    });
+    it('takes its example', () => {
+      const example = LABELS.find((label) => label.key === key)?.example ?? '';
+      expect(() => read({ [key]: example })).not.toThrow();
     });
   });
 });
