@@ -2,6 +2,7 @@
  * The composition root: parses the command line, loads and validates settings once, wires the
  * store, engine, registry and logger together, and runs the command. The only place that exits.
  */
+import { appendFileSync } from 'node:fs';
 import {
   approvalsCommand,
   buildProgram,
@@ -38,7 +39,7 @@ import {
   storeFile,
   type Store,
 } from './store/index.js';
-import { recoverUnfinished, type CycleDeps } from './updater/index.js';
+import { reconcile, type CycleDeps } from './updater/index.js';
 import { SUCCESSOR_ENV, SelfUpdater, awaitTurn, takeOver, waitToBeStopped } from './self-update/index.js';
 import type { ContainerSummary } from './domain/index.js';
 import { dirname } from 'node:path';
@@ -105,7 +106,13 @@ async function withStore(
     const deps = early ?? (await connect(configured));
     if (turn !== undefined) await takeOver(deps, turn);
     // Before anything else: finish what a killed predecessor left half done.
-    await recoverUnfinished({ engine: deps.engine, journal: store.journal, logger: configured.logger });
+    await reconcile({
+      engine: deps.engine,
+      journal: store.journal,
+      plans: store.plans,
+      logger: configured.logger,
+      scope: configured.settings.scope,
+    });
     const events = new EventBus(configured.logger);
     // Every journal write becomes an event, after it committed.
     const observed: Store = { ...store, journal: observeJournal(store.journal, events) };
@@ -116,15 +123,22 @@ async function withStore(
 }
 
 /**
- * Test-only: TIDEWATCH_TEST_CRASH_AFTER=<journal step> kills this process with SIGKILL right after
- * that step is journaled, so the crash-recovery tests can stop it at every step. Never set it in
- * production; it is not a documented setting.
+ * Test-only hooks on every journal write, so the crash tests can stop the process at each one:
+ * TIDEWATCH_TEST_CRASH_AFTER=<step name> kills it with SIGKILL right after that step is journaled,
+ * TIDEWATCH_TEST_CRASH_AT=<n> right after its n-th journal write, and
+ * TIDEWATCH_TEST_JOURNAL_TRACE=<file> appends every write's name to that file (to count them).
+ * Never set them in production; they are not documented settings.
  */
 function testCrashHook(): ((step: string) => void) | undefined {
-  const target = process.env.TIDEWATCH_TEST_CRASH_AFTER;
-  if (target === undefined || target === '') return undefined;
+  const target = process.env.TIDEWATCH_TEST_CRASH_AFTER ?? '';
+  const at = Number(process.env.TIDEWATCH_TEST_CRASH_AT ?? '0');
+  const trace = process.env.TIDEWATCH_TEST_JOURNAL_TRACE ?? '';
+  if (target === '' && !(at > 0) && trace === '') return undefined;
+  let writes = 0;
   return (step) => {
-    if (step === target) process.kill(process.pid, 'SIGKILL');
+    writes += 1;
+    if (trace !== '') appendFileSync(trace, `${step}\n`);
+    if (step === target || writes === at) process.kill(process.pid, 'SIGKILL');
   };
 }
 

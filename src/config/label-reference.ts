@@ -86,6 +86,13 @@ export const LABELS: readonly LabelSpec[] = [
   ...hook('post-update', 'Run in the new container after it started; a failure is reported'),
   ...hook('post-check', 'Run in the container at the end of the cycle'),
   {
+    key: 'tidewatch.image-ref',
+    values: 'image reference',
+    meaning:
+      'Set by Tidewatch, not by you: the reference a dependent was created from, when it had to be recreated from the exact image id it ran (its tag had moved on); it is checked and updated by this reference',
+    example: 'registry.example/app:1.0',
+  },
+  {
     key: 'tidewatch.self',
     watchtower: 'com.centurylinklabs.watchtower',
     alsoRead: [`${WT}self`],

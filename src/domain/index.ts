@@ -13,3 +13,4 @@ export type { Platform, LocalImage } from './image.js';
 export type * from './container.js';
 export { systemClock, systemSleep, type Clock, type Sleep } from './clock.js';
 export { imageMatcher, type ImageMatcher } from './image-filter.js';
+export { IMAGE_REF_LABEL, imageReferenceOf } from './image-reference.js';

@@ -23,6 +23,11 @@ export function observeJournal(journal: Journal, bus: EventBus): Journal {
       bus.emit({ type: 'update-step', update: record });
       return record;
     },
+    repaired(input, outcome, reason) {
+      const record = journal.repaired(input, outcome, reason);
+      bus.emit({ type: 'update-step', update: record });
+      return record;
+    },
     unfinished: () => journal.unfinished(),
     get: (id) => journal.get(id),
   };

@@ -9,6 +9,15 @@ export { LOCK_FILE, waitForDataDirLock, lockTakenAt, type DataDirLock } from './
 export { SCHEMA_VERSION } from './migrate.js';
 export type { Clock } from './clock.js';
 export type { Journal } from './journal.js';
+export {
+  MemberRole,
+  PlanMember,
+  type PlanOutcome,
+  type PlanPhase,
+  type PlanRecord,
+  type PlanStep,
+  type Plans,
+} from './plans.js';
 export { HISTORY_MAX_LIMIT, type History, type HistoryPage, type HistoryQuery } from './history.js';
 export type { BadDigest, BadDigests } from './bad-digests.js';
 export type { SeenDigests } from './seen-digests.js';

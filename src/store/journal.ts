@@ -31,6 +31,11 @@ export interface Journal {
   unfinished(): UpdateRecord[];
   /** One update by id, finished or not. */
   get(id: number): UpdateRecord | undefined;
+  /**
+   * Records, already finished, a repair the reconciler made outside any update (a copy Tidewatch
+   * left behind, put back or removed): trigger `repair`.
+   */
+  repaired(input: PlanInput, outcome: UpdateOutcome, reason: string): UpdateRecord;
 }
 
 type Values = Record<string, string | null>;
@@ -113,5 +118,38 @@ export function createJournal(db: Database, clock: Clock): Journal {
     },
     unfinished: () => open.all().map(toUpdateRecord),
     get,
+    repaired: db.transaction((input: PlanInput, outcome: UpdateOutcome, reason: string): UpdateRecord => {
+      const valid = validate(
+        PlanInput,
+        { ...input, trigger: 'repair' },
+        'JOURNAL_BAD_INPUT',
+        'repair record',
+      );
+      const { containerName, containerId, image, trigger, strategy, wasRunning: running, ...texts } = valid;
+      const wasRunning = running === undefined ? null : Number(running);
+      const now = clock();
+      const id = Number(
+        insert.run({
+          ...bind(PLAN_FIELDS, texts),
+          containerName,
+          containerId,
+          image,
+          trigger,
+          strategy,
+          wasRunning,
+          now,
+        }).lastInsertRowid,
+      );
+      // Not a walk through the steps: the repair is one act, recorded as it ended.
+      step.run({
+        ...bind(STEP_FIELDS, { reason }),
+        id,
+        from: 'planned',
+        state: outcome,
+        now,
+        finishedAt: now,
+      });
+      return current(id);
+    }),
   };
 }

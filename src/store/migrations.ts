@@ -116,4 +116,35 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (approval_id, voter)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 5: group plans (src/updater/group-plan.ts). One plan covers every container an update touches
+  // (the updated ones and their dependents); each step on each member is logged before it is taken,
+  // and the members' identities (original id, parked and temporary names) are fixed up front, so
+  // the reconciler can finish or undo a plan whatever step a crash or engine fault interrupted.
+  `
+  CREATE TABLE plans (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    strategy TEXT NOT NULL,
+    -- JSON: the members in start order (providers first), see src/store/plans.ts.
+    members TEXT NOT NULL,
+    -- changing: undo on recovery; committing: verified and read back, finish on recovery; done.
+    phase TEXT NOT NULL,
+    outcome TEXT,
+    reason TEXT,
+    started_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    finished_at INTEGER
+  ) STRICT;
+  CREATE INDEX plans_unfinished ON plans (id) WHERE finished_at IS NULL;
+
+  CREATE TABLE plan_steps (
+    plan_id INTEGER NOT NULL REFERENCES plans (id),
+    seq INTEGER NOT NULL,
+    member TEXT NOT NULL,
+    action TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (plan_id, seq)
+  ) STRICT, WITHOUT ROWID;
+
+  ALTER TABLE updates ADD COLUMN plan_id INTEGER REFERENCES plans (id);
+  `,
 ];

@@ -13,6 +13,7 @@ import { createSeenDigests, type SeenDigests } from './seen-digests.js';
 import { createApprovals, type Approvals } from './approvals.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { createAnnounced, type Announced } from './announced.js';
+import { createPlans, type Plans } from './plans.js';
 
 export const STORE_FILE = 'tidewatch.db';
 
@@ -26,6 +27,8 @@ export interface Store {
   readonly file: string;
   readonly schemaVersion: number;
   readonly journal: Journal;
+  /** Group plans: every step on every container an update touches (src/updater/group-plan.ts). */
+  readonly plans: Plans;
   readonly history: History;
   readonly badDigests: BadDigests;
   readonly seenDigests: SeenDigests;
@@ -87,6 +90,7 @@ export function openStore(file: string, options: StoreOptions): Store {
       file,
       schemaVersion,
       journal: createJournal(open, options.clock),
+      plans: createPlans(open, options.clock),
       history: createHistory(open),
       badDigests: createBadDigests(open, options.clock),
       seenDigests: createSeenDigests(open, options.clock),

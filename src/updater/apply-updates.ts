@@ -3,29 +3,30 @@ import type { ContainerDetails, ContainerSummary } from '../domain/index.js';
 import { readDependsOnLabel } from '../config/index.js';
 import type { CheckedContainer } from './check.js';
 import type { CycleDeps, CycleEntry, CycleOptions } from './cycle.js';
-import { buildDependencyGraph, type DependencyNode } from './dependency-graph.js';
-import { restartDependents, stopDependents } from './dependents.js';
+import { buildDependencyGraph, type DependencyGraph } from './dependency-graph.js';
+import { planGroup } from './group.js';
 import { runHook } from './lifecycle-hooks.js';
-import { type Proceed } from './update-container.js';
+import { reconcile } from './reconcile.js';
+import type { MemberUpdate, Proceed, UpdateOutcome } from './update-container.js';
 import { updateComposeAware, withComposeDependsOn } from '../compose/index.js';
 
 type Entries = Map<string, CycleEntry>;
 
 /**
- * Applies the available updates, one container at a time and each after what it depends on.
- * Containers that depend on an updated one are stopped before it stops and brought back after it
- * starts; one sharing its network namespace is recreated to join the new container.
+ * Applies the available updates, one group at a time and each after what it depends on. A group
+ * is an updated container and every container bound to it (see planGroup): they change together,
+ * in one journaled plan, and a dependent with an update of its own gets it in the same plan.
  */
 export async function applyUpdates(
   deps: CycleDeps,
   options: CycleOptions,
   checked: readonly CheckedContainer[],
-  running: readonly ContainerSummary[],
+  inScope: readonly ContainerSummary[],
   entries: Entries,
   /** Updates a policy holds back (see cycle-policy.ts): already reported, never applied here. */
   held: ReadonlySet<string> = new Set(),
 ): Promise<void> {
-  const { settings, logger, engine } = deps;
+  const { settings } = deps;
   const candidates = new Map<string, CheckedContainer>();
   for (const item of checked) {
     if (item.result.status !== 'update-available' || !item.labels || held.has(item.result.name)) continue;
@@ -37,22 +38,27 @@ export async function applyUpdates(
   }
   if (candidates.size === 0) return;
 
-  const graph = buildDependencyGraph(await dependencyNodes(deps, checked, running));
+  const { graph, details } = await dependencies(deps, checked, inScope);
   for (const [name, loop] of graph.cycles) {
     const item = candidates.get(name);
-    if (item) entries.set(name, { ...item.result, action: 'failed', reason: `dependency cycle: ${loop}` });
+    if (!item) continue;
+    const reason = `dependency cycle: ${loop}; no container on it is updated until the cycle is broken`;
+    entries.set(name, { ...item.result, action: 'failed', reason });
+    deps.logger.error({ container: name, reason }, 'update failed');
+    recordFailure(deps, item, reason, options);
   }
 
+  const done = new Set<string>();
   for (const name of graph.order) {
     const item = candidates.get(name);
-    if (!item?.ref || !item.image || !item.labels) continue;
-    if (options.shouldStop?.() === true) {
+    if (!item?.ref || !item.image || !item.labels || done.has(name)) continue;
+    if (options.shouldStop?.() === true || options.signal.aborted) {
       entries.set(name, { ...item.result, action: 'not-started', reason: 'shutting down' });
       continue;
     }
-    // Re-read: restarting or recreating a dependent earlier in this cycle may have changed it.
-    const details = await engine.inspectContainer(name);
-    if (!details) {
+    // Re-read: an earlier group of this cycle may have recreated or restarted it.
+    const current = await deps.engine.inspectContainer(name);
+    if (!current) {
       entries.set(name, {
         ...item.result,
         action: 'failed',
@@ -60,139 +66,218 @@ export async function applyUpdates(
       });
       continue;
     }
-    const digest = settings.noPull || item.labels.noPull ? undefined : item.result.latestDigest;
-    const bad =
-      digest !== undefined
-        ? deps.store?.badDigests.list(name).find((entry) => entry.digest === digest)
-        : undefined;
-    if (bad) {
-      entries.set(name, {
-        ...item.result,
-        action: 'skipped',
-        reason: `this digest was rolled back before (${bad.reason}); run "tidewatch forget ${name}" to try it again`,
-      });
+    const skip = badDigestReason(deps, item);
+    if (skip) {
+      entries.set(name, { ...item.result, action: 'skipped', reason: skip });
       continue;
     }
-    const hooks = settings.lifecycleHooks ? item.labels.hooks : {};
-    const isRunning = details.state === 'running';
-    const stopped: ContainerDetails[] = [];
-    const dependentsDeps = { engine, logger, stopTimeoutMs: settings.stopTimeoutMs };
-
-    // Compose services go through compose where it owns them (src/compose); others as usual.
-    const outcome = await updateComposeAware(
-      {
-        ...deps,
-        journal: deps.store?.journal,
-        badDigests: deps.store?.badDigests,
-        history: deps.store?.history,
-      },
-      {
-        details,
-        ref: item.ref,
-        oldImage: item.image,
-        digest,
-        trigger: options.trigger ?? 'cli',
-        strategy: item.labels.strategy ?? settings.strategy,
-        drainMs: item.labels.drainMs ?? settings.drainMs,
-        hasDependents: graph.dependentsOf(name).length > 0,
-        targetRef: item.target,
-        verify: {
-          timeoutMs: item.labels.verify.timeoutMs ?? settings.verifyTimeoutMs,
-          windowMs: item.labels.verify.windowMs ?? settings.verifyWindowMs,
-          command: item.labels.verify.command,
-          httpUrl: item.labels.verify.httpUrl,
-        },
-        currentDigest: item.result.currentDigest,
-        stopTimeoutMs: settings.stopTimeoutMs,
-        stopSignal: item.labels.stopSignal,
-        revive: settings.reviveStopped,
-        cleanup: settings.cleanup,
-        keepImages: settings.keepImages,
-        signal: options.signal,
-        beforeChange: async (): Promise<Proceed> => {
-          if (!isRunning) return { go: true };
-          const hook = await runHook(engine, logger, details.id, hooks, 'pre-update');
-          if (hook.kind === 'skip') return { go: false, skip: true, reason: hook.reason };
-          if (hook.kind === 'failed') return { go: false, skip: false, reason: hook.reason };
-          return { go: true };
-        },
-        beforeStop: () => stopDependents(dependentsDeps, graph.dependentsOf(name), stopped),
-      },
-    );
-
-    const newId = outcome.kind === 'updated' ? outcome.newId : details.id;
-    for (const result of await restartDependents(dependentsDeps, stopped, {
-      oldId: details.id,
-      newId,
-      name,
-    })) {
-      if (result.action === 'failed') markFailed(entries, result.name, result.reason ?? 'failed');
-    }
-
-    switch (outcome.kind) {
-      case 'updated': {
-        const post = await runHook(engine, logger, name, hooks, 'post-update');
-        const reason = post.kind === 'failed' ? post.reason : undefined;
-        entries.set(name, { ...item.result, action: 'updated', reason });
-        break;
+    const dependents = await freshDependents(deps, graph.dependentsOf(name), details);
+    const updates = new Map<string, MemberUpdate>();
+    for (const dependent of dependents) {
+      const own = candidates.get(dependent.name);
+      if (own && !done.has(dependent.name) && !badDigestReason(deps, own)) {
+        const update = memberUpdate(deps, own, dependent);
+        if (update) updates.set(dependent.name, update);
       }
-      case 'skipped':
-        entries.set(name, { ...item.result, action: 'skipped', reason: outcome.reason });
-        // A pre-update hook said "not now" (exit 75): nothing was journaled, so say it here.
-        deps.events?.emit({
-          type: 'update-skipped',
-          container: name,
-          image: item.result.image,
-          toDigest: item.result.latestDigest,
-          reason: outcome.reason,
-        });
-        break;
-      case 'rolled-back':
-        entries.set(name, { ...item.result, action: 'rolled-back', reason: outcome.reason });
-        logger.warn({ container: name, reason: outcome.reason }, 'rolled back');
-        break;
-      case 'failed':
-        entries.set(name, { ...item.result, action: 'failed', reason: outcome.reason });
-        logger.error({ container: name, reason: outcome.reason }, 'update failed');
-        break;
+    }
+    const members = planGroup(current, dependents, new Set(updates.keys())).slice(1);
+    for (const member of members) if (member.role === 'update') done.add(member.details.name);
+    done.add(name);
+
+    const outcome = await updateOne(deps, options, item, current, { members, updates });
+    report(deps, entries, item, outcome);
+    for (const member of members) {
+      const own = candidates.get(member.details.name);
+      const memberOutcome =
+        outcome.kind === 'skipped' ? undefined : outcome.members?.get(member.details.name);
+      if (own && memberOutcome) report(deps, entries, own, memberOutcome);
+    }
+    // A plan the engine kept from finishing or undoing is repaired as soon as it can be.
+    if (outcome.kind === 'failed' && deps.store) {
+      await reconcile({
+        ...deps,
+        journal: deps.store.journal,
+        plans: deps.store.plans,
+        scope: settings.scope,
+      });
     }
   }
 }
 
+async function updateOne(
+  deps: CycleDeps,
+  options: CycleOptions,
+  item: CheckedContainer,
+  details: ContainerDetails,
+  group: { members: ReturnType<typeof planGroup>; updates: ReadonlyMap<string, MemberUpdate> },
+): Promise<UpdateOutcome> {
+  const { settings, logger, engine } = deps;
+  const labels = item.labels;
+  const update = memberUpdate(deps, item, details);
+  if (!labels || !update) return { kind: 'failed', reason: 'nothing to update' };
+  const hooks = settings.lifecycleHooks ? labels.hooks : {};
+  // Compose services go through compose where it owns them (src/compose); others as usual.
+  const outcome = await updateComposeAware(
+    {
+      ...deps,
+      journal: deps.store?.journal,
+      plans: deps.store?.plans,
+      badDigests: deps.store?.badDigests,
+      history: deps.store?.history,
+    },
+    {
+      ...update,
+      trigger: options.trigger ?? 'cli',
+      strategy: labels.strategy ?? settings.strategy,
+      drainMs: labels.drainMs ?? settings.drainMs,
+      group,
+      stopTimeoutMs: settings.stopTimeoutMs,
+      revive: settings.reviveStopped,
+      cleanup: settings.cleanup,
+      keepImages: settings.keepImages,
+      signal: options.signal,
+      beforeChange: async (): Promise<Proceed> => {
+        if (details.state !== 'running') return { go: true };
+        const hook = await runHook(engine, logger, details.id, hooks, 'pre-update');
+        if (hook.kind === 'skip') return { go: false, skip: true, reason: hook.reason };
+        if (hook.kind === 'failed') return { go: false, skip: false, reason: hook.reason };
+        return { go: true };
+      },
+    },
+  );
+  if (outcome.kind === 'updated') {
+    const post = await runHook(engine, logger, details.name, hooks, 'post-update');
+    if (post.kind === 'failed') return { ...outcome, reason: post.reason };
+  }
+  return outcome;
+}
+
+/** What a checked container's own update is, from the check and its labels. */
+function memberUpdate(
+  deps: CycleDeps,
+  item: CheckedContainer,
+  details: ContainerDetails,
+): MemberUpdate | undefined {
+  const { settings } = deps;
+  if (!item.ref || !item.image || !item.labels) return undefined;
+  const labels = item.labels;
+  return {
+    details,
+    ref: item.ref,
+    oldImage: item.image,
+    digest: settings.noPull ? undefined : item.result.latestDigest,
+    currentDigest: item.result.currentDigest,
+    targetRef: item.target,
+    stopSignal: labels.stopSignal,
+    verify: {
+      timeoutMs: labels.verify.timeoutMs ?? settings.verifyTimeoutMs,
+      windowMs: labels.verify.windowMs ?? settings.verifyWindowMs,
+      command: labels.verify.command,
+      httpUrl: labels.verify.httpUrl,
+    },
+  };
+}
+
+function badDigestReason(deps: CycleDeps, item: CheckedContainer): string | undefined {
+  const name = item.result.name;
+  const digest = deps.settings.noPull ? undefined : item.result.latestDigest;
+  const bad =
+    digest === undefined
+      ? undefined
+      : deps.store?.badDigests.list(name).find((entry) => entry.digest === digest);
+  return bad
+    ? `this digest was rolled back before (${bad.reason}); run "tidewatch forget ${name}" to try it again`
+    : undefined;
+}
+
+function report(deps: CycleDeps, entries: Entries, item: CheckedContainer, outcome: UpdateOutcome): void {
+  const name = item.result.name;
+  switch (outcome.kind) {
+    case 'updated':
+      entries.set(name, { ...item.result, action: 'updated', reason: outcome.reason });
+      return;
+    case 'skipped':
+      entries.set(name, { ...item.result, action: 'skipped', reason: outcome.reason });
+      // A pre-update hook said "not now" (exit 75): nothing was journaled, so say it here.
+      deps.events?.emit({
+        type: 'update-skipped',
+        container: name,
+        image: item.result.image,
+        toDigest: item.result.latestDigest,
+        reason: outcome.reason,
+      });
+      return;
+    case 'rolled-back':
+      entries.set(name, { ...item.result, action: 'rolled-back', reason: outcome.reason });
+      deps.logger.warn({ container: name, reason: outcome.reason }, 'rolled back');
+      return;
+    case 'failed':
+      entries.set(name, { ...item.result, action: 'failed', reason: outcome.reason });
+      deps.logger.error({ container: name, reason: outcome.reason }, 'update failed');
+      return;
+  }
+}
+
+/** A failure that happened before any update began still belongs in the history. */
+function recordFailure(deps: CycleDeps, item: CheckedContainer, reason: string, options: CycleOptions): void {
+  const journal = deps.store?.journal;
+  const details = item.details;
+  if (!journal || !details) return;
+  const id = journal.plan({
+    containerName: details.name,
+    containerId: details.id,
+    image: item.result.image || details.imageId,
+    trigger: options.trigger ?? 'cli',
+    strategy: 'stop-first',
+    fromDigest: item.result.currentDigest,
+    toDigest: item.result.latestDigest,
+    fromImageId: details.imageId,
+  });
+  journal.finish(id, 'failed', { reason });
+}
+
+/** The dependents, inspected again (an earlier group may have replaced them), in start order. */
+async function freshDependents(
+  deps: CycleDeps,
+  names: readonly string[],
+  known: ReadonlyMap<string, ContainerDetails>,
+): Promise<ContainerDetails[]> {
+  const found: ContainerDetails[] = [];
+  for (const name of names) {
+    if (!known.has(name)) continue;
+    const details = await deps.engine.inspectContainer(name);
+    if (details) found.push(details);
+  }
+  return found;
+}
+
 /**
- * Every running container can depend on an updated one, watched or not (a container in another's
- * network namespace must follow it whatever its labels say), so all of them are graph nodes, plus
- * the candidates that are not running (with --include-stopped).
+ * Every container in scope can depend on an updated one, watched or not (a container in another's
+ * network namespace must follow it whatever its labels say), stopped ones included: a stopped
+ * container linked to an updated one must be recreated too, or it could never start again.
  */
-async function dependencyNodes(
+async function dependencies(
   deps: CycleDeps,
   checked: readonly CheckedContainer[],
-  running: readonly ContainerSummary[],
-): Promise<DependencyNode[]> {
+  inScope: readonly ContainerSummary[],
+): Promise<{ graph: DependencyGraph; details: Map<string, ContainerDetails> }> {
   const details = new Map<string, ContainerDetails>();
   for (const item of checked) if (item.details) details.set(item.details.name, item.details);
   const limit = pLimit(8);
-  const unknown = running.filter((summary) => !details.has(summary.name));
+  const unknown = inScope.filter((summary) => !details.has(summary.name));
   const inspected = await Promise.all(
     unknown.map((summary) => limit(() => deps.engine.inspectContainer(summary.id))),
   );
   for (const container of inspected) if (container) details.set(container.name, container);
-  return [...details.values()].map((container) => ({
-    name: container.name,
-    id: container.id,
-    labels: withComposeDependsOn(container.config.Labels ?? {}),
-    dependsOn: readDependsOnLabel(container.config.Labels ?? {}),
-    links: container.hostConfig.Links ?? [],
-    networkMode: container.hostConfig.NetworkMode,
-  }));
-}
-
-function markFailed(entries: Entries, name: string, reason: string): void {
-  const entry = entries.get(name);
-  entries.set(
-    name,
-    entry
-      ? { ...entry, action: 'failed', reason }
-      : { name, id: '', image: '', status: 'current', action: 'failed', reason },
+  const graph = buildDependencyGraph(
+    [...details.values()].map((container) => ({
+      name: container.name,
+      id: container.id,
+      labels: withComposeDependsOn(container.config.Labels ?? {}),
+      dependsOn: readDependsOnLabel(container.config.Labels ?? {}),
+      links: container.hostConfig.Links ?? [],
+      networkMode: container.hostConfig.NetworkMode,
+    })),
   );
+  return { graph, details };
 }

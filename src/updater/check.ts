@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import { describeError } from '../domain/errors.js';
 import {
   parseImageRef,
+  imageReferenceOf,
   repoDigestOf,
   type ContainerDetails,
   type ImageMatcher,
@@ -132,7 +133,8 @@ async function checkOne(
     ? deps.inventory.details(container.id)
     : deps.engine.inspectContainer(container.id));
   if (!details) return { result: { ...base, image: '', status: 'skipped', reason: 'the container is gone' } };
-  const imageText = details.config.Image ?? '';
+  // A dependent Tidewatch recreated from an image id keeps its reference in a label (member-spec.ts).
+  const imageText = imageReferenceOf(details) ?? '';
   const result = (status: CheckStatus, extra: Partial<CheckResult> = {}): CheckResult => ({
     ...base,
     image: imageText,

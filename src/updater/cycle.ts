@@ -9,6 +9,7 @@ import type { EventBus } from '../events/index.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import type { PolicyReader } from '../store/index.js';
 import { applyUpdates } from './apply-updates.js';
+import { isTidewatchCopy, reconcile } from './reconcile.js';
 import { checkContainers, type CheckResult } from './check.js';
 import { holdBack, withPolicies, type ScheduleGate } from './cycle-policy.js';
 import { readingPolicyState, recordingPolicyState } from './policy-state.js';
@@ -86,7 +87,19 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   const trigger = options.trigger ?? 'cli';
   const started = Date.now();
   events?.emit({ type: 'check-started', trigger, names: options.names });
-  const containers = await engine.listContainers({ all: true });
+  // Before anything changes: finish or undo what an interrupted run left (src/updater/reconcile.ts).
+  if (options.update && deps.store) {
+    await reconcile({
+      engine,
+      journal: deps.store.journal,
+      plans: deps.store.plans,
+      logger,
+      scope: settings.scope,
+      afterJournal: deps.afterJournal,
+    });
+  }
+  // Tidewatch's own parked and temporary copies are the reconciler's, never ordinary containers.
+  const containers = (await engine.listContainers({ all: true })).filter((c) => !isTidewatchCopy(c.name));
   // The list is the inventory's re-list: what is gone or changed is inspected again.
   deps.inventory?.reconcile(containers);
   const { selections, missing } = selectContainers(containers, {
@@ -169,11 +182,9 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   }
 
   if (options.update) {
-    // Dependents may be unwatched, but never another instance's (outside this scope).
-    const running = containers.filter(
-      (container) => RUNNING.has(container.state) && isInScope(container.labels, settings.scope),
-    );
-    await applyUpdates(deps, options, checked, running, entries, held);
+    // Dependents may be unwatched, or stopped, but never another instance's (outside this scope).
+    const inScope = containers.filter((container) => isInScope(container.labels, settings.scope));
+    await applyUpdates(deps, options, checked, inScope, entries, held);
     for (const [name, id] of approvals)
       if (entries.get(name)?.action === 'updated') policyState.markApplied(id);
     await runHooks(deps, hooked, 'post-check');

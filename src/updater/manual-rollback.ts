@@ -1,6 +1,6 @@
 import { readContainerLabels } from '../config/index.js';
 import { describeError } from '../domain/errors.js';
-import { familiarName, parseImageRef } from '../domain/index.js';
+import { familiarName, imageReferenceOf, parseImageRef } from '../domain/index.js';
 import type { Store, UpdateTrigger } from '../store/index.js';
 import type { CycleDeps } from './cycle.js';
 import { updateContainer } from './update-container.js';
@@ -44,7 +44,7 @@ export async function rollbackToPrevious(
   let ref;
   let labels;
   try {
-    ref = parseImageRef(details.config.Image ?? '');
+    ref = parseImageRef(imageReferenceOf(details) ?? '');
     labels = readContainerLabels(details.config.Labels ?? {});
   } catch (error) {
     return { ok: false, reason: describeError(error) };
@@ -54,7 +54,13 @@ export async function rollbackToPrevious(
   await engine.tagImage(previous.id, repository, tag);
 
   const outcome = await updateContainer(
-    { ...deps, journal: store.journal, badDigests: store.badDigests, history: store.history },
+    {
+      ...deps,
+      journal: store.journal,
+      plans: store.plans,
+      badDigests: store.badDigests,
+      history: store.history,
+    },
     {
       details,
       ref,

@@ -42,6 +42,7 @@ export function buildRecreateSpec(
 
   const hostConfig: HostConfig = { ...old.hostConfig };
   if (old.hostConfig.Links) hostConfig.Links = old.hostConfig.Links.map(toCreateLink);
+  if (mode.startsWith('container:')) dropRefusedInSharedNamespace(config, hostConfig);
   const mounts = mountsKeepingAnonymousVolumes(old);
   if (mounts !== undefined) hostConfig.Mounts = mounts;
 
@@ -53,6 +54,28 @@ export function buildRecreateSpec(
     primaryNetwork: placeMacAddress(config, primary, mode, apiVersion),
     extraNetworks: extra,
   };
+}
+
+/**
+ * A container in another's network namespace has no network of its own: the engine refuses a
+ * create that exposes or publishes ports, sets DNS, extra hosts, links or a MAC address
+ * ("conflicting options: ... and the network mode"), even when inspect reported them, as it does
+ * for ports an image EXPOSEs. The hostname is handled above. See moby's validateNetContainerMode.
+ */
+function dropRefusedInSharedNamespace(config: ContainerConfig, hostConfig: HostConfig): void {
+  delete config.ExposedPorts;
+  delete config.MacAddress;
+  for (const key of [
+    'PortBindings',
+    'PublishAllPorts',
+    'Dns',
+    'DnsOptions',
+    'DnsSearch',
+    'ExtraHosts',
+    'Links',
+  ] as const) {
+    delete hostConfig[key];
+  }
 }
 
 /** Config with every value that equals the old image's default removed. */

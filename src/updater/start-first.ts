@@ -1,10 +1,16 @@
-import type { Sleep } from '../domain/clock.js';
 import { describeError } from '../domain/errors.js';
-import type { ContainerDetails, CreateSpec, EndpointSettings } from '../domain/index.js';
-import type { Engine } from '../engine/index.js';
-import type { Logger } from '../log/index.js';
-import { lastLogLines, type SwapOutcome, type SwapStep } from './swap.js';
-import type { Verdict } from './verify.js';
+import type { CreateSpec, EndpointSettings } from '../domain/index.js';
+import {
+  commit as commitHandedOver,
+  toPlanMember,
+  undo,
+  verifyPlanned,
+  type PlanDeps,
+  type PlannedMember,
+  type PlanResult,
+} from './group-plan.js';
+import { openPlanJournal, type PlanJournal } from './plan-journal.js';
+import { asFault, PlanFault, startSuccessor } from './plan-fault.js';
 
 /** The new container runs as `<name>-tidewatch-new-<time>` beside the original until it takes over. */
 const STARTING_INFIX = '-tidewatch-new-';
@@ -17,36 +23,25 @@ export function isStartingCopy(candidate: string, name: string): boolean {
   return candidate.startsWith(`${name}${STARTING_INFIX}`);
 }
 
-export interface StartFirstRequest {
-  readonly original: ContainerDetails;
-  readonly spec: CreateSpec;
-  readonly parkedName: string;
-  /** Time the original keeps running, out of DNS, so requests in flight can finish. */
-  readonly drainMs: number;
-  readonly stopTimeoutSeconds: number;
-  readonly stopSignal: string | undefined;
-  readonly sleep: Sleep;
-  readonly beforeStop?: () => Promise<void>;
-  readonly record?: (step: SwapStep, newContainerId?: string) => void;
-  readonly verify?: (newId: string) => Promise<Verdict>;
-}
-
 /**
- * Zero-downtime replacement: the new container starts under a temporary name beside the original,
- * at first without its network aliases so no client is sent to it before it is ready, and must
- * pass verification while the original still serves. Only then does it join its networks with the
- * original's aliases plus the original's name (so clients that use the name keep resolving), the
- * original leaves them (DNS stops returning it), drains, stops and goes, and the new one takes the
- * name. Before the handover any failure just removes the new container: the original never stopped.
+ * Zero-downtime replacement of one container: the successor starts under a temporary name beside
+ * the original, at first without its network aliases so no client is sent to it before it is
+ * ready, and must pass verification while the original still serves. Only then (the commit) does
+ * it join its networks with the original's aliases plus the original's name, the original leaves
+ * them (DNS stops returning it), drains, stops and goes, and the successor takes the name. Before
+ * the commit any failure just removes the successor: the original never stopped.
  */
-export async function startFirstSwap(
-  deps: { readonly engine: Engine; readonly logger: Logger },
-  request: StartFirstRequest,
-): Promise<SwapOutcome> {
+export async function runStartFirstPlan(
+  deps: PlanDeps,
+  planned: PlannedMember,
+  drainMs: number,
+  signal: AbortSignal,
+): Promise<PlanResult> {
   const { engine } = deps;
-  const { original } = request;
-  const log = deps.logger.child({ container: original.name, strategy: 'start-first' });
-  const final = withNameAlias({ ...request.spec, name: startingNameFor(original.name) }, original.name);
+  const { details } = planned.member;
+  if (!planned.spec) throw new Error(`no spec to recreate ${details.name}`);
+  const tempName = startingNameFor(details.name);
+  const final = withNameAlias({ ...planned.spec, name: tempName }, details.name);
   // Created on its primary network only, with no aliases: DNS will not send clients to it yet.
   const hidden: CreateSpec = {
     ...final,
@@ -56,100 +51,77 @@ export async function startFirstSwap(
     },
     extraNetworks: [],
   };
-
-  let newId: string | undefined;
+  const joins = [
+    ...(final.primaryNetwork && isUserNetwork(final.primaryNetwork.name)
+      ? [{ name: final.primaryNetwork.name, endpoint: { ...final.primaryNetwork.endpoint }, rejoin: true }]
+      : []),
+    ...final.extraNetworks.map((network) => ({
+      name: network.name,
+      endpoint: { ...network.endpoint },
+      rejoin: false,
+    })),
+  ];
+  const journal = openPlanJournal(deps, 'start-first', [
+    toPlanMember(planned, { tempName, joins, parkedName: null }),
+  ]);
   try {
-    newId = await engine.createContainer(hidden);
-    request.record?.('new-created', newId);
-    request.record?.('new-started', newId);
-    await engine.startContainer(newId);
+    journal.logStep(details.name, 'create');
+    const id = await engine.createContainer(hidden);
+    journal.learnNewId(details.name, id);
+    journal.advanceRows('new-created');
+    journal.advanceRows('new-started');
+    journal.logStep(details.name, 'start');
+    await startSuccessor(engine, details.name, id);
+    journal.advanceRows('verifying');
+    await verifyPlanned(deps, journal, [planned], signal);
+    const successor = await engine.inspectContainer(id);
+    if (!successor || successor.state !== 'running' || successor.imageId !== planned.targetImageId) {
+      throw new PlanFault('read-back', `after the start, the new container is ${successor?.state ?? 'gone'}`);
+    }
   } catch (error) {
-    const reason = describeError(error);
-    const logs = newId ? await lastLogLines(engine, newId) : '';
-    if (newId) await engine.removeContainer(newId, { force: true }).catch(() => undefined);
-    log.error({ reason }, 'the new container did not start; the original kept running');
-    return {
-      kind: 'rolled-back',
-      reason: `the new container did not start: ${reason}`,
-      logs,
-      verified: false,
-    };
+    return undo(deps, journal, asFault(error, signal));
   }
-
-  request.record?.('verifying', newId);
-  log.info({ newId }, 'verifying the new container');
-  const verdict = request.verify ? await request.verify(newId) : ({ ok: true } as const);
-  if (!verdict.ok) {
-    const logs = await lastLogLines(engine, newId);
-    await engine.removeContainer(newId, { force: true }).catch(() => undefined);
-    log.warn({ reason: verdict.reason }, 'the new container failed verification; the original kept running');
-    return { kind: 'rolled-back', reason: verdict.reason, logs, verified: true };
-  }
-
-  // The handover. The new container is verified: from here on it stays, and a failing step is
-  // logged and worked around rather than undone (recovery rolls a crash here forward too).
-  request.record?.('old-renamed', newId);
-  await joinNetworks(engine, log, final, newId);
-  await handOver(engine, log, request, newId);
-  return { kind: 'swapped', newId };
+  return handOver(deps, journal, planned, drainMs);
 }
 
 /**
- * Gives the verified container its aliases: an endpoint's aliases are fixed when it joins, so it
- * leaves its primary network and joins it again with them, then joins the other networks. The
- * original still answers on every alias meanwhile.
+ * The handover, after the commit point: the successor gets its aliases, the original leaves its
+ * networks, drains, stops, and goes; the successor takes the name. An interruption here is
+ * finished, not undone, by the reconciler: the successor was verified.
  */
-async function joinNetworks(engine: Engine, log: Logger, spec: CreateSpec, newId: string): Promise<void> {
-  const join = async (
-    network: { name: string; endpoint: EndpointSettings },
-    rejoin: boolean,
-  ): Promise<void> => {
-    try {
-      if (rejoin) await engine.disconnectNetwork(network.name, newId);
-      await engine.connectNetwork(network.name, newId, network.endpoint);
-    } catch (error) {
-      log.warn({ reason: describeError(error), network: network.name }, 'handover: could not join a network');
-    }
-  };
-  if (spec.primaryNetwork && isUserNetwork(spec.primaryNetwork.name)) await join(spec.primaryNetwork, true);
-  for (const network of spec.extraNetworks) await join(network, false);
-}
-
-function withoutAliases(endpoint: EndpointSettings): EndpointSettings {
-  const { Aliases: _aliases, ...rest } = endpoint;
-  return rest;
-}
-
 async function handOver(
-  engine: Engine,
-  log: Logger,
-  request: StartFirstRequest,
-  newId: string,
-): Promise<void> {
-  const { original } = request;
-  const attempt = async (what: string, step: () => Promise<unknown>): Promise<void> => {
-    try {
-      await step();
-    } catch (error) {
-      log.warn({ reason: describeError(error) }, `handover: could not ${what}`);
+  deps: PlanDeps,
+  journal: PlanJournal,
+  planned: PlannedMember,
+  drainMs: number,
+): Promise<PlanResult> {
+  const { engine } = deps;
+  const { details } = planned.member;
+  journal.committing();
+  journal.advanceRows('old-renamed');
+  try {
+    const member = journal.plan().members[0];
+    const successor = member?.newId ? await engine.inspectContainer(member.newId) : undefined;
+    for (const join of member?.joins ?? []) {
+      if (!successor) break;
+      journal.logStep(details.name, `join ${join.name}`);
+      if (join.rejoin) await engine.disconnectNetwork(join.name, successor.id).catch(() => undefined);
+      await engine.connectNetwork(join.name, successor.id, join.endpoint);
     }
-  };
-  for (const network of Object.keys(original.networks)) {
-    await attempt(`disconnect the original from ${network}`, () =>
-      engine.disconnectNetwork(network, original.id),
-    );
+    for (const network of Object.keys(details.networks)) {
+      journal.logStep(details.name, `leave ${network}`);
+      await engine.disconnectNetwork(network, details.id);
+    }
+    await deps.sleep(drainMs);
+    journal.logStep(details.name, 'stop');
+    await engine.stopContainer(details.id, {
+      timeoutSeconds: planned.stopTimeoutSeconds,
+      signal: planned.stopSignal,
+    });
+  } catch (error) {
+    deps.logger.warn({ container: details.name, reason: describeError(error) }, 'handover: a step failed');
   }
-  await request.sleep(request.drainMs);
-  await request.beforeStop?.();
-  await attempt('stop the original', () =>
-    engine.stopContainer(original.id, {
-      timeoutSeconds: request.stopTimeoutSeconds,
-      signal: request.stopSignal,
-    }),
-  );
-  await attempt('park the original', () => engine.renameContainer(original.id, request.parkedName));
-  await attempt('remove the original', () => engine.removeContainer(original.id, { force: true }));
-  await attempt('give the new container its name', () => engine.renameContainer(newId, original.name));
+  return commitHandedOver(deps, journal);
 }
 
 /** Adds the original's name as an alias on every user network, where aliases exist. */
@@ -177,4 +149,9 @@ function withNameAlias(spec: CreateSpec, name: string): CreateSpec {
 /** The engine's own networks take no aliases. */
 export function isUserNetwork(name: string): boolean {
   return name !== 'bridge' && name !== 'host' && name !== 'none' && name !== 'default';
+}
+
+function withoutAliases(endpoint: EndpointSettings): EndpointSettings {
+  const { Aliases: _aliases, ...rest } = endpoint;
+  return rest;
 }

@@ -1,23 +1,29 @@
 import { describeError } from '../domain/errors.js';
 import {
-  DOCKER_HUB,
   familiarName,
+  imageReferenceOf,
   type ContainerDetails,
   type CreateSpec,
   type ImageRef,
 } from '../domain/index.js';
-import type { Engine, ImageDetails, PullAuth } from '../engine/index.js';
+import type { Engine, ImageDetails } from '../engine/index.js';
 import type { CredentialStore } from '../registry/index.js';
 import type { Logger } from '../log/index.js';
-import type { BadDigests, History, Journal, UpdateStrategy, UpdateTrigger } from '../store/index.js';
+import type { BadDigests, History, Journal, Plans, UpdateStrategy, UpdateTrigger } from '../store/index.js';
 import type { Strategy } from '../config/index.js';
-import { imagesToRemove } from './rollback-points.js';
 import { systemClock, systemSleep } from '../domain/clock.js';
-import { buildRecreateSpec } from './recreate-spec.js';
 import { chooseStrategy } from './choose-strategy.js';
-import { startFirstSwap } from './start-first.js';
-import { parkedNameFor, swapContainer, type SwapStep } from './swap.js';
-import { verifyContainer, type VerifyPolicy } from './verify.js';
+import type { GroupMember } from './group.js';
+import { isRunning } from './group.js';
+import { runStopFirstPlan, type PlanDeps, type PlannedMember, type PlanResult } from './group-plan.js';
+import { memoryPlans } from './memory-plans.js';
+import { followerSpec, memberSpec } from './member-spec.js';
+import { runStartFirstPlan } from './start-first.js';
+import { parkedNameFor } from './copies.js';
+import { pullChecked, removeOldImages } from './update-images.js';
+import type { VerifyPolicy } from './verify.js';
+
+export { pullChecked, targetImage } from './update-images.js';
 
 export interface UpdateDeps {
   readonly engine: Engine;
@@ -25,10 +31,12 @@ export interface UpdateDeps {
   readonly logger: Logger;
   /** Where each step is recorded before it is taken; absent only where nothing is kept (tests). */
   readonly journal?: Journal | undefined;
+  /** Group plans' write-ahead log; in memory when absent (tests). */
+  readonly plans?: Plans | undefined;
   readonly badDigests?: BadDigests | undefined;
   /** Earlier updates, to know which previous images are rollback points. */
   readonly history?: History | undefined;
-  /** Test-only: called after each journal write, to kill the process at a named step. */
+  /** Test-only: called after each journal write, to kill the process at a chosen one. */
   readonly afterJournal?: ((step: string) => void) | undefined;
 }
 
@@ -36,14 +44,26 @@ export interface UpdateDeps {
 export type Proceed =
   { readonly go: true } | { readonly go: false; readonly skip: boolean; readonly reason: string };
 
-export interface UpdateRequest {
+/** What one container's own update needs: the main one's, or a group member's with its own. */
+export interface MemberUpdate {
   readonly details: ContainerDetails;
   readonly ref: ImageRef;
   readonly oldImage: ImageDetails;
   /** The digest that was checked; undefined with --no-pull (the local tag is the new image). */
   readonly digest: string | undefined;
-  readonly stopTimeoutMs: number;
+  /** The digest the container runs now, for the history. */
+  readonly currentDigest?: string | undefined;
+  /** A tag policy chose another tag: the container is recreated on it (`ref` is the tag it runs). */
+  readonly targetRef?: ImageRef | undefined;
+  /** How the new container proves itself; without it, starting is enough. */
+  readonly verify?: VerifyPolicy | undefined;
   readonly stopSignal: string | undefined;
+  /** Adjusts the new container's spec after the pull (compose: refresh its config-hash label). */
+  readonly prepareSpec?: ((spec: CreateSpec) => Promise<CreateSpec>) | undefined;
+}
+
+export interface UpdateRequest extends MemberUpdate {
+  readonly stopTimeoutMs: number;
   /** Start the new container even when the old one was not running. */
   readonly revive: boolean;
   readonly cleanup: boolean;
@@ -51,240 +71,267 @@ export interface UpdateRequest {
   readonly keepImages: number;
   readonly signal: AbortSignal;
   readonly beforeChange?: () => Promise<Proceed>;
-  /** Runs just before the old container stops, after the new one exists (dependents stop here). */
-  readonly beforeStop?: () => Promise<void>;
   readonly trigger: UpdateTrigger;
-  /** The digest the container runs now, for the history. */
-  readonly currentDigest?: string | undefined;
-  /** How the new container proves itself; without it, starting is enough. */
-  readonly verify?: VerifyPolicy | undefined;
   /** The strategy asked for (label, else --strategy); auto is resolved here. */
   readonly strategy?: Strategy | undefined;
   /** start-first: time the original stays up, out of DNS, after the new one is verified. */
   readonly drainMs?: number | undefined;
-  /** Other containers are bound to this one: start-first cannot be used. */
-  readonly hasDependents?: boolean | undefined;
-  /** A tag policy chose another tag: the container is recreated on it (`ref` is the tag it runs). */
-  readonly targetRef?: ImageRef | undefined;
-  /** Adjusts the new container's spec after the pull (compose: refresh its config-hash label). */
-  readonly prepareSpec?: ((spec: CreateSpec) => Promise<CreateSpec>) | undefined;
+  /** The rest of the group, in start order (see planGroup), and the members' own updates. */
+  readonly group?: {
+    readonly members: readonly GroupMember[];
+    readonly updates: ReadonlyMap<string, MemberUpdate>;
+  };
 }
 
 export type UpdateOutcome =
-  | { readonly kind: 'updated'; readonly newId: string; readonly newImageId: string }
+  | {
+      readonly kind: 'updated';
+      readonly newId: string;
+      readonly newImageId: string;
+      /** Something after the update went wrong without undoing it (a post-update hook). */
+      readonly reason?: string | undefined;
+      /** How each other member of the group ended. */
+      readonly members?: ReadonlyMap<string, UpdateOutcome>;
+    }
   | { readonly kind: 'skipped'; readonly reason: string }
-  | { readonly kind: 'rolled-back'; readonly reason: string }
-  | { readonly kind: 'failed'; readonly reason: string };
+  | {
+      readonly kind: 'rolled-back' | 'failed';
+      readonly reason: string;
+      readonly members?: ReadonlyMap<string, UpdateOutcome>;
+    };
+
+/** An update member after its pull: its journal row and its new image. */
+interface Pulled {
+  readonly update: MemberUpdate;
+  readonly rowId: number | undefined;
+  readonly newImage: ImageDetails;
+}
 
 /**
- * Pulls the checked digest, then swaps the container for one on the new image with the same
- * settings. Nothing is stopped or removed until the new image is present and the new container has
- * been created; any failure after that puts the original container back under its name.
+ * Updates a container and its group (the containers bound to it) in one journaled plan: every new
+ * image is pulled first, then the plan recreates, restarts and verifies the members, and commits
+ * only what it read back from the engine. Anything short of that is undone, or left journaled for
+ * the reconciler when the engine is out of reach.
  */
 export async function updateContainer(deps: UpdateDeps, request: UpdateRequest): Promise<UpdateOutcome> {
-  const { details, ref } = request;
-  const choice = chooseStrategy(request.strategy ?? 'stop-first', details, request.hasDependents ?? false);
+  const { details } = request;
+  const others = request.group?.members ?? [];
+  const choice = chooseStrategy(request.strategy ?? 'stop-first', details, others.length > 0);
   if ('error' in choice) return { kind: 'failed', reason: choice.error };
-  const parkedName = parkedNameFor(details.name);
-  const journal = openJournal(deps, request, parkedName, choice.strategy);
+  const strategy: UpdateStrategy =
+    choice.strategy === 'start-first' && isRunning(details) ? 'start-first' : 'stop-first';
 
-  let newImage: ImageDetails;
-  try {
-    newImage = await pullChecked(deps, request);
-  } catch (error) {
-    return journal.fail(describeError(error));
-  }
-  if (newImage.id === details.imageId) {
-    return journal.fail(`the pulled image is the one the container already runs (${newImage.id})`);
-  }
+  const mainPull = await pullMember(deps, request, request);
+  if ('reason' in mainPull) return failRow(deps, openRow(deps, request, request, strategy), mainPull.reason);
   const proceed = (await request.beforeChange?.()) ?? { go: true };
   if (!proceed.go) {
     // A hook that says "not now" is not an update that happened: it leaves no history row.
-    return proceed.skip ? journal.drop(proceed.reason) : journal.fail(proceed.reason);
+    if (proceed.skip) return { kind: 'skipped', reason: proceed.reason };
+    return failRow(deps, openRow(deps, request, request, strategy), proceed.reason);
   }
-  journal.step('pulled', { toImageId: newImage.id });
+  const main = advancePulled(deps, mainPull, openRow(deps, request, request, strategy));
 
-  const built = buildRecreateSpec(
-    details,
-    request.oldImage.defaults,
-    targetImage(details.config.Image ?? familiarName(ref), ref, request.targetRef),
-    deps.engine.apiVersion,
-  );
-  const spec = request.prepareSpec ? await request.prepareSpec(built) : built;
-  const wasRunning = details.state === 'running' || details.state === 'restarting';
-  const policy = request.verify;
-  const common = {
-    original: details,
-    spec,
-    stopTimeoutSeconds: Math.ceil(details.config.StopTimeout ?? request.stopTimeoutMs / 1000),
-    stopSignal: request.stopSignal,
-    parkedName,
-    record: (step: SwapStep, newContainerId?: string) =>
-      journal.step(step, newContainerId ? { newContainerId } : {}),
-    ...(request.beforeStop ? { beforeStop: request.beforeStop } : {}),
-    ...(policy
-      ? {
-          verify: (newId: string) =>
-            verifyContainer(
-              { engine: deps.engine, now: systemClock, sleep: systemSleep },
-              newId,
-              policy,
-              request.signal,
-            ),
-        }
-      : {}),
+  const pulled = new Map<string, Pulled>([[details.name, main]]);
+  const members: GroupMember[] = [];
+  for (const member of others) {
+    const own = member.role === 'update' ? request.group?.updates.get(member.details.name) : undefined;
+    const result = own ? await pullMember(deps, request, own) : undefined;
+    if (own && result && !('reason' in result)) {
+      pulled.set(member.details.name, advancePulled(deps, result, openRow(deps, request, own, strategy)));
+      members.push(member);
+    } else {
+      if (own && result && 'reason' in result)
+        failRow(deps, openRow(deps, request, own, strategy), result.reason);
+      // Without its own new image it still follows its provider, on the image it runs.
+      members.push({ ...member, role: member.role === 'update' ? 'recreate' : member.role });
+    }
+  }
+
+  const planned: PlannedMember[] = [];
+  try {
+    for (const member of [
+      { details, role: 'update' as const, namespaceOf: undefined, linksTo: [] },
+      ...members,
+    ]) {
+      planned.push(await plannedMember(deps, request, member, pulled.get(member.details.name)));
+    }
+  } catch (error) {
+    const reason = `could not prepare the update: ${describeError(error)}`;
+    for (const entry of pulled.values()) failRow(deps, entry.rowId, reason);
+    return { kind: 'failed', reason };
+  }
+
+  const planDeps: PlanDeps = {
+    engine: deps.engine,
+    logger: deps.logger,
+    plans: deps.plans ?? memoryPlans(),
+    journal: deps.journal,
+    afterJournal: deps.afterJournal,
+    now: systemClock,
+    sleep: systemSleep,
   };
-  // start-first needs a running original to stand beside; a stopped one is simply replaced.
-  const outcome =
-    choice.strategy === 'start-first' && wasRunning
-      ? await startFirstSwap(deps, { ...common, drainMs: request.drainMs ?? 0, sleep: systemSleep })
-      : await swapContainer(deps, { ...common, start: wasRunning || request.revive });
-
-  const log = deps.logger.child({ container: details.name, image: details.config.Image });
-  switch (outcome.kind) {
-    case 'failed':
-      return journal.fail(outcome.reason);
-    case 'rolled-back':
-      // A digest that failed verification is remembered and not tried again until another one
-      // appears. A start that failed may be the host's fault (a port taken), so it is not.
-      if (outcome.verified && request.digest !== undefined) {
-        deps.badDigests?.remember(details.name, request.digest, outcome.reason);
-      }
-      journal.finish('rolled-back', outcome.reason, outcome.logs);
-      return { kind: 'rolled-back', reason: outcome.reason };
-    case 'swapped':
-      journal.finish('committed');
-      if (request.cleanup) await removeOldImages(deps, request, newImage.id, log);
-      log.info({ from: details.imageId, to: newImage.id, newId: outcome.newId }, 'updated');
-      return { kind: 'updated', newId: outcome.newId, newImageId: newImage.id };
+  const [first] = planned;
+  const result =
+    strategy === 'start-first' && first && planned.length === 1
+      ? await runStartFirstPlan(planDeps, first, request.drainMs ?? 0, request.signal)
+      : await runStopFirstPlan(planDeps, planned, request.signal);
+  const outcome = outcomeOf(deps, request, pulled, result);
+  if (outcome.kind === 'updated' && request.cleanup) {
+    for (const own of pulled.values()) await cleanup(deps, request, own);
   }
+  return outcome;
 }
 
-interface OpenJournal {
-  step(state: 'pulled' | SwapStep, patch: { newContainerId?: string; toImageId?: string }): void;
-  finish(outcome: 'committed' | 'rolled-back' | 'failed', reason?: string, logs?: string): void;
-  /** Records a failure and returns it as the outcome. */
-  fail(reason: string): UpdateOutcome;
-  /** The update did not happen (skipped by a hook): returns the skip. */
-  drop(reason: string): UpdateOutcome;
-}
-
-/**
- * The update's journal entry. It is planned at the first step recorded (or failure), with the
- * parked name already chosen, so recovery can find the original container whatever step a crash
- * interrupts; an update a hook skipped never happened and leaves no row.
- */
-function openJournal(
+/** Pulls the member's checked digest; a value with `reason` ends its update. */
+async function pullMember(
   deps: UpdateDeps,
   request: UpdateRequest,
-  parkedName: string,
+  update: MemberUpdate,
+): Promise<{ readonly update: MemberUpdate; readonly newImage: ImageDetails } | { readonly reason: string }> {
+  let newImage: ImageDetails;
+  try {
+    newImage = await pullChecked(deps, { ...update, signal: request.signal });
+  } catch (error) {
+    return { reason: describeError(error) };
+  }
+  if (newImage.id === update.details.imageId) {
+    return { reason: `the pulled image is the one the container already runs (${newImage.id})` };
+  }
+  return { update, newImage };
+}
+
+/** The member's history row, planned once its update is known to go ahead (or has failed). */
+function openRow(
+  deps: UpdateDeps,
+  request: UpdateRequest,
+  update: MemberUpdate,
   strategy: UpdateStrategy,
-): OpenJournal {
-  const { journal } = deps;
-  const { details, ref } = request;
-  let id: number | undefined;
-  const planned = (): number | undefined => {
-    if (id === undefined && journal) {
-      id = journal.plan({
-        containerName: details.name,
-        containerId: details.id,
-        image: details.config.Image ?? familiarName(ref),
-        trigger: request.trigger,
-        strategy,
-        fromDigest: request.currentDigest,
-        toDigest: request.digest,
-        fromImageId: details.imageId,
-        fromTag: ref.tag,
-        toTag: (request.targetRef ?? ref).tag,
-        parkedName,
-        wasRunning: details.state === 'running' || details.state === 'restarting',
-      });
-      deps.afterJournal?.('planned');
-    }
-    return id;
-  };
-  const finish = (outcome: 'committed' | 'rolled-back' | 'failed', reason?: string, logs?: string): void => {
-    const entry = planned();
-    if (journal && entry !== undefined) {
-      journal.finish(entry, outcome, {
-        ...(reason !== undefined ? { reason } : {}),
-        ...(logs ? { logs } : {}),
-      });
-    }
-  };
-  return {
-    step(state, patch) {
-      const entry = planned();
-      if (journal && entry !== undefined) journal.advance(entry, state, patch);
-      deps.afterJournal?.(state);
-    },
-    finish,
-    fail(reason) {
-      finish('failed', reason);
-      return { kind: 'failed', reason };
-    },
-    drop: (reason) => ({ kind: 'skipped', reason }),
-  };
+): number | undefined {
+  const { details, ref } = update;
+  const rowId = deps.journal?.plan({
+    containerName: details.name,
+    containerId: details.id,
+    image: imageReferenceOf(details) ?? familiarName(ref),
+    trigger: request.trigger,
+    strategy,
+    fromDigest: update.currentDigest,
+    toDigest: update.digest,
+    fromImageId: details.imageId,
+    fromTag: ref.tag,
+    toTag: (update.targetRef ?? ref).tag,
+    wasRunning: isRunning(details),
+  });
+  if (rowId !== undefined) deps.afterJournal?.('planned');
+  return rowId;
 }
 
-/**
- * Pulls exactly the checked digest and points the tag at it, so a tag that moved since the check
- * can never deploy an unchecked image.
- */
-export async function pullChecked(deps: UpdateDeps, request: UpdateRequest): Promise<ImageDetails> {
-  const { engine } = deps;
-  const { digest } = request;
-  const ref = request.targetRef ?? request.ref;
-  const name = familiarName(ref);
-  const tagged = `${name}:${ref.tag ?? 'latest'}`;
-  if (digest !== undefined) {
-    const credentials = await deps.credentials.get(ref.registry, request.signal);
-    const auth: PullAuth | undefined = credentials && {
-      serverAddress: ref.registry === DOCKER_HUB ? 'https://index.docker.io/v1/' : ref.registry,
-      username: credentials.username,
-      password: credentials.password,
-      identityToken: credentials.identityToken,
-    };
-    await engine.pullImage(`${name}@${digest}`, auth, request.signal);
-    await engine.tagImage(`${name}@${digest}`, name, ref.tag ?? 'latest');
+function advancePulled(
+  deps: UpdateDeps,
+  pull: { readonly update: MemberUpdate; readonly newImage: ImageDetails },
+  rowId: number | undefined,
+): Pulled {
+  if (rowId !== undefined && deps.journal) {
+    deps.journal.advance(rowId, 'pulled', { toImageId: pull.newImage.id });
+    deps.afterJournal?.('pulled');
   }
-  const image = await engine.inspectImage(tagged);
-  if (!image) throw new Error(`the image ${tagged} is not in the engine after the pull`);
-  return image;
+  return { ...pull, rowId };
 }
 
-/**
- * The reference the new container is created with: the one it runs, or with a tag policy's new tag
- * in place of the old one, written as the user wrote it (`nginx:1.27` becomes `nginx:1.28`, not
- * `docker.io/library/nginx:1.28`).
- */
-export function targetImage(current: string, ref: ImageRef, target: ImageRef | undefined): string {
-  if (target?.tag === undefined || target.tag === ref.tag) return current;
-  const suffix = `:${ref.tag ?? 'latest'}`;
-  if (current.endsWith(suffix)) return `${current.slice(0, -suffix.length)}:${target.tag}`;
-  // Written without a tag (`nginx` is `nginx:latest`).
-  return `${current}:${target.tag}`;
+function failRow(deps: UpdateDeps, rowId: number | undefined, reason: string): UpdateOutcome {
+  if (rowId !== undefined && deps.journal) {
+    deps.journal.finish(rowId, 'failed', { reason });
+    deps.afterJournal?.('failed');
+  }
+  return { kind: 'failed', reason };
 }
 
-/** --cleanup: removes previous images of this container beyond the last --keep-images. */
-async function removeOldImages(
+async function plannedMember(
   deps: UpdateDeps,
   request: UpdateRequest,
-  current: string,
-  log: Logger,
-): Promise<void> {
-  const earlier = (
-    deps.history?.list({ container: request.details.name, outcome: 'committed', limit: 50 }).items ?? []
-  )
-    .map((record) => record.fromImageId)
-    .filter((id): id is string => id !== null);
-  // The history's newest entry is the update that just committed: its from-image is oldImage.
-  for (const imageId of imagesToRemove([request.oldImage.id, ...earlier], current, request.keepImages)) {
-    try {
-      const removed = await deps.engine.removeImage(imageId);
-      log.info({ imageId, removed }, removed ? 'removed an old image' : 'kept an old image: still in use');
-    } catch (error) {
-      log.warn({ imageId, reason: describeError(error) }, 'could not remove an old image');
-    }
+  member: GroupMember,
+  pulled: Pulled | undefined,
+): Promise<PlannedMember> {
+  const { details } = member;
+  const stopTimeoutSeconds = Math.ceil(details.config.StopTimeout ?? request.stopTimeoutMs / 1000);
+  const start = isRunning(details) || (member.role === 'update' && request.revive);
+  const common = { member, stopTimeoutSeconds, start, updateId: pulled?.rowId };
+  if (pulled) {
+    return {
+      ...common,
+      spec: await memberSpec(deps.engine, pulled.update),
+      targetImageId: pulled.newImage.id,
+      verify: pulled.update.verify,
+      stopSignal: pulled.update.stopSignal,
+      parkedName: parkedNameFor(details.name),
+    };
   }
+  return {
+    ...common,
+    spec: member.role === 'recreate' ? await followerSpec(deps.engine, details) : undefined,
+    targetImageId: details.imageId,
+    verify: undefined,
+    stopSignal: undefined,
+    parkedName: member.role === 'recreate' ? parkedNameFor(details.name) : undefined,
+  };
+}
+
+function outcomeOf(
+  deps: UpdateDeps,
+  request: UpdateRequest,
+  pulled: ReadonlyMap<string, Pulled>,
+  result: PlanResult,
+): UpdateOutcome {
+  const { details } = request;
+  const log = deps.logger.child({ container: details.name, image: details.config.Image });
+  const main = pulled.get(details.name);
+  const others = new Map<string, UpdateOutcome>();
+  switch (result.kind) {
+    case 'committed': {
+      for (const member of result.plan.members) {
+        const own = pulled.get(member.name);
+        if (!own || member.newId === null) continue;
+        const outcome = { kind: 'updated', newId: member.newId, newImageId: own.newImage.id } as const;
+        if (member.name !== details.name) others.set(member.name, outcome);
+        log.info(
+          { container: member.name, from: member.originalImageId, to: own.newImage.id, newId: member.newId },
+          'updated',
+        );
+      }
+      for (const member of result.plan.members) {
+        if (member.role === 'update') continue;
+        const done = member.role === 'recreate' ? 'recreated' : 'restarted';
+        log.info({ container: member.name, provider: details.name }, `dependent ${done}`);
+      }
+      const newId = result.plan.members[0]?.newId ?? details.id;
+      return { kind: 'updated', newId, newImageId: main?.newImage.id ?? '', members: others };
+    }
+    case 'rolled-back':
+    case 'failed': {
+      // Only a verification the new image failed marks its digest bad: never a fault of the engine.
+      const blamed = result.fault.kind === 'verify' ? result.fault.member : undefined;
+      const own = blamed === undefined ? undefined : pulled.get(blamed);
+      if (own?.update.digest !== undefined && blamed !== undefined) {
+        deps.badDigests?.remember(blamed, own.update.digest, result.reason);
+      }
+      for (const name of pulled.keys()) {
+        if (name !== details.name) others.set(name, { kind: result.kind, reason: result.reason });
+      }
+      return { kind: result.kind, reason: result.reason, members: others };
+    }
+    case 'left-open':
+      for (const name of pulled.keys()) {
+        if (name !== details.name) others.set(name, { kind: 'failed', reason: result.reason });
+      }
+      return { kind: 'failed', reason: result.reason, members: others };
+  }
+}
+
+async function cleanup(deps: UpdateDeps, request: UpdateRequest, own: Pulled): Promise<void> {
+  const log = deps.logger.child({ container: own.update.details.name });
+  await removeOldImages(
+    deps,
+    { ...request, details: own.update.details, oldImage: own.update.oldImage },
+    own.newImage.id,
+    log,
+  );
 }

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openStore, storeFile } from '../../src/store/index.js';
 import { buildAndPush, labDocker, runContainer, uniqueName } from '../lab/index.js';
 import { useLab } from '../support/lab.js';
 import { publishUpdate } from '../support/images.js';
@@ -131,13 +135,37 @@ describe('dependencies between containers', () => {
     const before = await Promise.all([x, y, z].map(async (name) => (await inspect(name)).Id));
     await publishUpdate(shared);
 
-    const result = await once(scope);
-    expect(result.code).toBe(1);
-    const after = await Promise.all([x, y, z].map(async (name) => (await inspect(name)).Id));
-    expect(after[0]).toBe(before[0]);
-    expect(after[1]).toBe(before[1]);
-    expect(after[2]).not.toBe(before[2]);
-    const failures = logLines(result.stderr).filter((line) => line.msg === 'done');
-    expect(failures).toEqual([expect.objectContaining({ updated: 1, failed: 2 })]);
+    const dataDir = mkdtempSync(join(tmpdir(), 'tw-cycle-'));
+    try {
+      const result = await runCli(['once', '--stop-timeout', '1s', '--scope', scope], {
+        TIDEWATCH_DATA_DIR: dataDir,
+      });
+      expect(result.code).toBe(1);
+      const after = await Promise.all([x, y, z].map(async (name) => (await inspect(name)).Id));
+      expect(after[0]).toBe(before[0]);
+      expect(after[1]).toBe(before[1]);
+      expect(after[2]).not.toBe(before[2]);
+      const lines = logLines(result.stderr);
+      expect(lines.filter((line) => line.msg === 'done')).toEqual([
+        expect.objectContaining({ updated: 1, failed: 2 }),
+      ]);
+      // The reason is in the log and in the history, naming the cycle, for each container on it.
+      for (const name of [x, y]) {
+        const logged = lines.find((line) => line.msg === 'update failed' && line.container === name);
+        expect(String(logged?.reason)).toMatch(/^dependency cycle: .* → .*/);
+        const store = openStore(storeFile(dataDir), { clock: Date.now });
+        try {
+          const [row] = store.history.list({ container: name, limit: 5 }).items;
+          expect(row?.state).toBe('failed');
+          expect(row?.reason).toContain('dependency cycle');
+          expect(row?.reason).toContain(x);
+          expect(row?.reason).toContain(y);
+        } finally {
+          store.close();
+        }
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

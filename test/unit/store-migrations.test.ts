@@ -39,6 +39,8 @@ describe('migrations', () => {
       'approvals',
       'bad_digests',
       'outbox',
+      'plan_steps',
+      'plans',
       'seen_digests',
       'updates',
     ]);

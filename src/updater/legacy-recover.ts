@@ -1,9 +1,7 @@
 import { describeError } from '../domain/errors.js';
 import type { Engine } from '../engine/index.js';
-import type { Logger } from '../log/index.js';
-import { canTransition, type Journal, type UpdateRecord } from '../store/index.js';
+import { canTransition, type UpdateRecord } from '../store/index.js';
 import { isStartingCopy } from './start-first.js';
-import { isServiceSubject } from '../swarm/index.js';
 
 export interface RecoveryResult {
   readonly container: string;
@@ -12,52 +10,27 @@ export interface RecoveryResult {
 }
 
 /**
- * Finishes what a killed Tidewatch left half done, before anything else runs. It trusts what the
- * engine shows over the journal's last step (a step is recorded before it is taken, so the engine
- * may be one step behind): while the original container exists, the update never committed and
- * is undone; an original that is gone was removed after its successor was verified, so that
- * successor stays. Either way, exactly one container ends up under the original name, running.
+ * An update row journaled by a Tidewatch from before group plans (schema 4), interrupted after
+ * its first change: it is finished the way that version's recovery did, trusting the engine.
+ * While the original container exists, the update never committed and is undone; an original
+ * that is gone was removed after its successor was verified, so that successor stays.
  */
-export async function recoverUnfinished(deps: {
-  readonly engine: Engine;
-  readonly journal: Journal;
-  readonly logger: Logger;
-}): Promise<RecoveryResult[]> {
-  const results: RecoveryResult[] = [];
-  for (const record of deps.journal.unfinished()) {
-    // A service's update is the swarm's to finish; the service cycle records how it ended (src/swarm).
-    if (isServiceSubject(record.containerName)) continue;
-    // A GitOps apply is compose's to converge again; src/gitops closes it (closeInterrupted).
-    if (record.containerName.startsWith('gitops:')) continue;
-    const log = deps.logger.child({ container: record.containerName, update: record.id, step: record.state });
-    let result: RecoveryResult;
-    try {
-      result = await recoverOne(deps.engine, record);
-    } catch (error) {
-      result = {
-        container: record.containerName,
-        outcome: 'failed',
-        reason: `recovery failed: ${describeError(error)}`,
-      };
-    }
-    // Before the rename nothing had changed on the engine: there was nothing to roll back.
-    if (result.outcome === 'rolled-back' && !canTransition(record.state, 'rolled-back')) {
-      result = {
-        ...result,
-        outcome: 'failed',
-        reason: `${result.reason}; it was interrupted before any change`,
-      };
-    }
-    try {
-      deps.journal.finish(record.id, result.outcome, { reason: result.reason });
-    } catch (error) {
-      // The containers are already right; a journal that cannot say so must not stop Tidewatch.
-      log.error({ reason: describeError(error) }, 'could not record the recovery');
-    }
-    log.warn({ outcome: result.outcome, reason: result.reason }, 'recovered an interrupted update');
-    results.push(result);
+export async function recoverLegacyRow(engine: Engine, record: UpdateRecord): Promise<RecoveryResult> {
+  let result: RecoveryResult;
+  try {
+    result = await recoverOne(engine, record);
+  } catch (error) {
+    result = {
+      container: record.containerName,
+      outcome: 'failed',
+      reason: `recovery failed: ${describeError(error)}`,
+    };
   }
-  return results;
+  // Before the rename nothing had changed on the engine: there was nothing to roll back.
+  if (result.outcome === 'rolled-back' && !canTransition(record.state, 'rolled-back')) {
+    return { ...result, outcome: 'failed', reason: `${result.reason}; it was interrupted before any change` };
+  }
+  return result;
 }
 
 async function recoverOne(engine: Engine, record: UpdateRecord): Promise<RecoveryResult> {
