@@ -229,11 +229,12 @@ describe('readContainerLabels', () => {
 
   describe('lifecycle hook timeouts: every one is checked, with or without its command', () => {
     it.each(['soon', '-1', '1e3', '0x10', 'Infinity', '2m', '1,5'])('refuses %j', (value) => {
-      for (const labels of [
+      const cases: Array<Record<string, string>> = [
         { 'tidewatch.lifecycle.pre-update-timeout': value },
         { 'tidewatch.lifecycle.pre-update': 'echo pre', 'tidewatch.lifecycle.pre-update-timeout': value },
         { 'com.centurylinklabs.watchtower.lifecycle.post-check-timeout': value },
-      ]) {
+      ];
+      for (const labels of cases) {
         const [key] = Object.keys(labels).filter((name) => name.endsWith('-timeout'));
         const read = (): unknown => readContainerLabels(labels);
         expect(read).toThrow(`label ${key}="${value}" must be a number of minutes (0 for no limit)`);
