@@ -39,13 +39,19 @@ import {
   storeFile,
   type Store,
 } from './store/index.js';
+import { watchShutdown, type Shutdown } from './cli/shutdown.js';
 import { reconcile, type CycleDeps } from './updater/index.js';
 import { SUCCESSOR_ENV, SelfUpdater, awaitTurn, takeOver, waitToBeStopped } from './self-update/index.js';
 import type { ContainerSummary } from './domain/index.js';
 import { dirname } from 'node:path';
 
 /** What run and once hand their command: the cycle's dependencies, the open store and the event bus. */
-type StoreDeps = CycleDeps & { readonly store: Store; readonly events: EventBus };
+type StoreDeps = CycleDeps & {
+  readonly store: Store;
+  readonly events: EventBus;
+  /** Aborted by SIGTERM or SIGINT (see src/cli/shutdown.ts). */
+  readonly shutdown: AbortSignal;
+};
 
 interface Configured {
   readonly settings: Readonly<Settings>;
@@ -101,6 +107,7 @@ async function withStore(
       ? undefined
       : await awaitTurn(early, dirname(file), successorOf, systemClock);
   const store = openStore(file, { clock: systemClock, lock: turn?.lock });
+  let shutdown: Shutdown | undefined;
   try {
     configured.logger.info({ store: store.file, schemaVersion: store.schemaVersion }, 'store opened');
     const deps = early ?? (await connect(configured));
@@ -116,8 +123,17 @@ async function withStore(
     const events = new EventBus(configured.logger);
     // Every journal write becomes an event, after it committed.
     const observed: Store = { ...store, journal: observeJournal(store.journal, events) };
-    return await command({ ...deps, store: observed, events, afterJournal: testCrashHook() });
+    shutdown = watchShutdown(
+      { timeoutMs: configured.settings.shutdownTimeoutMs, logger: configured.logger, plans: store.plans },
+      (code) => {
+        store.close();
+        process.exit(code);
+      },
+    );
+    const stop = shutdown.signal;
+    return await command({ ...deps, store: observed, events, afterJournal: testCrashHook(), shutdown: stop });
   } finally {
+    shutdown?.dispose();
     store.close();
   }
 }
@@ -208,7 +224,7 @@ const program = buildProgram(
       ),
     once: (flags, names) =>
       withStore(flags, (deps) =>
-        withNotifications(notificationsOf(deps), deps.events, () => onceCommand(deps, names)),
+        withNotifications(notificationsOf(deps), deps.events, () => onceCommand(deps, names, deps.shutdown)),
       ),
     gitops: (flags) =>
       withStore(flags, (deps) => gitopsCommand(deps, write, (text) => process.stderr.write(text))),

@@ -19,11 +19,16 @@ export async function checkCommand(
 }
 
 /** `tidewatch once`: one cycle; exit 0 when nothing failed, 1 otherwise. */
-export async function onceCommand(deps: CycleDeps, names: readonly string[]): Promise<number> {
+export async function onceCommand(
+  deps: CycleDeps,
+  names: readonly string[],
+  /** SIGTERM: an update in flight is undone and no other starts. */
+  shutdown: AbortSignal = new AbortController().signal,
+): Promise<number> {
   const report = await runCycle(deps, {
     names,
     update: true,
-    signal: new AbortController().signal,
+    signal: shutdown,
     trigger: 'cli',
   });
   deps.logger.info(
@@ -48,8 +53,9 @@ export interface Service {
 export type ServiceStarter = (daemon: Daemon) => Promise<Service>;
 
 /**
- * `tidewatch run`: the daemon. SIGTERM or SIGINT lets the container in flight finish, then exits 0.
- * The handlers are `once`: a second signal gets Node's default and ends the process at once.
+ * `tidewatch run`: the daemon. SIGTERM or SIGINT aborts the run in flight (an update being verified
+ * is undone; one past its commit point is finished), stops the services, then exits 0. main.ts
+ * exits anyway after --shutdown-timeout, and at once on a second signal (src/cli/shutdown.ts).
  */
 export async function runCommand(
   deps: CycleDeps & { readonly store: Store; readonly events: EventBus },
@@ -95,7 +101,8 @@ export async function runCommand(
     await new Promise<void>((resolve) => {
       const onSignal = (signal: NodeJS.Signals): void => {
         stopping = true;
-        logger.info({ signal }, 'stopping after the container in flight');
+        controller.abort();
+        logger.info({ signal }, 'stopping');
         Promise.all([scheduler.stop(), runs.close()]).then(
           () => resolve(),
           (error: unknown) => {

@@ -53,6 +53,8 @@ describe('tidewatch run', () => {
       await eventually(daemon.stderr, (text) => text.includes('check finished'), 20_000);
       await publishUpdate(image);
       expect(await replaced(name, first.id)).not.toBe(first.id);
+      // Committed, not just created: SIGTERM during the verification would undo it.
+      await eventually(daemon.stderr, (text) => text.includes('"msg":"updated"'), 30_000);
     } finally {
       code = await daemon.stop();
     }
@@ -87,16 +89,17 @@ describe('tidewatch run', () => {
     expect(new Set(triggers)).toEqual(new Set(['schedule']));
   });
 
-  it('SIGTERM during verification lets that update finish, then exits 0', async () => {
+  it('SIGTERM during verification undoes that update, then exits 0', async () => {
     const image = `${lab.registry.host}/${uniqueName('term')}:latest`;
     await buildAndPush(image);
     const name = uniqueName('term');
     const scope = uniqueName('term-scope');
     const first = await runContainer(name, image, { Labels: { 'tidewatch.scope': scope } });
-    const { imageId: newImage } = await publishUpdate(image);
+    await publishUpdate(image);
 
+    // A 120 s window: a daemon that waited for the verification would outlive stop()'s 60 s.
     const daemon = await startDaemon(
-      ['--scope', scope, '--stop-timeout', '1s', '--verify-window', '4s'],
+      ['--scope', scope, '--stop-timeout', '1s', '--verify-window', '120s'],
       dataDir(),
     );
     let code: number | null;
@@ -107,14 +110,13 @@ describe('tidewatch run', () => {
     }
     expect(code).toBe(0);
     const messages = logLines(daemon.stderr()).map((line) => line.msg);
-    // The update in flight was verified and committed before the process stopped.
-    expect(messages.indexOf('stopping after the container in flight')).toBeLessThan(
-      messages.indexOf('updated'),
+    expect(messages.indexOf('stopping')).toBeLessThan(
+      messages.indexOf('update undone; the original containers run as before'),
     );
+    expect(messages).not.toContain('updated');
     expect(messages.at(-1)).toBe('stopped');
     const now = await docker.getContainer(name).inspect();
-    expect(now.Id).not.toBe(first.id);
-    expect(now.Image).toBe(newImage);
+    expect(now.Id).toBe(first.id);
     expect(now.State.Running).toBe(true);
   });
 });

@@ -56,6 +56,8 @@ export function runCli(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
   timeoutMs = 90_000,
+  /** Sends `signal` to the process once its log (stderr) contains `text`. */
+  signalOn?: { readonly text: string; readonly signal: NodeJS.Signals },
 ): Promise<CliResult> {
   const ownDataDir =
     env.TIDEWATCH_DATA_DIR === undefined ? mkdtempSync(join(tmpdir(), 'tidewatch-cli-')) : undefined;
@@ -67,7 +69,14 @@ export function runCli(
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    let signalled = false;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (signalOn && !signalled && stderr.includes(signalOn.text)) {
+        signalled = true;
+        child.kill(signalOn.signal);
+      }
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
