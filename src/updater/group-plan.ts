@@ -91,6 +91,7 @@ export async function runStopFirstPlan(
   );
   const replaced = planned.filter((entry) => isReplaced(toPlanMember(entry)));
   const name = (entry: PlannedMember): string => entry.member.details.name;
+  let started = false;
   try {
     journal.advanceRows('old-renamed');
     for (const entry of replaced) {
@@ -117,6 +118,7 @@ export async function runStopFirstPlan(
       if (entry.member.role !== 'update') deps.logger.info({ container: name(entry) }, 'stopped a dependent');
     }
     journal.advanceRows('new-started');
+    started = true;
     for (const entry of planned) {
       if (!entry.start) continue;
       const id = currentId(journal.plan(), name(entry));
@@ -128,7 +130,7 @@ export async function runStopFirstPlan(
     const problem = await readBack(engine, journal.plan(), 'forward', false);
     if (problem) throw new PlanFault('read-back', `after the start, ${problem}`);
   } catch (error) {
-    return undo(deps, journal, asFault(error, signal));
+    return undo(deps, journal, asFault(error, signal), started);
   }
   return commit(deps, journal);
 }
@@ -194,7 +196,13 @@ export async function commit(deps: PlanDeps, journal: PlanJournal): Promise<Plan
 }
 
 /** Undoes what the plan did, reads the originals back, and records how it ended. */
-export async function undo(deps: PlanDeps, journal: PlanJournal, fault: PlanFault): Promise<PlanResult> {
+export async function undo(
+  deps: PlanDeps,
+  journal: PlanJournal,
+  fault: PlanFault,
+  /** A successor had been started: undoing it is a rollback, not a failed attempt. */
+  started: boolean,
+): Promise<PlanResult> {
   let problem: string | undefined;
   try {
     await undoPlan(deps.engine, journal.plan(), journal.logStep);
@@ -208,7 +216,7 @@ export async function undo(deps: PlanDeps, journal: PlanJournal, fault: PlanFaul
     log.error({ reason }, 'update left for repair');
     return { kind: 'left-open', reason, fault };
   }
-  const outcome = fault.afterStart ? 'rolled-back' : 'failed';
+  const outcome = started || fault.afterStart ? 'rolled-back' : 'failed';
   const logs = new Map(fault.member !== undefined && fault.logs ? [[fault.member, fault.logs]] : []);
   journal.finish(outcome, fault.message, logs);
   log.warn({ reason: fault.message, outcome }, 'update undone; the original containers run as before');

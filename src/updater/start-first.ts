@@ -64,6 +64,7 @@ export async function runStartFirstPlan(
   const journal = openPlanJournal(deps, 'start-first', [
     toPlanMember(planned, { tempName, joins, parkedName: null }),
   ]);
+  let started = false;
   try {
     journal.logStep(details.name, 'create');
     const id = await engine.createContainer(hidden);
@@ -71,6 +72,7 @@ export async function runStartFirstPlan(
     journal.advanceRows('new-created');
     journal.advanceRows('new-started');
     journal.logStep(details.name, 'start');
+    started = true;
     await startSuccessor(engine, details.name, id);
     journal.advanceRows('verifying');
     await verifyPlanned(deps, journal, [planned], signal);
@@ -79,7 +81,7 @@ export async function runStartFirstPlan(
       throw new PlanFault('read-back', `after the start, the new container is ${successor?.state ?? 'gone'}`);
     }
   } catch (error) {
-    return undo(deps, journal, asFault(error, signal));
+    return undo(deps, journal, asFault(error, signal), started);
   }
   return handOver(deps, journal, planned, drainMs);
 }
