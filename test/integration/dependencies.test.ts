@@ -46,6 +46,29 @@ describe('dependencies between containers', () => {
     expect(messages).toContain(`dependent recreated ${web}`);
   });
 
+  it('a stopped container linked to an updated one stays stopped, and can still be started', async () => {
+    const scope = uniqueName('stopped-link');
+    const labels = { 'tidewatch.scope': scope };
+    const [dbImage, webImage] = await Promise.all([image('db'), image('web')]);
+    const db = uniqueName('db');
+    const web = uniqueName('web');
+    await runContainer(db, dbImage, { Labels: labels });
+    await runContainer(web, webImage, { Labels: labels, HostConfig: { Links: [`${db}:database`] } });
+    await docker.getContainer(web).stop({ t: 1 });
+    const webBefore = await inspect(web);
+    await publishUpdate(dbImage);
+
+    const result = await once(scope);
+    expect(result.code, result.stderr).toBe(0);
+    const webAfter = await inspect(web);
+    expect(webAfter.State.Running).toBe(false); // as the user left it
+    expect(webAfter.Image).toBe(webBefore.Image);
+    expect(webAfter.HostConfig.Links).toEqual([`/${db}:/${web}/database`]);
+    // Its link follows the new db: it starts (a link to the removed original could not).
+    await docker.getContainer(web).start();
+    expect((await inspect(web)).State.Running).toBe(true);
+  });
+
   it('a container that only depends on another by label is restarted, not recreated', async () => {
     const scope = uniqueName('restart');
     const labels = { 'tidewatch.scope': scope };
