@@ -167,7 +167,7 @@ function testCrashHook(): ((step: string) => void) | undefined {
 async function runDaemon(
   daemon: (selfUpdater: SelfUpdater, successorOf: string | undefined) => Promise<number>,
 ): Promise<number> {
-  // As SIGTERM does: the run in flight finishes, services stop, then the store closes.
+  // As SIGTERM does: services stop, then the store closes (the self-update comes after the run).
   const selfUpdater = new SelfUpdater(() => process.kill(process.pid, 'SIGTERM'));
   const env = process.env[SUCCESSOR_ENV];
   let successorOf = env === undefined || env === '' ? undefined : env;

@@ -79,7 +79,7 @@ async function waitForHealth(url: string, child: ChildProcess, logFile: string):
   throw new TidewatchError('demo-tidewatch-failed', `tidewatch did not serve ${url} in time; see ${logFile}`);
 }
 
-/** SIGTERM lets the container in flight finish (verification included); SIGKILL only if it hangs. */
+/** SIGTERM undoes the update in flight and exits (within --shutdown-timeout); SIGKILL only if it hangs. */
 async function terminate(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
