@@ -39,7 +39,14 @@ export class SelfUpdater {
       deps.store.badDigests.remember(this.failed.name, this.failed.digest, 'successor did not take the lock');
       this.failed = undefined;
     }
-    const labels = readContainerLabels(self.labels);
+    let labels;
+    try {
+      labels = readContainerLabels(self.labels);
+    } catch (error) {
+      // A label the parser refuses on Tidewatch's own container: no self-update, the daemon goes on.
+      deps.logger.warn({ container: self.name, reason: describeError(error) }, 'self-update skipped');
+      return;
+    }
     const { settings } = deps;
     if (settings.monitorOnly || labels.enable === false || (settings.labelEnable && labels.enable !== true))
       return;
