@@ -87,22 +87,25 @@ export function createJournal(db: Database, clock: Clock): Journal {
     return current(id);
   });
 
+  /** Validates a plan and inserts its row in `planned`; returns its id. */
+  const insertPlanned = (input: PlanInput, what: string, now: number): number => {
+    const valid = validate(PlanInput, input, 'JOURNAL_BAD_INPUT', what);
+    const { containerName, containerId, image, trigger, strategy, wasRunning: running, ...texts } = valid;
+    const wasRunning = running === undefined ? null : Number(running);
+    const row = {
+      ...bind(PLAN_FIELDS, texts),
+      containerName,
+      containerId,
+      image,
+      trigger,
+      strategy,
+      wasRunning,
+    };
+    return Number(insert.run({ ...row, now }).lastInsertRowid);
+  };
+
   return {
-    plan: (input) => {
-      const valid = validate(PlanInput, input, 'JOURNAL_BAD_INPUT', 'update plan');
-      const { containerName, containerId, image, trigger, strategy, wasRunning: running, ...texts } = valid;
-      const wasRunning = running === undefined ? null : Number(running);
-      const row = {
-        ...bind(PLAN_FIELDS, texts),
-        containerName,
-        containerId,
-        image,
-        trigger,
-        strategy,
-        wasRunning,
-      };
-      return Number(insert.run({ ...row, now: clock() }).lastInsertRowid);
-    },
+    plan: (input) => insertPlanned(input, 'update plan', clock()),
     advance: (id, state, patch = {}) => {
       if (isFinished(state)) throw illegal(current(id), state, ': outcomes are recorded by finish()');
       return move.immediate(
@@ -119,27 +122,8 @@ export function createJournal(db: Database, clock: Clock): Journal {
     unfinished: () => open.all().map(toUpdateRecord),
     get,
     repaired: db.transaction((input: PlanInput, outcome: UpdateOutcome, reason: string): UpdateRecord => {
-      const valid = validate(
-        PlanInput,
-        { ...input, trigger: 'repair' },
-        'JOURNAL_BAD_INPUT',
-        'repair record',
-      );
-      const { containerName, containerId, image, trigger, strategy, wasRunning: running, ...texts } = valid;
-      const wasRunning = running === undefined ? null : Number(running);
       const now = clock();
-      const id = Number(
-        insert.run({
-          ...bind(PLAN_FIELDS, texts),
-          containerName,
-          containerId,
-          image,
-          trigger,
-          strategy,
-          wasRunning,
-          now,
-        }).lastInsertRowid,
-      );
+      const id = insertPlanned({ ...input, trigger: 'repair' }, 'repair record', now);
       // Not a walk through the steps: the repair is one act, recorded as it ended.
       step.run({
         ...bind(STEP_FIELDS, { reason }),
