@@ -1,14 +1,12 @@
-import pLimit from 'p-limit';
 import type { ContainerDetails, ContainerSummary } from '../domain/index.js';
-import { readDependsOnLabel } from '../config/index.js';
+import { dependencies, freshDependents } from './group-of.js';
 import type { CheckedContainer } from './check.js';
 import type { CycleDeps, CycleEntry, CycleOptions } from './cycle.js';
-import { buildDependencyGraph, type DependencyGraph } from './dependency-graph.js';
 import { planGroup } from './group.js';
 import { runHook } from './lifecycle-hooks.js';
 import { reconcile } from './reconcile.js';
 import type { MemberUpdate, Proceed, UpdateOutcome } from './update-container.js';
-import { updateComposeAware, withComposeDependsOn } from '../compose/index.js';
+import { updateComposeAware } from '../compose/index.js';
 
 type Entries = Map<string, CycleEntry>;
 
@@ -234,50 +232,4 @@ function recordFailure(deps: CycleDeps, item: CheckedContainer, reason: string, 
     fromImageId: details.imageId,
   });
   journal.finish(id, 'failed', { reason });
-}
-
-/** The dependents, inspected again (an earlier group may have replaced them), in start order. */
-async function freshDependents(
-  deps: CycleDeps,
-  names: readonly string[],
-  known: ReadonlyMap<string, ContainerDetails>,
-): Promise<ContainerDetails[]> {
-  const found: ContainerDetails[] = [];
-  for (const name of names) {
-    if (!known.has(name)) continue;
-    const details = await deps.engine.inspectContainer(name);
-    if (details) found.push(details);
-  }
-  return found;
-}
-
-/**
- * Every container in scope can depend on an updated one, watched or not (a container in another's
- * network namespace must follow it whatever its labels say), stopped ones included: a stopped
- * container linked to an updated one must be recreated too, or it could never start again.
- */
-async function dependencies(
-  deps: CycleDeps,
-  checked: readonly CheckedContainer[],
-  inScope: readonly ContainerSummary[],
-): Promise<{ graph: DependencyGraph; details: Map<string, ContainerDetails> }> {
-  const details = new Map<string, ContainerDetails>();
-  for (const item of checked) if (item.details) details.set(item.details.name, item.details);
-  const limit = pLimit(8);
-  const unknown = inScope.filter((summary) => !details.has(summary.name));
-  const inspected = await Promise.all(
-    unknown.map((summary) => limit(() => deps.engine.inspectContainer(summary.id))),
-  );
-  for (const container of inspected) if (container) details.set(container.name, container);
-  const graph = buildDependencyGraph(
-    [...details.values()].map((container) => ({
-      name: container.name,
-      id: container.id,
-      labels: withComposeDependsOn(container.config.Labels ?? {}),
-      dependsOn: readDependsOnLabel(container.config.Labels ?? {}),
-      links: container.hostConfig.Links ?? [],
-      networkMode: container.hostConfig.NetworkMode,
-    })),
-  );
-  return { graph, details };
 }

@@ -3,6 +3,7 @@ import { describeError } from '../domain/errors.js';
 import { familiarName, imageReferenceOf, parseImageRef } from '../domain/index.js';
 import type { Store, UpdateTrigger } from '../store/index.js';
 import type { CycleDeps } from './cycle.js';
+import { groupOf } from './group-of.js';
 import { updateContainer } from './update-container.js';
 
 export type ManualRollback =
@@ -75,6 +76,8 @@ export async function rollbackToPrevious(
       keepImages: settings.keepImages,
       signal,
       strategy: labels.strategy ?? settings.strategy,
+      // Its namespace sharers and link clients follow it back, as they followed it forward.
+      group: { members: await groupOf(deps, details), updates: new Map() },
       drainMs: labels.drainMs ?? settings.drainMs,
       verify: {
         timeoutMs: labels.verify.timeoutMs ?? settings.verifyTimeoutMs,

@@ -56,6 +56,30 @@ describe('tidewatch rollback NAME', () => {
     expect((await docker.getContainer(name).inspect()).Image).toBe(second);
   });
 
+  it('brings a sidecar in its network namespace along, wired to the rolled-back container', async () => {
+    const env = { TIDEWATCH_DATA_DIR: dataDir };
+    const [image, sideImage] = [
+      `${lab.registry.host}/${uniqueName('rbn')}:latest`,
+      `${lab.registry.host}/${uniqueName('rbs')}:latest`,
+    ];
+    const { imageId: first } = await buildAndPush(image);
+    await buildAndPush(sideImage);
+    const name = uniqueName('rbn');
+    const side = uniqueName('rbs');
+    await runContainer(name, image);
+    await runContainer(side, sideImage, { HostConfig: { NetworkMode: `container:${name}` } });
+    await publishUpdate(image);
+    expect((await runCli(['once', '--stop-timeout', '1s', name], env)).code).toBe(0);
+
+    const rollback = await runCli(['rollback', '--stop-timeout', '1s', name], env);
+    expect(rollback.code, rollback.stderr).toBe(0);
+    const back = await docker.getContainer(name).inspect();
+    expect(back.Image).toBe(first);
+    const sidecar = await docker.getContainer(side).inspect();
+    expect(sidecar.State.Running).toBe(true);
+    expect(sidecar.HostConfig.NetworkMode).toBe(`container:${back.Id}`);
+  });
+
   it('says why when there is nothing to roll back to', async () => {
     const image = `${lab.registry.host}/${uniqueName('rb')}:latest`;
     await buildAndPush(image);
