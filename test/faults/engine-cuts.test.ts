@@ -12,6 +12,7 @@ import {
   pointSelected,
   problems,
   runCase,
+  lanes,
   seconds,
   verbose,
   selectedScenarios,
@@ -36,8 +37,6 @@ import { buildSourceImages, type ScenarioName, type SourceImages } from './scena
  * rerun to some scenarios and points.
  */
 
-/** Cases at once across the file: each runs three CLIs and up to five containers, on two cores. */
-const LANES = 4;
 const TEST_TIMEOUT_MS = 20 * 60_000;
 
 interface Control {
@@ -47,7 +46,7 @@ interface Control {
 
 describe('engine cuts: no engine request that fails can lose a container', () => {
   const lab = useLab();
-  const limit = pLimit(LANES);
+  const limit = pLimit(lanes());
   let images: SourceImages;
   const controls = new Map<ScenarioName, Promise<Control>>();
   const totals: Array<{ scenario: ScenarioName; n: number; points: number; failed: number; ms: number }> = [];

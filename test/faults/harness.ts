@@ -237,3 +237,12 @@ export function formatCase(result: CaseResult): string {
   const verdict = result.violations.length === 0 ? 'ok' : `${result.violations.length} violations`;
   return `${result.label} at ${result.run.point}: ${result.run.summary}; ${seconds(result.ms)}; ${verdict}`;
 }
+
+/**
+ * Cases at once per test file: each runs three CLIs and up to five containers, and the engine and
+ * Node share two cores. TIDEWATCH_FAULT_LANES overrides it, for tuning.
+ */
+export function lanes(): number {
+  const wanted = Number(process.env.TIDEWATCH_FAULT_LANES ?? '');
+  return Number.isInteger(wanted) && wanted > 0 ? wanted : 4;
+}

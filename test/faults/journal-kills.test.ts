@@ -13,6 +13,7 @@ import {
   pointSelected,
   problems,
   runCase,
+  lanes,
   seconds,
   verbose,
   selectedScenarios,
@@ -35,7 +36,6 @@ import { buildSourceImages, type ScenarioName, type SourceImages } from './scena
  * TIDEWATCH_FAULT_POINTS=3,9 narrow a rerun to some scenarios and points.
  */
 
-const LANES = 4;
 const TEST_TIMEOUT_MS = 20 * 60_000;
 
 interface Control {
@@ -50,7 +50,7 @@ async function traceOf(file: string): Promise<string[]> {
 
 describe('journal kills: SIGKILL after any journal write loses no container', () => {
   const lab = useLab();
-  const limit = pLimit(LANES);
+  const limit = pLimit(lanes());
   let images: SourceImages;
   const controls = new Map<ScenarioName, Promise<Control>>();
   const totals: Array<{ scenario: ScenarioName; m: number; points: number; failed: number; ms: number }> = [];

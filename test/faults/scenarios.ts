@@ -9,6 +9,7 @@ import {
   uniqueName,
   type LabRegistry,
 } from '../lab/index.js';
+import { MANIFEST_ACCEPT, putManifest, registryFetch } from '../lab/registry-http.js';
 
 /**
  * The scenarios of the fault suite (test/faults): each builds, on the real engine, the containers
@@ -26,9 +27,24 @@ export type Role = 'app' | 'side' | 'side2' | 'linkc' | 'dep';
  */
 const QUICK_CMD = ['sh', '-c', "trap 'exit 0' TERM; while true; do sleep 3600 & wait $!; done"];
 
-/** The images every case of a file tags and pushes under repositories of its own. */
+/** An image pushed once: what it takes to put it under another repository, registry-side. */
+interface Pushed {
+  /** Its repository path in the registry (no host). */
+  readonly repo: string;
+  readonly mediaType: string;
+  readonly manifest: Buffer;
+  /** Config and layers. */
+  readonly blobs: readonly string[];
+}
+
+/**
+ * What every case of a test file shares: images that cases put under repositories of their own,
+ * and the user network stop-first and start-first cases join (each with its own alias): a
+ * network per case costs the engine more than the rest of the case.
+ */
 export interface SourceImages {
   readonly registry: LabRegistry;
+  readonly network: string;
   readonly appOld: string;
   readonly appNew: string;
   /** The namespace provider's sharer: its image EXPOSEs a port, which a sharer may not publish. */
@@ -37,22 +53,76 @@ export interface SourceImages {
   /** A tag that never moves, shared by every case: `<registry>/<repo>:1`. */
   readonly plainRef: string;
   readonly plainId: string;
+  /** By image id: how to copy it into a case's repository. */
+  readonly pushed: ReadonlyMap<string, Pushed>;
 }
 
-/** Builds the source images once per test file (a few seconds), and pushes the plain one. */
+async function pushSource(registry: LabRegistry, ref: string): Promise<Pushed> {
+  const digest = await pushImage(ref);
+  const repo = ref.slice(registry.host.length + 1, ref.lastIndexOf(':'));
+  const response = await registryFetch(registry, `/v2/${repo}/manifests/${digest}`, {
+    headers: { Accept: MANIFEST_ACCEPT },
+  });
+  const manifest = Buffer.from(await response.arrayBuffer());
+  const mediaType = response.headers.get('content-type');
+  if (response.status !== 200 || mediaType === null)
+    throw new Error(`GET ${repo}@${digest}: ${response.status}`);
+  const parsed = JSON.parse(manifest.toString()) as {
+    config: { digest: string };
+    layers: { digest: string }[];
+  };
+  return { repo, mediaType, manifest, blobs: [parsed.config.digest, ...parsed.layers.map((l) => l.digest)] };
+}
+
+/**
+ * Builds and pushes the source images once per test file (a few seconds). Cases then copy them
+ * registry-side (copyImage), which costs the engine nothing: a push per case would.
+ */
 export async function buildSourceImages(registry: LabRegistry): Promise<SourceImages> {
-  const local = uniqueName('faults-src');
+  const source = `${registry.host}/${uniqueName('faults-src')}`;
   const exposed = { cmd: QUICK_CMD, exposedPorts: ['8080'] };
-  const [appOld, appNew, sideOld, sideNew] = await Promise.all([
-    buildImage(`${local}:app-old`, { cmd: QUICK_CMD, marker: `${local}-app-old` }),
-    buildImage(`${local}:app-new`, { cmd: QUICK_CMD, marker: `${local}-app-new` }),
-    buildImage(`${local}:side-old`, { ...exposed, marker: `${local}-side-old` }),
-    buildImage(`${local}:side-new`, { ...exposed, marker: `${local}-side-new` }),
-  ]);
+  const tags = ['app-old', 'app-new', 'side-old', 'side-new'] as const;
+  const [appOld = '', appNew = '', sideOld = '', sideNew = ''] = await Promise.all(
+    tags.map((tag) =>
+      buildImage(`${source}:${tag}`, {
+        ...(tag.startsWith('side') ? exposed : { cmd: QUICK_CMD }),
+        marker: `${source}-${tag}`,
+      }),
+    ),
+  );
+  const pushed = new Map<string, Pushed>();
+  const ids = [appOld, appNew, sideOld, sideNew];
+  for (const [index, tag] of tags.entries())
+    pushed.set(ids[index] ?? '', await pushSource(registry, `${source}:${tag}`));
   const plainRef = `${registry.host}/${uniqueName('faults-plain')}:1`;
-  const plainId = await buildImage(plainRef, { cmd: QUICK_CMD, marker: `${local}-plain` });
+  const plainId = await buildImage(plainRef, { cmd: QUICK_CMD, marker: `${source}-plain` });
   await pushImage(plainRef);
-  return { registry, appOld, appNew, sideOld, sideNew, plainRef, plainId };
+  const network = uniqueName('faults-net');
+  await labDocker().createNetwork({ Name: network, Labels: labLabels() });
+  return { registry, network, appOld, appNew, sideOld, sideNew, plainRef, plainId, pushed };
+}
+
+/**
+ * Puts a pushed image under `ref` in the registry only, mounting its blobs from the source
+ * repository (https://distribution.github.io/distribution/spec/api/#cross-repository-blob-mount).
+ */
+async function copyImage(images: SourceImages, imageId: string, ref: string): Promise<void> {
+  const { registry } = images;
+  const source = images.pushed.get(imageId);
+  if (source === undefined) throw new Error(`${imageId} was not pushed`);
+  const repo = ref.slice(registry.host.length + 1, ref.lastIndexOf(':'));
+  for (const blob of source.blobs) {
+    const mount = await registryFetch(
+      registry,
+      `/v2/${repo}/blobs/uploads/?mount=${blob}&from=${source.repo}`,
+      {
+        method: 'POST',
+      },
+    );
+    await mount.arrayBuffer();
+    if (mount.status !== 201) throw new Error(`mounting ${blob} into ${repo}: ${mount.status}`);
+  }
+  await putManifest(registry, repo, ref.slice(ref.lastIndexOf(':') + 1), source.mediaType, source.manifest);
 }
 
 /** One member of a case: a container, the images it may run and the one it must end on. */
@@ -76,7 +146,6 @@ export interface FaultCase {
   readonly label: string;
   readonly scope: string;
   readonly members: readonly Member[];
-  readonly networks: readonly string[];
   /** The per-case tags (`<registry>/<repo>:1`), untagged locally at removal. */
   readonly refs: readonly string[];
 }
@@ -94,14 +163,10 @@ async function tag(imageId: string, ref: string): Promise<void> {
     .tag({ repo: ref.slice(0, colon), tag: ref.slice(colon + 1) });
 }
 
-/**
- * Moves `ref` to `newId` in the registry only: the engine keeps `ref` on the old image, as a host
- * does when a CI pipeline pushed elsewhere, so Tidewatch must pull what it checked.
- */
-async function publishNew(ref: string, oldId: string, newId: string): Promise<void> {
-  await tag(newId, ref);
-  await pushImage(ref);
-  await tag(oldId, ref);
+/** A case's own tag: in the registry, and in the engine as if it had been pulled. */
+async function publishOld(images: SourceImages, imageId: string, ref: string): Promise<void> {
+  await copyImage(images, imageId, ref);
+  await tag(imageId, ref);
 }
 
 function create(
@@ -122,10 +187,9 @@ function create(
 interface Plan {
   readonly members: Member[];
   readonly refs: string[];
-  readonly networks: string[];
 }
 
-/** Names, refs and the network of a case, before anything exists. */
+/** Names and refs of a case, before anything exists. */
 function plan(scenario: ScenarioName, images: SourceImages, prefix: string): Plan {
   const name = (role: Role): string => `${prefix}-${role}`;
   const appRef = `${images.registry.host}/${prefix}-app:1`;
@@ -138,9 +202,7 @@ function plan(scenario: ScenarioName, images: SourceImages, prefix: string): Pla
     sharesNetworkOf: undefined,
     linksTo: undefined,
   };
-  const networks = [`${prefix}-net`];
-  if (scenario === 'stop-first' || scenario === 'start-first')
-    return { members: [app], refs: [appRef], networks };
+  if (scenario === 'stop-first' || scenario === 'start-first') return { members: [app], refs: [appRef] };
   const plain = { oldImageId: images.plainId, newImageId: undefined, linksTo: undefined };
   const members: Member[] = [
     app,
@@ -163,15 +225,16 @@ function plan(scenario: ScenarioName, images: SourceImages, prefix: string): Pla
     },
     { role: 'dep', name: name('dep'), ...plain, sharesNetworkOf: undefined },
   ];
-  return { members, refs: [appRef, sideRef], networks };
+  return { members, refs: [appRef, sideRef] };
 }
 
 /**
  * Builds one case of `scenario` (containers running, the update pushed):
- * - stop-first / start-first: `app` alone on a user network (start-first with an alias);
- * - group: `app` on the default bridge and a user network (alias `app`), `side` in app's network
- *   namespace, `side2` in side's, `linkc` linked to app (`--link app:db`, monitor-only, on app's own
- *   repo:tag), and `dep` with `tidewatch.depends-on=app`; only app's image moves;
+ * - stop-first / start-first: `app` alone on the shared user network (start-first with an alias);
+ * - group: `app` on the default bridge (where legacy links live; a user network per case would
+ *   cost the engine more than the rest of the case), `side` in app's network namespace, `side2` in
+ *   side's, `linkc` linked to app (`--link app:db`, monitor-only, on app's own repo:tag), and `dep`
+ *   with `tidewatch.depends-on=app`; only app's image moves;
  * - group-own: the same, and side's image moves too.
  */
 export async function buildCase(
@@ -181,35 +244,32 @@ export async function buildCase(
 ): Promise<FaultCase> {
   const prefix = uniqueName(`f-${label}`);
   const scope = prefix;
-  const { members, refs, networks } = plan(scenario, images, prefix);
-  const docker = labDocker();
+  const { members, refs } = plan(scenario, images, prefix);
   const [appRef = '', sideRef = ''] = refs;
-  const [network = ''] = networks;
-  await docker.createNetwork({ Name: network, Labels: labLabels() });
-  await tag(images.appOld, appRef);
-  await pushImage(appRef);
+  await publishOld(images, images.appOld, appRef);
   const name = (role: Role): string => members.find((m) => m.role === role)?.name ?? '';
 
   if (scenario === 'stop-first' || scenario === 'start-first') {
+    const { network } = images;
     const app = await create(name('app'), appRef, scope, {
       labels: { 'tidewatch.strategy': scenario },
       HostConfig: { NetworkMode: network },
       NetworkingConfig: {
-        EndpointsConfig: { [network]: { Aliases: scenario === 'start-first' ? ['app-alias'] : [] } },
+        EndpointsConfig: { [network]: { Aliases: scenario === 'start-first' ? [`${prefix}-alias`] : [] } },
       },
     });
     await app.start();
-    await publishNew(appRef, images.appOld, images.appNew);
-    return { scenario, label, scope, members, networks, refs };
+    // The tag moves in the registry only: the engine keeps it on the old image, as on a host where a
+    // pipeline pushed elsewhere, so Tidewatch must pull what it checked.
+    await copyImage(images, images.appNew, appRef);
+    return { scenario, label, scope, members, refs };
   }
 
-  await tag(images.sideOld, sideRef);
-  await pushImage(sideRef);
+  await publishOld(images, images.sideOld, sideRef);
   const app = await create(name('app'), appRef, scope, {
     labels: { 'tidewatch.strategy': 'stop-first' },
     HostConfig: { NetworkMode: 'bridge' },
   });
-  await docker.getNetwork(network).connect({ Container: app.id, EndpointConfig: { Aliases: ['app'] } });
   await app.start();
   const side = await create(name('side'), sideRef, scope, {
     HostConfig: { NetworkMode: `container:${name('app')}` },
@@ -226,12 +286,12 @@ export async function buildCase(
   await linkc.start();
   const dep = await create(name('dep'), images.plainRef, scope, {
     labels: { 'tidewatch.depends-on': name('app') },
-    HostConfig: { NetworkMode: network },
+    HostConfig: { NetworkMode: 'bridge' },
   });
   await dep.start();
-  await publishNew(appRef, images.appOld, images.appNew);
-  if (scenario === 'group-own') await publishNew(sideRef, images.sideOld, images.sideNew);
-  return { scenario, label, scope, members, networks, refs };
+  await copyImage(images, images.appNew, appRef);
+  if (scenario === 'group-own') await copyImage(images, images.sideNew, sideRef);
+  return { scenario, label, scope, members, refs };
 }
 
 /** Removes everything of a case, including containers Tidewatch left under other names. */
@@ -248,7 +308,6 @@ export async function removeCase(fault: FaultCase): Promise<void> {
   const sharer = (c: (typeof ours)[number]): boolean => c.HostConfig.NetworkMode.startsWith('container:');
   await remove(ours.filter(sharer));
   await remove(ours.filter((c) => !sharer(c)));
-  await Promise.allSettled(fault.networks.map((n) => docker.getNetwork(n).remove()));
   // Untag only: the image ids are shared with other cases and the source tags (cleanupLab removes them).
   await Promise.allSettled(fault.refs.map((ref) => docker.getImage(ref).remove({ noprune: true })));
 }
