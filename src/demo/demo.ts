@@ -107,9 +107,14 @@ function schedulePushes(
     step += 1;
     const version = (versions.get(push.app) ?? 1) + 1;
     versions.set(push.app, version);
-    pushing = publish(docker, demoImage(registry, push.app, version, push.broken, labels)).then(
-      () => options.write(`pushed ${push.app} v${version}${push.broken ? ' (broken on purpose)' : ''}`),
-      (error: unknown) => options.write(`push of ${push.app} v${version} failed: ${describeError(error)}`),
+    // One push at a time, in schedule order: on a loaded machine a build can outlast the period,
+    // and two overlapping pushes of one tag could land out of order (the broken build first,
+    // then hidden by the good one before Tidewatch ever saw it).
+    pushing = pushing.then(() =>
+      publish(docker, demoImage(registry, push.app, version, push.broken, labels)).then(
+        () => options.write(`pushed ${push.app} v${version}${push.broken ? ' (broken on purpose)' : ''}`),
+        (error: unknown) => options.write(`push of ${push.app} v${version} failed: ${describeError(error)}`),
+      ),
     );
   }, options.pushEveryMs);
   return {

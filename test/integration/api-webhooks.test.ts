@@ -75,6 +75,13 @@ describe('tidewatch run, told by the registry of a push, updates with no poll at
         ),
       ).toBe(imageId);
       expect(before).not.toBe(imageId);
+      // The new container runs before it is verified: stop only once the update committed, as a
+      // SIGTERM mid-update would (rightly) undo it.
+      await eventually(
+        daemon.stderr,
+        (text) => logLines(text).some((line) => line.msg === 'updated'),
+        30_000,
+      );
     } finally {
       code = await daemon.stop();
     }
