@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,6 +22,7 @@ import {
   runContainer,
   startFaultProxy,
   startRegistry,
+  sweepDeadRuns,
   uniqueName,
   type LabRegistry,
 } from '../lab/index.js';
@@ -250,6 +252,25 @@ describe('integration lab', () => {
     } finally {
       await notified.stop();
       sink.close();
+    }
+  });
+
+  it('sweepDeadRuns removes what a killed run left, and keeps what a live run holds', async () => {
+    const image = `${uniqueName('sweep')}:1`;
+    await buildImage(image);
+    const deadPid = spawnSync('true').pid; // exited: its run can no longer clean up after itself
+    const runOf = (pid: number): string => `${pid.toString(36)}-swept0`;
+    const make = (name: string, runId: string) =>
+      docker.createContainer({ name, Image: image, Labels: { [LAB_LABEL]: runId } });
+    const dead = await make(uniqueName('dead-run'), runOf(deadPid));
+    const live = await make(uniqueName('live-run'), runOf(process.ppid));
+    try {
+      await sweepDeadRuns();
+      expect(await dead.inspect().catch((error: { statusCode?: number }) => error.statusCode)).toBe(404);
+      expect((await live.inspect()).Id).toBe(live.id);
+    } finally {
+      await live.remove({ force: true });
+      await dead.remove({ force: true }).catch(() => undefined);
     }
   });
 

@@ -18,7 +18,9 @@ export async function runContainer(
   return container;
 }
 
-const RUN_FILTER = JSON.stringify({ label: [`${LAB_LABEL}=${RUN_ID}`] });
+/** Which run's resources to remove: given a resource's `LAB_LABEL` value (a run id). */
+type RunMatch = (runId: string | undefined) => boolean;
+const thisRun: RunMatch = (runId) => runId === RUN_ID;
 
 /** 404 (already gone) and 409 (removal already in progress) mean someone else got there first. */
 function isGone(error: unknown): boolean {
@@ -49,14 +51,14 @@ function repositoryPath(tag: string): string {
 }
 
 /** Swarm services (only when the engine is a swarm manager): they would recreate their tasks. */
-async function serviceIds(docker: Docker, prefix?: string): Promise<string[]> {
+async function serviceIds(docker: Docker, owned: RunMatch, prefix?: string): Promise<string[]> {
   try {
     const services = await docker.listServices();
     return services
       .filter((service) => {
         const spec = service.Spec;
         return (
-          spec?.Labels?.[LAB_LABEL] === RUN_ID ||
+          owned(spec?.Labels?.[LAB_LABEL]) ||
           (prefix !== undefined && spec?.Name?.startsWith(prefix) === true)
         );
       })
@@ -72,18 +74,50 @@ async function serviceIds(docker: Docker, prefix?: string): Promise<string[]> {
  * order that frees each one's users first. Never touches other runs. Throws if anything is left.
  */
 export async function cleanupLab(prefix?: string): Promise<void> {
+  await removeRuns(thisRun, prefix);
+}
+
+/**
+ * Removes what test processes that no longer run left behind (a run killed before its afterAll:
+ * Ctrl-C, a CI timeout), found by the pid in their run id. Called once before the tests start, so a
+ * killed run never leaves its containers, parked Tidewatch copies included, on the engine for good.
+ * A run whose pid was reused by a live process is kept: when in doubt, nothing is removed.
+ */
+export async function sweepDeadRuns(): Promise<void> {
+  await removeRuns((runId) => runId !== undefined && runId !== RUN_ID && !alive(runPid(runId)));
+}
+
+/** The pid a run id (`<pid base 36>-<random>`) was made by, or undefined if it is not one. */
+function runPid(runId: string): number | undefined {
+  const match = /^([0-9a-z]+)-[0-9a-z]+$/.exec(runId);
+  return match?.[1] === undefined ? undefined : parseInt(match[1], 36);
+}
+
+function alive(pid: number | undefined): boolean {
+  if (pid === undefined) return true; // not a run id of ours: leave it
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function removeRuns(owned: RunMatch, prefix?: string): Promise<void> {
   const docker = labDocker();
   const named = (name: string | undefined): boolean =>
     prefix !== undefined && name?.startsWith(prefix) === true;
   const errors: string[] = [];
 
   errors.push(
-    ...(await removeAll('service', await serviceIds(docker, prefix), (id) => docker.getService(id).remove())),
+    ...(await removeAll('service', await serviceIds(docker, owned, prefix), (id) =>
+      docker.getService(id).remove(),
+    )),
   );
 
   const containers = await docker.listContainers({ all: true });
   const containerIds = containers
-    .filter((c) => c.Labels?.[LAB_LABEL] === RUN_ID || c.Names.some((name) => named(name.replace(/^\//, ''))))
+    .filter((c) => owned(c.Labels?.[LAB_LABEL]) || c.Names.some((name) => named(name.replace(/^\//, ''))))
     .map((c) => c.Id);
   errors.push(
     ...(await removeAll('container', containerIds, (id) =>
@@ -92,20 +126,18 @@ export async function cleanupLab(prefix?: string): Promise<void> {
   );
 
   const networks = await docker.listNetworks();
-  const networkIds = networks
-    .filter((n) => n.Labels?.[LAB_LABEL] === RUN_ID || named(n.Name))
-    .map((n) => n.Id);
+  const networkIds = networks.filter((n) => owned(n.Labels?.[LAB_LABEL]) || named(n.Name)).map((n) => n.Id);
   errors.push(...(await removeAll('network', networkIds, (id) => docker.getNetwork(id).remove())));
 
   const { Volumes: volumes = [] } = await docker.listVolumes();
-  const volumeNames = volumes
-    .filter((v) => v.Labels?.[LAB_LABEL] === RUN_ID || named(v.Name))
-    .map((v) => v.Name);
+  const volumeNames = volumes.filter((v) => owned(v.Labels?.[LAB_LABEL]) || named(v.Name)).map((v) => v.Name);
   errors.push(
     ...(await removeAll('volume', volumeNames, (name) => docker.getVolume(name).remove({ force: true }))),
   );
 
-  const labelled = await docker.listImages({ all: true, filters: RUN_FILTER });
+  const labelled = (
+    await docker.listImages({ all: true, filters: JSON.stringify({ label: [LAB_LABEL] }) })
+  ).filter((image) => owned(image.Labels?.[LAB_LABEL]));
   const images = prefix === undefined ? [] : await docker.listImages({ all: true });
   const imageIds = new Set([
     ...labelled.map((image) => image.Id),

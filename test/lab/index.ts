@@ -19,7 +19,7 @@
  *
  * Anything a test creates by hand (networks, volumes) needs `Labels: labLabels()`.
  */
-export { cleanupLab, runContainer } from './cleanup.js';
+export { cleanupLab, runContainer, sweepDeadRuns } from './cleanup.js';
 export { assertEngine, engineAddress, labDocker } from './engine.js';
 export { startEngineProxy, withoutVersion, type EngineProxy, type MutatingRequest } from './engine-proxy.js';
 export {
