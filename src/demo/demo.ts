@@ -101,21 +101,24 @@ function schedulePushes(
   options: DemoOptions,
 ): { stop(): Promise<void> } {
   let step = 0;
-  let pushing: Promise<void> = Promise.resolve();
+  let pushing: Promise<void> | undefined;
   const timer = setInterval(() => {
+    // One push at a time, in schedule order: on a loaded machine a build can outlast the period,
+    // and two overlapping pushes of one tag could land out of order (the broken build hidden by
+    // the good one before Tidewatch ever saw it). A tick that finds a push in flight is skipped.
+    if (pushing !== undefined) return;
     const push = pushAt(step);
     step += 1;
     const version = (versions.get(push.app) ?? 1) + 1;
     versions.set(push.app, version);
-    // One push at a time, in schedule order: on a loaded machine a build can outlast the period,
-    // and two overlapping pushes of one tag could land out of order (the broken build first,
-    // then hidden by the good one before Tidewatch ever saw it).
-    pushing = pushing.then(() =>
-      publish(docker, demoImage(registry, push.app, version, push.broken, labels)).then(
+    pushing = publish(docker, demoImage(registry, push.app, version, push.broken, labels))
+      .then(
         () => options.write(`pushed ${push.app} v${version}${push.broken ? ' (broken on purpose)' : ''}`),
         (error: unknown) => options.write(`push of ${push.app} v${version} failed: ${describeError(error)}`),
-      ),
-    );
+      )
+      .finally(() => {
+        pushing = undefined;
+      });
   }, options.pushEveryMs);
   return {
     stop: async () => {
