@@ -22,7 +22,8 @@ import {
   type CaseResult,
   type FaultRun,
 } from './harness.js';
-import { buildSourceImages, type ScenarioName, type SourceImages } from './scenarios.js';
+import { CasePool } from './case-pool.js';
+import { buildSourceImages, type ScenarioName } from './scenarios.js';
 
 /**
  * The engine connection is cut at every mutating request (POST, PUT, DELETE) one `tidewatch once`
@@ -47,15 +48,16 @@ interface Control {
 describe('engine cuts: no engine request that fails can lose a container', () => {
   const lab = useLab();
   const limit = pLimit(lanes());
-  let images: SourceImages;
+  let pool: CasePool;
   const controls = new Map<ScenarioName, Promise<Control>>();
   const totals: Array<{ scenario: ScenarioName; n: number; points: number; failed: number; ms: number }> = [];
   const suiteStarted = Date.now();
 
   beforeAll(async () => {
-    images = await buildSourceImages(lab.registry);
+    pool = new CasePool(await buildSourceImages(lab.registry));
   });
-  afterAll(() => {
+  afterAll(async () => {
+    await pool.drain();
     const points = totals.reduce((sum, t) => sum + t.points, 0);
     const failed = totals.reduce((sum, t) => sum + t.failed, 0);
     console.log(
@@ -98,7 +100,7 @@ describe('engine cuts: no engine request that fails can lose a container', () =>
     if (existing !== undefined) return existing;
     let requests: MutatingRequest[] = [];
     const started = limit(() =>
-      runCase(scenario, images, `${scenario}-control`, async (context): Promise<FaultRun> => {
+      runCase(pool, scenario, `${scenario}-control`, async (context): Promise<FaultRun> => {
         const run = await proxiedRun(context, () => undefined);
         requests = run.requests;
         const failed = !run.summary.startsWith('exit 0');
@@ -120,7 +122,7 @@ describe('engine cuts: no engine request that fails can lose a container', () =>
     when: 'before' | 'after',
   ): Promise<CaseResult> {
     return limit(() =>
-      runCase(scenario, images, `${scenario} k=${k}/${n} ${when}`, async (context): Promise<FaultRun> => {
+      runCase(pool, scenario, `${scenario} k=${k}/${n} ${when}`, async (context): Promise<FaultRun> => {
         const run = await proxiedRun(context, (proxy) => proxy.cutAt(k, when));
         const cut = run.requests[k - 1];
         const violations = [];

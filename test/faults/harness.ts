@@ -10,20 +10,15 @@ import {
   type Before,
   type Violation,
 } from './invariants.js';
-import {
-  buildCase,
-  removeCase,
-  SCENARIOS,
-  type FaultCase,
-  type ScenarioName,
-  type SourceImages,
-} from './scenarios.js';
+import type { CasePool } from './case-pool.js';
+import { SCENARIOS, type FaultCase, type ScenarioName } from './scenarios.js';
 
 /**
- * One case of the fault suite, start to end: fresh containers, the faulted run (whatever the test
- * file injects), a plain run that must repair, the invariants, a further run that must complete the
- * update, and removal. Everything found wrong is collected, with the engine's state, so a failing
- * cut point reads as a bug report.
+ * One case of the fault suite, start to end: its containers (built, or those of an earlier clean
+ * case: ./case-pool.ts), the faulted run (whatever the test file injects), a plain run that must
+ * repair, the invariants, a further run that must complete the update, and the containers' release.
+ * Everything found wrong is collected, with the engine's state, so a failing cut point reads as a
+ * bug report.
  */
 
 /** Settings of every run: stops take milliseconds (the images exit on SIGTERM), a short stability window. */
@@ -56,8 +51,10 @@ export interface PhasedViolation extends Violation {
 export interface CaseResult {
   readonly scenario: ScenarioName;
   readonly label: string;
+  /** The case whose containers this one reused, and how many cases had used them before. */
+  readonly reused: string | undefined;
   readonly ms: number;
-  /** Where the time went: build, faulted, repair, check, complete, remove (ms). */
+  /** Where the time went: build, faulted, repair, check, complete, release (ms). */
   readonly phases: Readonly<Record<string, number>>;
   readonly run: FaultRun;
   readonly violations: PhasedViolation[];
@@ -106,8 +103,8 @@ async function timed(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs:
 
 /** Runs one case; never throws for what Tidewatch did wrong (that is in `violations`). */
 export async function runCase(
+  pool: CasePool,
   scenario: ScenarioName,
-  images: SourceImages,
   label: string,
   faulted: (context: CaseContext) => Promise<FaultRun>,
 ): Promise<CaseResult> {
@@ -119,10 +116,10 @@ export async function runCase(
     phases[phase] = now - mark;
     mark = now;
   };
-  const fault = await buildCase(scenario, images, label);
+  const fault = await pool.take(scenario, label);
   const dataDir = await mkdtemp(join(tmpdir(), 'tw-faults-'));
   lap('build');
-  let removed = false;
+  let released = false;
   try {
     const before = await snapshot(fault);
     const args = ['once', ...ONCE_FLAGS, '--scope', fault.scope];
@@ -162,19 +159,30 @@ export async function runCase(
         .map((v) => ({ ...v, phase: 'after completion' as const })),
     );
     const finalEngine = engine === '' && violations.length > 0 ? await describeEngine(fault) : engine;
-    await removeCase(fault);
-    removed = true;
-    lap('remove');
-    return { scenario, label, ms: Date.now() - started, phases, run, violations, engine: finalEngine };
+    released = true;
+    await pool.release(fault, violations.length === 0);
+    lap('release');
+    const reused = fault.generation === 0 ? undefined : `${fault.builtBy} (+${fault.generation})`;
+    return {
+      scenario,
+      label,
+      reused,
+      ms: Date.now() - started,
+      phases,
+      run,
+      violations,
+      engine: finalEngine,
+    };
   } finally {
-    if (!removed) await removeCase(fault).catch(() => undefined);
+    if (!released) await pool.release(fault, false).catch(() => undefined);
     await rm(dataDir, { recursive: true, force: true });
   }
 }
 
 /** A failing case as a bug report: where it was cut, what the run did, every violation, the engine. */
 export function formatFailure(result: CaseResult): string {
-  const lines = [`${result.label} at ${result.run.point} (faulted run: ${result.run.summary})`];
+  const on = result.reused === undefined ? '' : `, on the containers of ${result.reused}`;
+  const lines = [`${result.label} at ${result.run.point} (faulted run: ${result.run.summary}${on})`];
   for (const v of result.violations) lines.push(`  [${v.phase}] ${v.kind}: ${v.detail}`);
   if (result.engine !== '') lines.push('  engine after the repair run:', result.engine.replace(/^/gm, '  '));
   return lines.join('\n');
@@ -235,7 +243,8 @@ export const verbose = (): boolean => (process.env.TIDEWATCH_FAULTS_VERBOSE ?? '
 /** One line for any case: where, what the faulted run did, how long, and how many violations. */
 export function formatCase(result: CaseResult): string {
   const verdict = result.violations.length === 0 ? 'ok' : `${result.violations.length} violations`;
-  return `${result.label} at ${result.run.point}: ${result.run.summary}; ${seconds(result.ms)}; ${verdict}`;
+  const on = result.reused === undefined ? 'built' : `reused ${result.reused}`;
+  return `${result.label} at ${result.run.point}: ${result.run.summary}; ${seconds(result.ms)} ${JSON.stringify(result.phases)} ${on}; ${verdict}`;
 }
 
 /**

@@ -22,7 +22,8 @@ import {
   type CaseResult,
   type FaultRun,
 } from './harness.js';
-import { buildSourceImages, type ScenarioName, type SourceImages } from './scenarios.js';
+import { CasePool } from './case-pool.js';
+import { buildSourceImages, type ScenarioName } from './scenarios.js';
 
 /**
  * SIGKILL right after every journal write of one `tidewatch once`, for every scenario: the CLI
@@ -51,15 +52,16 @@ async function traceOf(file: string): Promise<string[]> {
 describe('journal kills: SIGKILL after any journal write loses no container', () => {
   const lab = useLab();
   const limit = pLimit(lanes());
-  let images: SourceImages;
+  let pool: CasePool;
   const controls = new Map<ScenarioName, Promise<Control>>();
   const totals: Array<{ scenario: ScenarioName; m: number; points: number; failed: number; ms: number }> = [];
   const suiteStarted = Date.now();
 
   beforeAll(async () => {
-    images = await buildSourceImages(lab.registry);
+    pool = new CasePool(await buildSourceImages(lab.registry));
   });
-  afterAll(() => {
+  afterAll(async () => {
+    await pool.drain();
     const points = totals.reduce((sum, t) => sum + t.points, 0);
     const failed = totals.reduce((sum, t) => sum + t.failed, 0);
     console.log(
@@ -103,7 +105,7 @@ describe('journal kills: SIGKILL after any journal write loses no container', ()
     if (existing !== undefined) return existing;
     let steps: string[] = [];
     const started = limit(() =>
-      runCase(scenario, images, `${scenario}-control`, async (context): Promise<FaultRun> => {
+      runCase(pool, scenario, `${scenario}-control`, async (context): Promise<FaultRun> => {
         const run = await tracedRun(context);
         steps = run.steps;
         const failed = !run.summary.startsWith('exit 0');
@@ -120,7 +122,7 @@ describe('journal kills: SIGKILL after any journal write loses no container', ()
 
   function killCase(scenario: ScenarioName, n: number, m: number): Promise<CaseResult> {
     return limit(() =>
-      runCase(scenario, images, `${scenario} n=${n}/${m}`, async (context): Promise<FaultRun> => {
+      runCase(pool, scenario, `${scenario} n=${n}/${m}`, async (context): Promise<FaultRun> => {
         const run = await tracedRun(context, n);
         const violations = [];
         if (run.hung) {

@@ -47,9 +47,12 @@ export interface SourceImages {
   readonly network: string;
   readonly appOld: string;
   readonly appNew: string;
+  /** A third app image: a reused case moves app between appNew and appNext (see advanceCase). */
+  readonly appNext: string;
   /** The namespace provider's sharer: its image EXPOSEs a port, which a sharer may not publish. */
   readonly sideOld: string;
   readonly sideNew: string;
+  readonly sideNext: string;
   /** A tag that never moves, shared by every case: `<registry>/<repo>:1`. */
   readonly plainRef: string;
   readonly plainId: string;
@@ -81,17 +84,18 @@ async function pushSource(registry: LabRegistry, ref: string): Promise<Pushed> {
 export async function buildSourceImages(registry: LabRegistry): Promise<SourceImages> {
   const source = `${registry.host}/${uniqueName('faults-src')}`;
   const exposed = { cmd: QUICK_CMD, exposedPorts: ['8080'] };
-  const tags = ['app-old', 'app-new', 'side-old', 'side-new'] as const;
-  const [appOld = '', appNew = '', sideOld = '', sideNew = ''] = await Promise.all(
-    tags.map((tag) =>
-      buildImage(`${source}:${tag}`, {
-        ...(tag.startsWith('side') ? exposed : { cmd: QUICK_CMD }),
-        marker: `${source}-${tag}`,
-      }),
-    ),
-  );
+  const tags = ['app-old', 'app-new', 'app-next', 'side-old', 'side-new', 'side-next'] as const;
+  const [appOld = '', appNew = '', appNext = '', sideOld = '', sideNew = '', sideNext = ''] =
+    await Promise.all(
+      tags.map((tag) =>
+        buildImage(`${source}:${tag}`, {
+          ...(tag.startsWith('side') ? exposed : { cmd: QUICK_CMD }),
+          marker: `${source}-${tag}`,
+        }),
+      ),
+    );
   const pushed = new Map<string, Pushed>();
-  const ids = [appOld, appNew, sideOld, sideNew];
+  const ids = [appOld, appNew, appNext, sideOld, sideNew, sideNext];
   for (const [index, tag] of tags.entries())
     pushed.set(ids[index] ?? '', await pushSource(registry, `${source}:${tag}`));
   const plainRef = `${registry.host}/${uniqueName('faults-plain')}:1`;
@@ -99,7 +103,19 @@ export async function buildSourceImages(registry: LabRegistry): Promise<SourceIm
   await pushImage(plainRef);
   const network = uniqueName('faults-net');
   await labDocker().createNetwork({ Name: network, Labels: labLabels() });
-  return { registry, network, appOld, appNew, sideOld, sideNew, plainRef, plainId, pushed };
+  return {
+    registry,
+    network,
+    appOld,
+    appNew,
+    appNext,
+    sideOld,
+    sideNew,
+    sideNext,
+    plainRef,
+    plainId,
+    pushed,
+  };
 }
 
 /**
@@ -148,6 +164,10 @@ export interface FaultCase {
   readonly members: readonly Member[];
   /** The per-case tags (`<registry>/<repo>:1`), untagged locally at removal. */
   readonly refs: readonly string[];
+  /** 0: built for this case; n: the containers went through n earlier clean cases (advanceCase). */
+  readonly generation: number;
+  /** The case that built the containers (their names carry its label). */
+  readonly builtBy: string;
 }
 
 export function member(fault: FaultCase, role: Role): Member {
@@ -262,7 +282,7 @@ export async function buildCase(
     // The tag moves in the registry only: the engine keeps it on the old image, as on a host where a
     // pipeline pushed elsewhere, so Tidewatch must pull what it checked.
     await copyImage(images, images.appNew, appRef);
-    return { scenario, label, scope, members, refs };
+    return { scenario, label, scope, members, refs, generation: 0, builtBy: label };
   }
 
   await publishOld(images, images.sideOld, sideRef);
@@ -291,7 +311,36 @@ export async function buildCase(
   await dep.start();
   await copyImage(images, images.appNew, appRef);
   if (scenario === 'group-own') await copyImage(images, images.sideNew, sideRef);
-  return { scenario, label, scope, members, refs };
+  return { scenario, label, scope, members, refs, generation: 0, builtBy: label };
+}
+
+/**
+ * The containers of a case that ended clean (updated, every invariant held), made the next case:
+ * the members that were updated run their new image, and the tag moves on to a further one (app:
+ * appNew ⇄ appNext; side in group-own: sideNew ⇄ sideNext), pushed to the registry only, as
+ * buildCase does. Everything else stays: linkc still runs appOld, which is never a target, so a
+ * monitor-only client that moved would still show. A case costs the engine its update only,
+ * instead of building and removing five containers: the suite's largest cost (docs/how-updates-work.md).
+ */
+export async function advanceCase(fault: FaultCase, images: SourceImages, label: string): Promise<FaultCase> {
+  const other: Readonly<Record<string, string>> = {
+    [images.appNew]: images.appNext,
+    [images.appNext]: images.appNew,
+    [images.sideNew]: images.sideNext,
+    [images.sideNext]: images.sideNew,
+  };
+  const members = fault.members.map((m): Member => {
+    if (m.newImageId === undefined) return m;
+    const next = other[m.newImageId];
+    if (next === undefined)
+      throw new Error(`${fault.label}: ${m.role} ended on an image no case moves on from`);
+    return { ...m, oldImageId: m.newImageId, newImageId: next };
+  });
+  const [appRef = '', sideRef = ''] = fault.refs;
+  await copyImage(images, member({ ...fault, members }, 'app').newImageId ?? '', appRef);
+  const side = members.find((m) => m.role === 'side');
+  if (side?.newImageId !== undefined) await copyImage(images, side.newImageId, sideRef);
+  return { ...fault, label, members, generation: fault.generation + 1 };
 }
 
 /** Removes everything of a case, including containers Tidewatch left under other names. */
