@@ -3,9 +3,9 @@ import { parseImageRef, type ContainerSummary } from '../domain/index.js';
 import type { TidewatchEvent } from '../events/index.js';
 import { updateKind, type UpdateKind } from '../policy/index.js';
 import type { UpdateRecord, UpdateState } from '../store/index.js';
-import type { WaitingFor } from '../updater/check.js';
+import type { WaitingFor } from '../domain/run.js';
 import { selectContainers } from '../updater/index.js';
-import type { ApiDaemon } from './context.js';
+import type { Daemon as ApiDaemon } from '../daemon/index.js';
 import { VIEW_STATUSES, type ViewStatus } from './metrics.js';
 
 /** What GET /api/v1/containers says about one container. */

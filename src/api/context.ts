@@ -1,8 +1,5 @@
-import type { EventBus } from '../events/index.js';
 import type { Logger } from '../log/index.js';
-import type { RunQueue } from '../scheduler/index.js';
-import type { Store } from '../store/index.js';
-import type { CycleDeps, CycleReport } from '../updater/index.js';
+import type { Daemon } from '../daemon/index.js';
 import type { AuthSettings } from './auth.js';
 import type { ContainerView } from './container-view.js';
 import type { ApiMetrics } from './metrics.js';
@@ -10,14 +7,8 @@ import type { Sessions } from './sessions.js';
 import type { EventLog } from './sse.js';
 import type { WebhookDispatcher } from './webhooks/dispatch.js';
 
-/**
- * What the API needs of the daemon: the cycle's dependencies with the store and the event bus, and
- * the run queue every run goes through. `Daemon` from src/cli has this shape.
- */
-export interface ApiDaemon {
-  readonly deps: CycleDeps & { readonly store: Store; readonly events: EventBus };
-  readonly runs: RunQueue<CycleReport>;
-}
+/** What the API needs of the daemon (src/daemon): its cycle's dependencies and its run queue. */
+export type ApiDaemon = Daemon;
 
 /** Everything a route handler may use, built once per API (see createApi). */
 export interface ApiContext {

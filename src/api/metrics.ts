@@ -3,7 +3,7 @@ import type { OutboxStats } from '../store/index.js';
 import type { TidewatchEvent } from '../events/index.js';
 import type { RequestInfo } from '../registry/index.js';
 import { UPDATE_OUTCOMES, isFinished } from '../store/index.js';
-import type { CycleReport } from '../updater/index.js';
+import type { CycleReport } from '../domain/run.js';
 
 export type WebhookResult = 'accepted' | 'ignored' | 'unauthorized' | 'invalid' | 'disabled';
 

@@ -1,4 +1,4 @@
-import type { CycleEntry } from '../updater/index.js';
+import type { CycleEntry } from '../domain/run.js';
 import { formatTable, shortDigest } from './format.js';
 
 /** `check --json`: one array, full digests, stable field names. */

@@ -5,6 +5,7 @@ import { RunQueue, Scheduler } from '../scheduler/index.js';
 import { rollbackToPrevious, runCycle, type CycleDeps, type CycleReport } from '../updater/index.js';
 import type { Store } from '../store/index.js';
 import { checkJson, checkTable } from './check-output.js';
+import type { Daemon, Service, ServiceStarter } from '../daemon/index.js';
 
 /** `tidewatch check`: prints the report; exit 1 when a container could not be checked. */
 export async function checkCommand(
@@ -39,18 +40,7 @@ export async function onceCommand(
 }
 
 /** What `run` hands each service it starts beside the scheduler (the HTTP API, notifications). */
-export interface Daemon {
-  readonly deps: CycleDeps & { readonly store: Store; readonly events: EventBus };
-  /** Every run goes through here: one at a time, bursts merged (see RunQueue). */
-  readonly runs: RunQueue<CycleReport>;
-}
-
-/** A service started with the daemon; stopped (in reverse order) after the last run finished. */
-export interface Service {
-  stop(): Promise<void>;
-}
-
-export type ServiceStarter = (daemon: Daemon) => Promise<Service>;
+export type { Daemon, Service, ServiceStarter };
 
 /**
  * `tidewatch run`: the daemon. SIGTERM or SIGINT aborts the run in flight (an update being verified

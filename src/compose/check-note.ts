@@ -1,6 +1,6 @@
 import type { Settings } from '../config/index.js';
 import type { CheckedContainer } from '../updater/check.js';
-import type { CycleEntry } from '../updater/index.js';
+import type { CycleEntry } from '../domain/run.js';
 import { readComposeOrigin } from './labels.js';
 import { reachability } from './project.js';
 

@@ -1,18 +1,13 @@
-import type { Settings } from '../config/index.js';
 import type { CreateSpec } from '../domain/index.js';
 import { describeError } from '../domain/errors.js';
-import {
-  updateContainer,
-  type UpdateDeps,
-  type UpdateOutcome,
-  type UpdateRequest,
-} from '../updater/update-container.js';
+import { updateContainer, type UpdateOutcome, type UpdateRequest } from '../updater/update-container.js';
 import { runCompose } from './cli.js';
 import { COMPOSE_LABELS, readComposeOrigin, type ComposeOrigin } from './labels.js';
 import { projectOf, reachability } from './project.js';
 import { writeBackUpdate } from './write-back.js';
+import type { ComposeUpdateDeps } from './update-deps.js';
 
-export type ComposeUpdateDeps = UpdateDeps & { readonly settings: Readonly<Settings> };
+export type { ComposeUpdateDeps };
 
 /**
  * Updates a container, compose-aware. A container compose did not create goes through the engine

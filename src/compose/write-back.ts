@@ -12,7 +12,7 @@ import { runCompose } from './cli.js';
 import { findImageFile, writeImage, type ImageEdit } from './compose-file.js';
 import { COMPOSE_LABELS, type ComposeOrigin } from './labels.js';
 import { projectOf } from './project.js';
-import type { ComposeUpdateDeps } from './update.js';
+import type { ComposeUpdateDeps } from './update-deps.js';
 
 const LOG_LINES = 50;
 

@@ -14,3 +14,16 @@ export type * from './container.js';
 export { systemClock, systemSleep, type Clock, type Sleep } from './clock.js';
 export { imageMatcher, type ImageMatcher } from './image-filter.js';
 export { IMAGE_REF_LABEL, imageReferenceOf } from './image-reference.js';
+export {
+  MIN_AGE_SOURCES,
+  type MinAgeSource,
+  type RegistryPauseCause,
+  type RegistryWaitCause,
+  type PolicyWait,
+  type CheckStatus,
+  type WaitingFor,
+  type CheckResult,
+  type UpdateAction,
+  type CycleEntry,
+  type CycleReport,
+} from './run.js';

@@ -1,5 +1,5 @@
 import type { UpdateRecord, UpdateTrigger } from '../store/index.js';
-import type { WaitingFor } from '../updater/check.js';
+import type { WaitingFor } from '../domain/run.js';
 
 /**
  * Everything that happens, as one typed union. Notifications, the API's live stream, metrics and

@@ -1,4 +1,4 @@
-import type { Daemon, Service } from '../cli/commands.js';
+import type { Daemon, Service } from '../daemon/index.js';
 import { GitopsService, gitopsRoot, registerGitops } from './service.js';
 
 /**

@@ -1,11 +1,6 @@
-/**
- * Where a candidate's age is counted from:
- * - `seen`: the first time Tidewatch saw that digest in the repository (kept in the store), so an
- *   image pushed with an old build date still waits the whole cooldown
- * - `created`: the `created` time in the image's config, as its builder wrote it
- */
-export const MIN_AGE_SOURCES = ['seen', 'created'] as const;
-export type MinAgeSource = (typeof MIN_AGE_SOURCES)[number];
+import { MIN_AGE_SOURCES, type MinAgeSource } from '../domain/run.js';
+
+export { MIN_AGE_SOURCES, type MinAgeSource };
 
 export function isMinAgeSource(text: string): text is MinAgeSource {
   return (MIN_AGE_SOURCES as readonly string[]).includes(text);

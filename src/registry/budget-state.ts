@@ -4,8 +4,10 @@
  * Hub's ratelimit-remaining). Time is always passed in, so every rule is testable without sleeping.
  */
 
+import type { RegistryPauseCause } from '../domain/run.js';
+
 /** Why requests to a registry are held back. */
-export type PauseCause = 'retry-after' | 'backoff' | 'ratelimit-remaining';
+export type PauseCause = RegistryPauseCause;
 
 export interface Pause {
   /** Epoch ms when requests may go again. */

@@ -1,8 +1,9 @@
 import { formatDuration } from '../config/index.js';
 import type { Clock, Sleep } from '../domain/clock.js';
 import type { Logger } from '../log/index.js';
-import { BudgetState, type HeaderSource, type Pause, type PauseCause } from './budget-state.js';
+import { BudgetState, type HeaderSource, type Pause } from './budget-state.js';
 import { RegistryFailure } from './failure.js';
+import type { RegistryWaitCause } from '../domain/run.js';
 
 /**
  * A registry's limits, as configured (`--registry-limit`). `registry` is the registry as image
@@ -18,7 +19,7 @@ export interface RegistryLimit {
   readonly windowMs?: number | undefined;
 }
 
-export type RegistryWaitCause = PauseCause | 'budget';
+export type { RegistryWaitCause };
 
 /** Why, and until when, requests to a registry are held back: what `check --json` shows. */
 export interface RegistryWait {

@@ -1,5 +1,11 @@
 import { TidewatchError } from '../domain/errors.js';
-import type { RegistryErrorCode } from './types.js';
+
+export type RegistryErrorCode =
+  | 'registry-unauthorized'
+  | 'registry-not-found'
+  | 'registry-unavailable'
+  | 'registry-rate-limited'
+  | 'registry-bad-response';
 
 /**
  * An expected registry outcome (401, 404, 429, 5xx, garbage) on its way up to `resolve`, which

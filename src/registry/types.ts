@@ -3,6 +3,7 @@ import type { LocalImage, Platform } from '../domain/image.js';
 import type { Sleep } from '../domain/clock.js';
 import type { Logger } from '../log/index.js';
 import type { RegistryLimit, RegistryWait } from './budget.js';
+import type { RegistryErrorCode } from './failure.js';
 
 /** What a registry accepts as a login. `identityToken` is an OAuth2 refresh token (docker login with SSO). */
 export interface Credentials {
@@ -16,12 +17,7 @@ export interface CredentialStore {
   get(registry: string, signal?: AbortSignal): Promise<Credentials | undefined>;
 }
 
-export type RegistryErrorCode =
-  | 'registry-unauthorized'
-  | 'registry-not-found'
-  | 'registry-unavailable'
-  | 'registry-rate-limited'
-  | 'registry-bad-response';
+export type { RegistryErrorCode } from './failure.js';
 
 /**
  * What the registry says about a local image. `remoteDigest` is the digest the tag points at now

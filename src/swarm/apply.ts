@@ -1,9 +1,9 @@
 import { describeError } from '../domain/errors.js';
 import type { ImageRef } from '../domain/index.js';
 import type { Store } from '../store/index.js';
-import type { CycleEntry } from '../updater/index.js';
+import type { CycleEntry } from '../domain/run.js';
 import type { CheckedService } from './check.js';
-import type { ServiceCycleDeps, ServiceCycleOptions } from './cycle.js';
+import type { ServiceCycleDeps, ServiceCycleOptions } from './cycle-deps.js';
 import { updateService, type ServiceOutcome, type ServiceUpdateDeps } from './update.js';
 
 const IN_PROGRESS = new Set(['updating', 'rollback_started']);

@@ -8,7 +8,7 @@ import {
   type Platform,
 } from '../domain/index.js';
 import type { RegistrySession } from '../registry/index.js';
-import type { CheckResult, CheckStatus } from '../updater/index.js';
+import type { CheckResult, CheckStatus } from '../domain/run.js';
 import { withoutDigest } from './service-spec.js';
 import type { ServiceDetails } from './types.js';
 

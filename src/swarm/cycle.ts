@@ -1,46 +1,18 @@
 import pLimit from 'p-limit';
-import type { Settings } from '../config/index.js';
 import { describeError } from '../domain/errors.js';
-import { systemClock, systemSleep, type Clock, type ImageMatcher, type Sleep } from '../domain/index.js';
-import type { EventBus } from '../events/index.js';
-import type { Logger } from '../log/index.js';
-import type { CredentialStore, RegistrySession } from '../registry/index.js';
-import type { Store, UpdateTrigger } from '../store/index.js';
-import type { CycleEntry } from '../updater/index.js';
+import { systemClock, systemSleep } from '../domain/index.js';
+import type { RegistrySession } from '../registry/index.js';
+import type { CycleEntry } from '../domain/run.js';
 import { checkService, type CheckedService } from './check.js';
-import type { AfterJournal } from './journal.js';
 import { abandonServiceUpdates, recoverServiceUpdates } from './recover.js';
 import { selectServices, serviceSubject, type ServiceSelection } from './select.js';
 import { withoutDigest } from './service-spec.js';
 import type { SwarmEngine } from './types.js';
 import { applyServiceUpdates } from './apply.js';
 import type { ServiceUpdateDeps } from './update.js';
+import type { ServiceCycleDeps, ServiceCycleOptions } from './cycle-deps.js';
 
-/** What the service cycle needs; a cycle's dependencies (CycleDeps) have all of it. */
-export interface ServiceCycleDeps {
-  /** undefined: services are not watched (--swarm off, or a test without them). */
-  readonly swarm?: SwarmEngine | undefined;
-  readonly credentials: CredentialStore;
-  readonly logger: Logger;
-  readonly settings: Readonly<Settings>;
-  readonly store?: Store | undefined;
-  readonly events?: EventBus | undefined;
-  readonly afterJournal?: AfterJournal;
-  readonly clock?: Clock | undefined;
-  /** How the follow loop waits; default real timers. */
-  readonly sleep?: Sleep | undefined;
-  /** Time between two looks at a service under update; default 1 s. */
-  readonly swarmPollMs?: number | undefined;
-}
-
-export interface ServiceCycleOptions {
-  readonly names: readonly string[];
-  readonly update: boolean;
-  readonly signal: AbortSignal;
-  readonly shouldStop?: (() => boolean) | undefined;
-  readonly trigger: UpdateTrigger;
-  readonly images?: ImageMatcher | undefined;
-}
+export type { ServiceCycleDeps, ServiceCycleOptions };
 
 /** The entry that stands for the swarm as a whole when services cannot even be listed. */
 const ALL_SERVICES = serviceSubject('*');

@@ -4,6 +4,7 @@ import { ApiError, api } from './api.js';
 import { useLiveEvents, type LiveEvent } from './live.js';
 import { hrefFor, useRoute } from './router.js';
 import type { ContainerRow } from './types.js';
+import type { Shared } from './shared.js';
 import { ApprovalsView } from './views/approvals.js';
 import { ContainerPage } from './views/container-page.js';
 import { ContainersView } from './views/containers.js';
@@ -24,16 +25,6 @@ export function App(): JSX.Element {
   if (session === 'checking') return <Notice kind="loading">Loading…</Notice>;
   if (session === 'signed-out') return <SignIn onSignedIn={() => setSession('signed-in')} />;
   return <Dashboard onSignedOut={() => setSession('signed-out')} />;
-}
-
-/** What every view shares: the container list, kept current by the live stream. */
-export interface Shared {
-  readonly containers: ContainerRow[] | undefined;
-  readonly error: string | undefined;
-  readonly refresh: () => void;
-  /** Bumped on every live event that may change what a view shows. */
-  readonly version: number;
-  readonly act: (label: string, action: () => Promise<unknown>) => Promise<void>;
 }
 
 function Dashboard({ onSignedOut }: { onSignedOut: () => void }): JSX.Element {

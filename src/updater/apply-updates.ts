@@ -1,7 +1,8 @@
 import type { ContainerDetails, ContainerSummary } from '../domain/index.js';
 import { dependencies, freshDependents } from './group-of.js';
 import type { CheckedContainer } from './check.js';
-import type { CycleDeps, CycleEntry, CycleOptions } from './cycle.js';
+import type { CycleDeps, CycleOptions } from './cycle-deps.js';
+import type { CycleEntry } from '../domain/run.js';
 import { planGroup } from './group.js';
 import { runHook } from './lifecycle-hooks.js';
 import { reconcile } from './reconcile.js';

@@ -11,47 +11,14 @@ import {
 import type { ContainerLabels } from '../config/labels.js';
 import type { Engine, ImageDetails } from '../engine/index.js';
 import type { ContainerInventory } from '../inventory/index.js';
-import type { RegistrySession, RegistryWaitCause } from '../registry/index.js';
+import type { RegistrySession } from '../registry/index.js';
+import type { CheckResult, CheckStatus, WaitingFor } from '../domain/run.js';
 import type { Logger } from '../log/index.js';
 import { formatPolicy, isTagPolicy } from '../policy/index.js';
 import type { EffectivePolicy } from './effective-policy.js';
-import type { PolicyWait } from './policy-waits.js';
 import { resolveNewerTag } from './resolve-target.js';
 
-export type CheckStatus = 'current' | 'update-available' | 'unknown' | 'skipped';
-
-/** What a container waits for before it can be checked or updated; `until` is epoch ms. */
-export type WaitingFor =
-  | {
-      /** Its registry is rate limited (a 429's Retry-After, a spent quota, or Tidewatch's own budget). */
-      readonly kind: 'registry-budget';
-      readonly registry: string;
-      readonly cause: RegistryWaitCause;
-      readonly until: number;
-    }
-  /** A policy holds the update back: cooldown, maintenance window, approval (see policy-waits.ts). */
-  | PolicyWait;
-
-/** What `check` reports for one container. */
-export interface CheckResult {
-  readonly name: string;
-  readonly id: string;
-  readonly image: string;
-  readonly status: CheckStatus;
-  /** The digest the container runs: its image's RepoDigest for this repository, else the image id. */
-  readonly currentDigest?: string | undefined;
-  /** The digest the tag points at now (or the local image id with --no-pull). */
-  readonly latestDigest?: string | undefined;
-  readonly reason?: string | undefined;
-  /** Why it waits, when it does (see WaitingFor). */
-  readonly waitingFor?: WaitingFor | undefined;
-  /** Its policy, as written (`digest`, `minor`, `semver:~1.4`, ...). */
-  readonly policy?: string | undefined;
-  /** The tag it runs. */
-  readonly currentTag?: string | undefined;
-  /** The tag it would move to, when a tag policy chose another one. */
-  readonly latestTag?: string | undefined;
-}
+export type { CheckStatus, WaitingFor, CheckResult };
 
 /** A checked container with what an update needs. */
 export interface CheckedContainer {

@@ -2,18 +2,15 @@ import { readPolicyLabels, type Settings } from '../config/index.js';
 import { describeError } from '../domain/errors.js';
 import type { EventBus } from '../events/index.js';
 import type { RegistrySession } from '../registry/index.js';
-import type { CheckedContainer, CheckResult, WatchedContainer } from './check.js';
-import type { CycleDeps, CycleEntry, CycleOptions } from './cycle.js';
+import type { CheckedContainer, WatchedContainer } from './check.js';
+import type { CycleDeps, CycleOptions, ScheduleGate } from './cycle-deps.js';
+import type { CheckResult, CycleEntry } from '../domain/run.js';
 import { effectivePolicy } from './effective-policy.js';
 import { evaluateGates } from './gates.js';
 import type { PolicyState } from './policy-state.js';
 import type { Selection } from './select.js';
 
-/** The per-container schedules' side of a cycle (see src/cli/container-schedules.ts). */
-export interface ScheduleGate {
-  /** Whether `name`'s own cron fired and its run is pending: a global run then checks it too. */
-  isDue(name: string): boolean;
-}
+export type { ScheduleGate };
 
 type Watched = Extract<Selection, { kind: 'watch' }>;
 

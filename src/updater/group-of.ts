@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import { readDependsOnLabel } from '../config/index.js';
 import type { ContainerDetails, ContainerSummary } from '../domain/index.js';
 import { withComposeDependsOn } from '../compose/index.js';
-import type { CycleDeps } from './cycle.js';
+import type { CycleDeps } from './cycle-deps.js';
 import type { CheckedContainer } from './check.js';
 import { buildDependencyGraph, type DependencyGraph } from './dependency-graph.js';
 import { planGroup, type GroupMember } from './group.js';

@@ -2,7 +2,7 @@ import { readContainerLabels } from '../config/index.js';
 import { describeError } from '../domain/errors.js';
 import { familiarName, imageReferenceOf, parseImageRef } from '../domain/index.js';
 import type { Store, UpdateTrigger } from '../store/index.js';
-import type { CycleDeps } from './cycle.js';
+import type { CycleDeps } from './cycle-deps.js';
 import { groupOf } from './group-of.js';
 import { updateContainer } from './update-container.js';
 

@@ -8,7 +8,7 @@ import {
 import type { Engine } from '../engine/index.js';
 import { buildRecreateSpec } from './recreate-spec.js';
 import { targetImage } from './update-images.js';
-import type { MemberUpdate } from './update-container.js';
+import type { MemberUpdate } from './update-types.js';
 
 /** The successor of a member with its own update: its settings on the new image. */
 export async function memberSpec(engine: Engine, update: MemberUpdate): Promise<CreateSpec> {

@@ -3,7 +3,7 @@ import { DOCKER_HUB, familiarName, type ImageRef } from '../domain/index.js';
 import type { ImageDetails, PullAuth } from '../engine/index.js';
 import type { Logger } from '../log/index.js';
 import { imagesToRemove } from './rollback-points.js';
-import type { UpdateDeps, UpdateRequest } from './update-container.js';
+import type { UpdateDeps, UpdateRequest } from './update-types.js';
 
 /**
  * Pulls exactly the checked digest and points the tag at it, so a tag that moved since the check

@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { Shared } from '../app.js';
+import type { Shared } from '../shared.js';
 import { api } from '../api.js';
 import { dateTime, shortDigest } from '../format.js';
 import { hrefFor } from '../router.js';

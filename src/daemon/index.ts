@@ -1,0 +1,1 @@
+export type { Daemon, Service, ServiceStarter } from './daemon.js';
