@@ -1,7 +1,4 @@
-import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { formatDuration } from '../config/index.js';
-import { TidewatchError, describeError } from '../domain/errors.js';
 import type {
   ContainerDetails,
   ContainerStatus,
@@ -14,8 +11,9 @@ import type { EngineConnection } from './connection.js';
 import { createDockerClient } from './docker-client.js';
 import type { Engine, ExecResult, ImageDetails, PullAuth } from './engine.js';
 import { demuxToText, runExec } from './exec.js';
-import { startIdleTimer } from './idle-timer.js';
 import { toContainerDetails, toContainerStatus, toContainerSummary, toImageDetails } from './map.js';
+import { engineError, engineMessage, statusOf } from './docker-errors.js';
+import { pullImage } from './docker-pull.js';
 
 /** How the Docker adapter behaves, from the settings; the Engine port's calls stay the same. */
 export interface EngineOptions {
@@ -33,28 +31,6 @@ export async function connectEngine(
 ): Promise<Engine> {
   const apiVersion = negotiateApiVersion(await pingApiVersion(connection));
   return new DockerEngine(createDockerClient(connection, apiVersion), apiVersion, options);
-}
-
-/** One line of the engine's pull progress stream. */
-interface PullEvent {
-  readonly error?: string;
-  readonly errorDetail?: { readonly message?: string };
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { statusCode?: unknown } | null)?.statusCode;
-  return typeof status === 'number' ? status : undefined;
-}
-
-/** The engine's own message from a dockerode error (its `json.message`), else the error's. */
-function engineMessage(error: unknown): string {
-  const json = (error as { json?: { message?: unknown } } | null)?.json;
-  if (json && typeof json.message === 'string') return json.message;
-  return describeError(error);
-}
-
-function engineError(action: string, error: unknown): TidewatchError {
-  return new TidewatchError('engine-error', `${action}: ${engineMessage(error)}`, { cause: error });
 }
 
 class DockerEngine implements Engine {
@@ -112,80 +88,10 @@ class DockerEngine implements Engine {
     }
   }
 
-  async pullImage(reference: string, auth: PullAuth | undefined, signal?: AbortSignal): Promise<void> {
-    const authconfig = auth && {
-      serveraddress: auth.serverAddress,
-      ...(auth.username !== undefined ? { username: auth.username } : {}),
-      ...(auth.password !== undefined ? { password: auth.password } : {}),
-      ...(auth.identityToken !== undefined ? { identitytoken: auth.identityToken } : {}),
-    };
-    // One controller for the request to the engine: the caller's signal and the idle timer both end it.
-    const controller = new AbortController();
-    const forward = (): void => controller.abort(signal?.reason);
-    if (signal?.aborted === true) forward();
-    else signal?.addEventListener('abort', forward, { once: true });
-    const limitMs = this.options.pullTimeoutMs ?? 0;
-    let stalled: TidewatchError | undefined;
-    const idle =
-      limitMs > 0
-        ? startIdleTimer(limitMs, () => {
-            stalled = new TidewatchError(
-              'pull-timeout',
-              `the pull of ${reference} made no progress for ${formatDuration(limitMs)}; abandoned (--pull-timeout)`,
-            );
-            controller.abort(stalled);
-          })
-        : undefined;
-    try {
-      const output = await this.followPull(reference, authconfig, controller.signal, () => idle?.touch());
-      // The engine reports a failed pull inside the progress stream, not in the HTTP status.
-      const failure = output.find((event) => event.error !== undefined || event.errorDetail !== undefined);
-      if (failure) throw new Error(failure.errorDetail?.message ?? failure.error ?? 'pull failed');
-    } catch (error) {
-      if (stalled !== undefined) throw stalled;
-      throw engineError(`pulling ${reference}`, error);
-    } finally {
-      idle?.stop();
-      signal?.removeEventListener('abort', forward);
-    }
-  }
-
-  /**
-   * Sends the pull and reads its progress stream to the end; every chunk of it calls `onData`.
-   * When `signal` aborts, the request to the engine is destroyed (the engine then cancels the pull)
-   * and this rejects with the signal's reason, even if the stream had already started.
-   */
-  private followPull(
-    reference: string,
-    authconfig: object | undefined,
-    signal: AbortSignal,
-    onData: () => void,
-  ): Promise<PullEvent[]> {
-    return new Promise<PullEvent[]>((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason as Error);
-      let stream: Readable | undefined;
-      const aborted = (): void => {
-        stream?.destroy();
-        reject(signal.reason as Error);
-      };
-      signal.addEventListener('abort', aborted, { once: true });
-      const settle = (error: Error | null, output?: PullEvent[]): void => {
-        signal.removeEventListener('abort', aborted);
-        if (signal.aborted) reject(signal.reason as Error);
-        else if (error !== null) reject(error);
-        else resolve(output ?? []);
-      };
-      this.docker
-        .pull(reference, { ...(authconfig ? { authconfig } : {}), abortSignal: signal })
-        .then((response) => {
-          stream = response as Readable;
-          if (signal.aborted) return stream.destroy();
-          stream.on('data', onData);
-          this.docker.modem.followProgress(stream, (error: Error | null, result: unknown[]) =>
-            settle(error, result as PullEvent[]),
-          );
-        })
-        .catch((error: unknown) => settle(error instanceof Error ? error : new Error(String(error))));
+  pullImage(reference: string, auth: PullAuth | undefined, signal?: AbortSignal): Promise<void> {
+    return pullImage(this.docker, reference, auth, {
+      signal,
+      pullTimeoutMs: this.options.pullTimeoutMs ?? 0,
     });
   }
 

@@ -1,0 +1,19 @@
+import { TidewatchError, describeError } from '../domain/errors.js';
+
+/** How a dockerode failure becomes a Tidewatch error: the HTTP status and the engine's own words. */
+
+export function statusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** The engine's own message from a dockerode error (its `json.message`), else the error's. */
+export function engineMessage(error: unknown): string {
+  const json = (error as { json?: { message?: unknown } } | null)?.json;
+  if (json && typeof json.message === 'string') return json.message;
+  return describeError(error);
+}
+
+export function engineError(action: string, error: unknown): TidewatchError {
+  return new TidewatchError('engine-error', `${action}: ${engineMessage(error)}`, { cause: error });
+}
