@@ -27,6 +27,7 @@ import { startGitops } from './gitops/index.js';
 import { loadSettings, type FlagValues, type Settings } from './config/index.js';
 import { systemClock } from './domain/clock.js';
 import { TidewatchError, describeError } from './domain/errors.js';
+import { exitCodeOf } from './domain/error-codes.js';
 import { EventBus, observeJournal } from './events/index.js';
 import { createLogger, type Logger } from './log/index.js';
 import { createNotifications, type Notifications } from './notify/index.js';
@@ -287,12 +288,10 @@ const program = buildProgram(
   },
 );
 
-const USAGE_ERRORS = new Set(['invalid-config', 'invalid-argument']);
-
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   // Bad configuration, a held data dir or an unreachable engine: one line, no stack trace.
   process.stderr.write(`tidewatch: ${describeError(error)}\n`);
-  process.exitCode = error instanceof TidewatchError && USAGE_ERRORS.has(error.code) ? 2 : 1;
+  process.exitCode = error instanceof TidewatchError ? exitCodeOf(error.code) : 1;
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ERROR_CODES, type ErrorCode } from '../domain/error-codes.js';
 import { TidewatchError, describeError } from '../domain/errors.js';
 import type { Logger } from '../log/index.js';
 
@@ -14,34 +15,22 @@ export interface ApiErrorBody {
  * modules it calls (a bad history query, a bad image reference, a queue that is shutting down);
  * anything else is a bug and answers 500 with a generic message, never the error's text or stack.
  */
-const STATUS_BY_CODE: Readonly<Record<string, ContentfulStatusCode>> = {
-  'invalid-request': 400,
-  'invalid-json': 400,
-  'invalid-body': 400,
-  'invalid-query': 400,
-  'invalid-params': 400,
-  'invalid-header': 400,
-  'invalid-reference': 400,
-  HISTORY_BAD_QUERY: 400,
-  unauthorized: 401,
-  'token-required': 403,
-  'csrf-required': 403,
-  'not-found': 404,
-  'method-not-allowed': 405,
-  conflict: 409,
-  'payload-too-large': 413,
-  // The engine answered with an error or not at all: the fault is upstream of the API.
-  'engine-error': 502,
-  'shutting-down': 503,
-  'not-ready': 503,
-};
-
+/** The status the API answers `code` with; 500 for a code it never shows as itself. */
 export function statusOf(code: string): ContentfulStatusCode {
-  return STATUS_BY_CODE[code] ?? 500;
+  return isErrorCode(code) ? ERROR_CODES[code].status : 500;
+}
+
+function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}
+
+/** Codes the API answers as themselves: every one with a status other than 500. */
+function shownByApi(code: ErrorCode): boolean {
+  return ERROR_CODES[code].status !== 500;
 }
 
 /** Throw this from a handler: `apiError('not-found', 'no container named web')`. */
-export function apiError(code: keyof typeof STATUS_BY_CODE, message: string): TidewatchError {
+export function apiError(code: ErrorCode, message: string): TidewatchError {
   return new TidewatchError(code, message);
 }
 
@@ -53,7 +42,7 @@ export function errorResponse(c: Context, code: string, message: string): Respon
 /** Hono's onError: known errors keep their code and one-line message; the rest are logged, not shown. */
 export function handleError(logger: Logger): (error: Error, c: Context) => Response {
   return (error, c) => {
-    if (error instanceof TidewatchError && STATUS_BY_CODE[error.code] !== undefined) {
+    if (error instanceof TidewatchError && shownByApi(error.code)) {
       return errorResponse(c, error.code, describeError(error));
     }
     if (error instanceof HTTPException) {

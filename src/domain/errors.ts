@@ -1,12 +1,14 @@
+import type { ErrorCode } from './error-codes.js';
+
 /**
  * The one error class of Tidewatch. Expected outcomes (no update, registry 404, unhealthy) are
  * values, not exceptions; this is for broken infrastructure and bad input. `code` is stable and
  * machine-readable, `message` is one line a user can act on, `cause` keeps the original error.
  */
 export class TidewatchError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'TidewatchError';
     this.code = code;

@@ -1,11 +1,8 @@
+import type { ErrorCode } from '../domain/error-codes.js';
 import { TidewatchError } from '../domain/errors.js';
 
-export type RegistryErrorCode =
-  | 'registry-unauthorized'
-  | 'registry-not-found'
-  | 'registry-unavailable'
-  | 'registry-rate-limited'
-  | 'registry-bad-response';
+/** The codes of a registry failure: those of the one error table that start with `registry-`. */
+export type RegistryErrorCode = Extract<ErrorCode, `registry-${string}`>;
 
 /**
  * An expected registry outcome (401, 404, 429, 5xx, garbage) on its way up to `resolve`, which

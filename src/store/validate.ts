@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../domain/error-codes.js';
 import type { z } from 'zod';
 import { TidewatchError } from '../domain/index.js';
 
@@ -8,7 +9,7 @@ import { TidewatchError } from '../domain/index.js';
 export function validate<T extends z.ZodType>(
   schema: T,
   value: unknown,
-  code: string,
+  code: ErrorCode,
   what: string,
 ): z.output<T> {
   const parsed = schema.safeParse(value);

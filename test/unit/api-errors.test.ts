@@ -47,7 +47,7 @@ describe('API errors', () => {
     expect(body).toEqual({
       error: { code: 'internal', message: 'internal error; the log of Tidewatch says more' },
     });
-    expect((await answer(new TidewatchError('some-bug', 'detail'))).status).toBe(500);
+    expect((await answer(new TidewatchError('STORE_BAD_ROW', 'detail'))).status).toBe(500);
   });
 
   it("map Hono's own exceptions", async () => {
