@@ -6,6 +6,7 @@ import type { CycleEntry } from '../domain/run.js';
 import { planGroup } from './group.js';
 import { runHook } from './lifecycle-hooks.js';
 import { reconcile } from './reconcile.js';
+import { updateSettingsFor } from './update-settings.js';
 import type { MemberUpdate, Proceed, UpdateOutcome } from './update-container.js';
 import { updateComposeAware } from '../compose/index.js';
 
@@ -114,6 +115,7 @@ async function updateOne(
   const labels = item.labels;
   const update = memberUpdate(deps, item, details);
   if (!labels || !update) return { kind: 'failed', reason: 'nothing to update' };
+  const own = updateSettingsFor(labels, settings);
   const hooks = settings.lifecycleHooks ? labels.hooks : {};
   // Compose services go through compose where it owns them (src/compose); others as usual.
   const outcome = await updateComposeAware(
@@ -127,10 +129,10 @@ async function updateOne(
     {
       ...update,
       trigger: options.trigger ?? 'cli',
-      strategy: labels.strategy ?? settings.strategy,
-      drainMs: labels.drainMs ?? settings.drainMs,
+      strategy: own.strategy,
+      drainMs: own.drainMs,
       group,
-      stopTimeoutMs: settings.stopTimeoutMs,
+      stopTimeoutMs: own.stopTimeoutMs,
       revive: settings.reviveStopped,
       cleanup: settings.cleanup,
       keepImages: settings.keepImages,
@@ -159,7 +161,7 @@ function memberUpdate(
 ): MemberUpdate | undefined {
   const { settings } = deps;
   if (!item.ref || !item.image || !item.labels) return undefined;
-  const labels = item.labels;
+  const own = updateSettingsFor(item.labels, settings);
   return {
     details,
     ref: item.ref,
@@ -167,13 +169,8 @@ function memberUpdate(
     digest: settings.noPull ? undefined : item.result.latestDigest,
     currentDigest: item.result.currentDigest,
     targetRef: item.target,
-    stopSignal: labels.stopSignal,
-    verify: {
-      timeoutMs: labels.verify.timeoutMs ?? settings.verifyTimeoutMs,
-      windowMs: labels.verify.windowMs ?? settings.verifyWindowMs,
-      command: labels.verify.command,
-      httpUrl: labels.verify.httpUrl,
-    },
+    stopSignal: own.stopSignal,
+    verify: own.verify,
   };
 }
 

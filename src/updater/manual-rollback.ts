@@ -4,6 +4,7 @@ import { familiarName, imageReferenceOf, parseImageRef } from '../domain/index.j
 import type { Store, UpdateTrigger } from '../store/index.js';
 import type { CycleDeps } from './cycle-deps.js';
 import { groupOf } from './group-of.js';
+import { updateSettingsFor } from './update-settings.js';
 import { updateContainer } from './update-container.js';
 
 export type ManualRollback =
@@ -69,22 +70,13 @@ export async function rollbackToPrevious(
       digest: undefined,
       trigger,
       currentDigest: last.toDigest ?? undefined,
-      stopTimeoutMs: settings.stopTimeoutMs,
-      stopSignal: labels.stopSignal,
+      ...updateSettingsFor(labels, settings),
       revive: false,
       cleanup: false,
       keepImages: settings.keepImages,
       signal,
-      strategy: labels.strategy ?? settings.strategy,
       // Its namespace sharers and link clients follow it back, as they followed it forward.
       group: { members: await groupOf(deps, details), updates: new Map() },
-      drainMs: labels.drainMs ?? settings.drainMs,
-      verify: {
-        timeoutMs: labels.verify.timeoutMs ?? settings.verifyTimeoutMs,
-        windowMs: labels.verify.windowMs ?? settings.verifyWindowMs,
-        command: labels.verify.command,
-        httpUrl: labels.verify.httpUrl,
-      },
     },
   );
   if (outcome.kind !== 'updated') {
