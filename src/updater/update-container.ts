@@ -85,8 +85,8 @@ export async function updateContainer(deps: UpdateDeps, request: UpdateRequest):
     plans: deps.plans ?? memoryPlans(),
     journal: deps.journal,
     afterJournal: deps.afterJournal,
-    now: systemClock,
-    sleep: systemSleep,
+    now: deps.now ?? systemClock,
+    sleep: deps.sleep ?? systemSleep,
   };
   const [first] = planned;
   const result =

@@ -1,4 +1,4 @@
-import type { ContainerDetails, CreateSpec, ImageRef } from '../domain/index.js';
+import type { Clock, ContainerDetails, CreateSpec, ImageRef, Sleep } from '../domain/index.js';
 import type { Engine, ImageDetails } from '../engine/index.js';
 import type { CredentialStore } from '../registry/index.js';
 import type { Logger } from '../log/index.js';
@@ -25,6 +25,9 @@ export interface UpdateDeps {
   readonly history?: History | undefined;
   /** Test-only: called after each journal write, to kill the process at a chosen one. */
   readonly afterJournal?: ((step: string) => void) | undefined;
+  /** The time verification deadlines are measured in, and how it waits; default the system's. */
+  readonly now?: Clock | undefined;
+  readonly sleep?: Sleep | undefined;
 }
 
 /** A reason not to go on, decided after the pull and before anything changes (a pre-update hook). */

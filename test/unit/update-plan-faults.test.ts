@@ -91,7 +91,9 @@ async function memberUpdate(
   const details = await engine.inspectContainer(name);
   const oldImage = details && (await engine.inspectImage(details.imageId));
   if (!details || !oldImage) throw new Error(`${name} is not there`);
-  return { details, ref: parseImageRef(`${repo}:1`), oldImage, digest, stopSignal: undefined };
+  // Verified for a window of a second, on the fake clock below (the engine's containers never exit).
+  const verify = { timeoutMs: 5000, windowMs: 1000 };
+  return { details, ref: parseImageRef(`${repo}:1`), oldImage, digest, stopSignal: undefined, verify };
 }
 
 /** One update of app as a cycle asks for it: its group from the engine, side's own update in group-own. */
@@ -118,6 +120,7 @@ async function update(scenario: Scenario, engine: FakeEngine, store: Store): Pro
       journal: store.journal,
       plans: store.plans,
       badDigests: store.badDigests,
+      ...fakeTime(),
     },
     {
       ...main,
@@ -131,6 +134,18 @@ async function update(scenario: Scenario, engine: FakeEngine, store: Store): Pro
       group: { members, updates },
     },
   );
+}
+
+/** A clock that moves only when the update sleeps, so verification takes no real time. */
+function fakeTime(): { now: () => number; sleep: (ms: number) => Promise<void> } {
+  let now = 1_800_000_000_000;
+  return {
+    now: () => now,
+    sleep: (ms) => {
+      now += ms;
+      return Promise.resolve();
+    },
+  };
 }
 
 /** What must hold once the engine is back and the reconciler ran: nothing lost, nothing miswired. */
