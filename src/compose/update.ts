@@ -1,6 +1,6 @@
 import type { CreateSpec } from '../domain/index.js';
 import { describeError } from '../domain/errors.js';
-import { updateContainer, type UpdateOutcome, type UpdateRequest } from '../updater/update-container.js';
+import { updateContainer, type UpdateResult, type UpdateRequest } from '../updater/update-container.js';
 import { runCompose } from './cli.js';
 import { COMPOSE_LABELS, readComposeOrigin, type ComposeOrigin } from './labels.js';
 import { projectOf, reachability } from './project.js';
@@ -22,7 +22,7 @@ export type { ComposeUpdateDeps };
 export async function updateComposeAware(
   deps: ComposeUpdateDeps,
   request: UpdateRequest,
-): Promise<UpdateOutcome> {
+): Promise<UpdateResult> {
   const origin = readComposeOrigin(request.details.config.Labels ?? {});
   if (!origin) return updateContainer(deps, request);
   const reachable = reachability(origin);

@@ -4,7 +4,7 @@ import { systemClock, systemSleep } from '../domain/clock.js';
 import {
   pullChecked,
   targetImage,
-  type UpdateOutcome,
+  type UpdateResult,
   type UpdateRequest,
 } from '../updater/update-container.js';
 import { verifyContainer } from '../updater/verify.js';
@@ -30,7 +30,7 @@ export async function writeBackUpdate(
   deps: ComposeUpdateDeps,
   request: UpdateRequest,
   origin: ComposeOrigin,
-): Promise<UpdateOutcome> {
+): Promise<UpdateResult> {
   const { details, ref } = request;
   const toTag = request.targetRef?.tag ?? ref.tag ?? 'latest';
   const log = deps.logger.child({
@@ -64,7 +64,7 @@ export async function writeBackUpdate(
       journal.finish(id, outcome, { ...(reason !== undefined ? { reason } : {}), ...(logs ? { logs } : {}) });
     }
   };
-  const fail = (reason: string): UpdateOutcome => {
+  const fail = (reason: string): UpdateResult => {
     finish('failed', reason);
     return { kind: 'failed', reason };
   };
@@ -94,7 +94,7 @@ export async function writeBackUpdate(
   step('old-renamed');
   log.info({ file: edit.file, from: edit.from, to: edit.to }, 'wrote the new tag into the compose file');
 
-  const rollBack = async (reason: string, logs?: string): Promise<UpdateOutcome> => {
+  const rollBack = async (reason: string, logs?: string): Promise<UpdateResult> => {
     edit.restore();
     try {
       await runCompose(project, ['up', '-d', '--no-deps', origin.service], options);

@@ -7,7 +7,7 @@ import { planGroup } from './group.js';
 import { runHook } from './lifecycle-hooks.js';
 import { reconcile } from './reconcile.js';
 import { updateSettingsFor } from './update-settings.js';
-import type { MemberUpdate, Proceed, UpdateOutcome } from './update-container.js';
+import type { MemberUpdate, Proceed, UpdateResult } from './update-container.js';
 import { updateComposeAware } from '../compose/index.js';
 
 type Entries = Map<string, CycleEntry>;
@@ -110,7 +110,7 @@ async function updateOne(
   item: CheckedContainer,
   details: ContainerDetails,
   group: { members: ReturnType<typeof planGroup>; updates: ReadonlyMap<string, MemberUpdate> },
-): Promise<UpdateOutcome> {
+): Promise<UpdateResult> {
   const { settings, logger, engine } = deps;
   const labels = item.labels;
   const update = memberUpdate(deps, item, details);
@@ -186,7 +186,7 @@ function badDigestReason(deps: CycleDeps, item: CheckedContainer): string | unde
     : undefined;
 }
 
-function report(deps: CycleDeps, entries: Entries, item: CheckedContainer, outcome: UpdateOutcome): void {
+function report(deps: CycleDeps, entries: Entries, item: CheckedContainer, outcome: UpdateResult): void {
   const name = item.result.name;
   switch (outcome.kind) {
     case 'updated':

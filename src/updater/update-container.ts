@@ -12,11 +12,11 @@ import { followerSpec, memberSpec } from './member-spec.js';
 import { runStartFirstPlan } from './start-first.js';
 import { parkedNameFor } from './copies.js';
 import { pullChecked, removeOldImages } from './update-images.js';
-import type { MemberUpdate, Proceed, UpdateDeps, UpdateOutcome, UpdateRequest } from './update-types.js';
+import type { MemberUpdate, Proceed, UpdateDeps, UpdateResult, UpdateRequest } from './update-types.js';
 
 export { pullChecked, targetImage } from './update-images.js';
 
-export type { UpdateDeps, Proceed, MemberUpdate, UpdateRequest, UpdateOutcome };
+export type { UpdateDeps, Proceed, MemberUpdate, UpdateRequest, UpdateResult };
 
 /** An update member after its pull: its journal row and its new image. */
 interface Pulled {
@@ -31,7 +31,7 @@ interface Pulled {
  * only what it read back from the engine. Anything short of that is undone, or left journaled for
  * the reconciler when the engine is out of reach.
  */
-export async function updateContainer(deps: UpdateDeps, request: UpdateRequest): Promise<UpdateOutcome> {
+export async function updateContainer(deps: UpdateDeps, request: UpdateRequest): Promise<UpdateResult> {
   const { details } = request;
   const others = request.group?.members ?? [];
   const choice = chooseStrategy(request.strategy ?? 'stop-first', details, others.length > 0);
@@ -155,7 +155,7 @@ function advancePulled(
   return { ...pull, rowId };
 }
 
-function failRow(deps: UpdateDeps, rowId: number | undefined, reason: string): UpdateOutcome {
+function failRow(deps: UpdateDeps, rowId: number | undefined, reason: string): UpdateResult {
   if (rowId !== undefined && deps.journal) {
     deps.journal.finish(rowId, 'failed', { reason });
     deps.afterJournal?.('failed');
@@ -198,11 +198,11 @@ function outcomeOf(
   request: UpdateRequest,
   pulled: ReadonlyMap<string, Pulled>,
   result: PlanResult,
-): UpdateOutcome {
+): UpdateResult {
   const { details } = request;
   const log = deps.logger.child({ container: details.name, image: details.config.Image });
   const main = pulled.get(details.name);
-  const others = new Map<string, UpdateOutcome>();
+  const others = new Map<string, UpdateResult>();
   switch (result.kind) {
     case 'committed': {
       for (const member of result.plan.members) {

@@ -73,7 +73,11 @@ export interface UpdateRequest extends MemberUpdate {
   };
 }
 
-export type UpdateOutcome =
+/**
+ * How one update ended, as the cycle reports it (`skipped` included). Not the store's
+ * `UpdateOutcome`, which is what a history row records: committed, rolled-back or failed.
+ */
+export type UpdateResult =
   | {
       readonly kind: 'updated';
       readonly newId: string;
@@ -81,11 +85,11 @@ export type UpdateOutcome =
       /** Something after the update went wrong without undoing it (a post-update hook). */
       readonly reason?: string | undefined;
       /** How each other member of the group ended. */
-      readonly members?: ReadonlyMap<string, UpdateOutcome>;
+      readonly members?: ReadonlyMap<string, UpdateResult>;
     }
   | { readonly kind: 'skipped'; readonly reason: string }
   | {
       readonly kind: 'rolled-back' | 'failed';
       readonly reason: string;
-      readonly members?: ReadonlyMap<string, UpdateOutcome>;
+      readonly members?: ReadonlyMap<string, UpdateResult>;
     };

@@ -7,11 +7,7 @@ import { silentLogger } from '../../src/log/index.js';
 import { openStore, storeFile, type Store } from '../../src/store/index.js';
 import { planGroup } from '../../src/updater/group.js';
 import { reconcile } from '../../src/updater/index.js';
-import {
-  updateContainer,
-  type MemberUpdate,
-  type UpdateOutcome,
-} from '../../src/updater/update-container.js';
+import { updateContainer, type MemberUpdate, type UpdateResult } from '../../src/updater/update-container.js';
 import { FakeEngine } from '../support/fake-engine.js';
 
 /**
@@ -97,7 +93,7 @@ async function memberUpdate(
 }
 
 /** One update of app as a cycle asks for it: its group from the engine, side's own update in group-own. */
-async function update(scenario: Scenario, engine: FakeEngine, store: Store): Promise<UpdateOutcome> {
+async function update(scenario: Scenario, engine: FakeEngine, store: Store): Promise<UpdateResult> {
   const main = await memberUpdate(engine, 'app', REPO, DIGEST.app);
   const dependents: ContainerDetails[] = [];
   if (scenario === 'group' || scenario === 'group-own') {
