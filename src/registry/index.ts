@@ -20,3 +20,4 @@ export type {
   CreatedLookup,
 } from './types.js';
 export { observeRegistryRequests } from './http.js';
+export { pullCredentialsFor, type PullCredentials } from './pull-auth.js';

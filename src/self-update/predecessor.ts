@@ -1,8 +1,9 @@
+import { pullCredentialsFor } from '../registry/index.js';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readContainerLabels } from '../config/labels.js';
-import { DOCKER_HUB, familiarName, type ContainerSummary } from '../domain/index.js';
+import { familiarName, type ContainerSummary } from '../domain/index.js';
 import { describeError } from '../domain/errors.js';
 import type { PullAuth } from '../engine/index.js';
 import { checkContainers, type CycleDeps } from '../updater/index.js';
@@ -64,13 +65,7 @@ export async function prepareSuccessor(
 
   log.info({ digest }, 'own image moved: starting a successor');
   const name = familiarName(ref);
-  const credentials = await deps.credentials.get(ref.registry, options.signal);
-  const auth: PullAuth | undefined = credentials && {
-    serverAddress: ref.registry === DOCKER_HUB ? 'https://index.docker.io/v1/' : ref.registry,
-    username: credentials.username,
-    password: credentials.password,
-    identityToken: credentials.identityToken,
-  };
+  const auth: PullAuth | undefined = await pullCredentialsFor(deps.credentials, ref, options.signal);
   await engine.pullImage(`${name}@${digest}`, auth, options.signal);
   await engine.tagImage(`${name}@${digest}`, name, ref.tag ?? 'latest');
 

@@ -1,8 +1,8 @@
 import { describeError } from '../domain/errors.js';
-import { DOCKER_HUB, type ImageRef } from '../domain/index.js';
+import type { ImageRef } from '../domain/index.js';
 import type { PullAuth } from '../engine/index.js';
 import type { Logger } from '../log/index.js';
-import type { CredentialStore } from '../registry/index.js';
+import { pullCredentialsFor, type CredentialStore } from '../registry/index.js';
 import type { BadDigests, Journal, UpdateRecord, UpdateTrigger } from '../store/index.js';
 import { followUpdate, type FollowDeps } from './follow.js';
 import { recordAccepted, recordOutcome, type AfterJournal } from './journal.js';
@@ -144,18 +144,10 @@ function plan(
 }
 
 /** The credentials the manager hands to every node that pulls, as for a container's pull. */
-async function pullAuth(
+function pullAuth(
   credentials: CredentialStore,
   ref: ImageRef,
   signal: AbortSignal,
 ): Promise<PullAuth | undefined> {
-  const found = await credentials.get(ref.registry, signal);
-  return (
-    found && {
-      serverAddress: ref.registry === DOCKER_HUB ? 'https://index.docker.io/v1/' : ref.registry,
-      username: found.username,
-      password: found.password,
-      identityToken: found.identityToken,
-    }
-  );
+  return pullCredentialsFor(credentials, ref, signal);
 }

@@ -1,5 +1,6 @@
+import { pullCredentialsFor } from '../registry/index.js';
 import { describeError } from '../domain/errors.js';
-import { DOCKER_HUB, familiarName, type ImageRef } from '../domain/index.js';
+import { familiarName, type ImageRef } from '../domain/index.js';
 import type { ImageDetails, PullAuth } from '../engine/index.js';
 import type { Logger } from '../log/index.js';
 import { imagesToRemove } from './rollback-points.js';
@@ -19,13 +20,7 @@ export async function pullChecked(
   const name = familiarName(ref);
   const tagged = `${name}:${ref.tag ?? 'latest'}`;
   if (digest !== undefined) {
-    const credentials = await deps.credentials.get(ref.registry, request.signal);
-    const auth: PullAuth | undefined = credentials && {
-      serverAddress: ref.registry === DOCKER_HUB ? 'https://index.docker.io/v1/' : ref.registry,
-      username: credentials.username,
-      password: credentials.password,
-      identityToken: credentials.identityToken,
-    };
+    const auth: PullAuth | undefined = await pullCredentialsFor(deps.credentials, ref, request.signal);
     await engine.pullImage(`${name}@${digest}`, auth, request.signal);
     await engine.tagImage(`${name}@${digest}`, name, ref.tag ?? 'latest');
   }
