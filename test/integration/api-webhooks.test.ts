@@ -18,7 +18,7 @@ import { TOKEN, authHeaders, daemonHarness, type DaemonHarness } from '../suppor
 import { startDaemon } from '../support/daemon.js';
 import { eventually, publishUpdate } from '../support/images.js';
 import { useLab } from '../support/lab.js';
-import { logLines, runCli } from '../support/tidewatch.js';
+import { expectExit, logLines, runCli } from '../support/tidewatch.js';
 
 const docker = labDocker();
 const imageOf = async (name: string): Promise<string | undefined> =>
@@ -108,7 +108,7 @@ describe('tidewatch run, told by the registry of a push, updates with no poll at
         {},
         30_000,
       );
-      expect(result.code).toBe(1);
+      expectExit(result, 1);
       expect(result.stderr).toContain(
         `tidewatch: cannot serve the API on 127.0.0.1:${port}: listen EADDRINUSE`,
       );

@@ -14,7 +14,7 @@ import {
   type LabRegistry,
 } from '../lab/index.js';
 import { publishUpdate } from '../support/images.js';
-import { runCli } from '../support/tidewatch.js';
+import { expectExit, runCli } from '../support/tidewatch.js';
 
 const USER = 'cfg-user';
 const PASS = 'cfg-pass-4242';
@@ -47,13 +47,13 @@ describe('the configuration file, through the CLI', () => {
       'interval: 5m\nnotificationUrls:\n  - ntfy://ntfy.example.com/a\n  - not a url\n',
     );
     const result = await runCli(['config', 'check', '--config', path], env);
-    expect(result.code).toBe(2);
+    expectExit(result, 2);
     expect(result.stderr).toBe(`tidewatch: config ${path}:4:5: notificationUrls[1]: not a URL\n`);
     expect(result.stdout).toBe('');
 
     const unknown = write('unknown.yml', 'interval: 5m\n\nlabel-enable: true\n');
     const viaEnv = await runCli(['config', 'check'], { ...env, TIDEWATCH_CONFIG: unknown });
-    expect(viaEnv.code).toBe(2);
+    expectExit(viaEnv, 2);
     expect(viaEnv.stderr).toBe(
       `tidewatch: config ${unknown}:3:1: label-enable: unknown key (did you mean labelEnable?)\n`,
     );
@@ -85,7 +85,7 @@ describe('the configuration file, through the CLI', () => {
       ...env,
       TIDEWATCH_SCOPE: 'from-env',
     });
-    expect(result.code).toBe(0);
+    expectExit(result);
     for (const secret of ['api-token-secret-1', 'webhook-secret-1', 'Agotifytoken1', 'ghcr-secret-1']) {
       expect(result.stdout).not.toContain(secret);
     }
@@ -114,7 +114,7 @@ describe('the configuration file, through the CLI', () => {
     // Without the login the registry refuses: the container cannot be checked, nothing changes.
     const noLogin = write('no-login.yml', 'stopTimeout: 1s\nverifyWindow: 1s\n');
     const refused = await runCli(['once', name, '--config', noLogin], env);
-    expect(refused.code).toBe(1);
+    expectExit(refused, 1);
     expect((await labDocker().getContainer(name).inspect()).Id).toBe(first.id);
 
     const path = write(

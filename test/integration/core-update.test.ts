@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAndPush, labDocker, labLabels, runContainer, uniqueName } from '../lab/index.js';
 import { useLab } from '../support/lab.js';
 import { eventually, publishUpdate } from '../support/images.js';
-import { runCli } from '../support/tidewatch.js';
+import { expectExit, runCli } from '../support/tidewatch.js';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -71,7 +71,7 @@ describe('a container whose tag moved is recreated on the new digest with its se
   it('check reports update-available and changes nothing', async () => {
     const result = await runCli(['check', '--json', name]);
     expect(result.stderr).not.toContain('"level":50');
-    expect(result.code).toBe(0);
+    expectExit(result);
     const [entry] = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
     expect(entry).toMatchObject({ name, image, status: 'update-available', reason: null });
     expect(entry?.currentDigest).toMatch(/^sha256:/);

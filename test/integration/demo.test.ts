@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertEngine, labDocker } from '../lab/index.js';
@@ -13,6 +13,18 @@ const DEMO = fileURLToPath(new URL('../../dist/demo/main.js', import.meta.url));
 interface Update {
   readonly containerName: string;
   readonly state: string;
+  readonly reason?: string | null;
+}
+
+/** The last lines of Tidewatch's log above debug level, for a failure message. */
+function logTail(file: string): string {
+  if (!existsSync(file)) return '(no log)';
+  const lines = readFileSync(file, 'utf8').split('\n');
+  return lines
+    .filter((line) => !line.startsWith('{"level":20'))
+    .slice(-40)
+    .map((line) => line.slice(0, 400))
+    .join('\n');
 }
 
 function alive(pid: number): boolean {
@@ -44,7 +56,7 @@ describe('npm run demo', () => {
 
   it('shows a committed update and a rollback from its first pushes, then removes everything', async () => {
     // --port 0: any free port, as other tests may hold 8080; --duration bounds it if the test dies.
-    const child = spawn(process.execPath, [DEMO, '--duration', '240', '--port', '0'], {
+    const child = spawn(process.execPath, [DEMO, '--duration', '330', '--port', '0'], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_HOST: process.env.DOCKER_HOST },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -66,22 +78,27 @@ describe('npm run demo', () => {
       const registryPid = Number(line(/registry \S+ \(pid (\d+)\)/));
       const workDir = dirname(line(/tidewatch log (\S+)/) ?? '/nonexistent/x');
 
+      let updates: Update[] = [];
       const outcomes = async (): Promise<string[]> => {
         const response = await fetch(`${url}/api/v1/updates?limit=100`, {
           headers: { authorization: `Bearer ${token}` },
           signal: AbortSignal.timeout(5000),
         });
-        const body = (await response.json()) as { items: Update[] };
-        return body.items.map((update) => update.state);
+        updates = ((await response.json()) as { items: Update[] }).items;
+        return updates.map((update) => update.state);
       };
       // The demo pushes every 30 s: a good web image first, then a broken one.
       const seen = await eventually(
         outcomes,
         (list) => list.includes('committed') && list.includes('rolled-back'),
         // Two pushes (60 s) and their updates; the rest is slack for a machine busy with other tests.
-        200_000,
+        280_000,
       );
-      const story = `demo output:\n${stdout}\n${stderr}`;
+      const story = [
+        `demo output:\n${stdout}\n${stderr}`,
+        `updates: ${JSON.stringify(updates.map(({ containerName, state, reason }) => ({ containerName, state, reason })))}`,
+        `tidewatch log ends:\n${logTail(join(workDir, 'tidewatch.log'))}`,
+      ].join('\n');
       expect(seen, story).toContain('committed');
       expect(seen, story).toContain('rolled-back');
 
@@ -101,5 +118,5 @@ describe('npm run demo', () => {
         await exited;
       }
     }
-  }, 400_000);
+  }, 500_000);
 });

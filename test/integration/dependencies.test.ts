@@ -6,7 +6,7 @@ import { openStore, storeFile } from '../../src/store/index.js';
 import { buildAndPush, labDocker, runContainer, uniqueName } from '../lab/index.js';
 import { useLab } from '../support/lab.js';
 import { publishUpdate } from '../support/images.js';
-import { logLines, runCli } from '../support/tidewatch.js';
+import { expectExit, logLines, runCli } from '../support/tidewatch.js';
 
 /** Each test uses its own scope, so it sees only its own containers on the shared engine. */
 describe('dependencies between containers', () => {
@@ -163,7 +163,7 @@ describe('dependencies between containers', () => {
       const result = await runCli(['once', '--stop-timeout', '1s', '--scope', scope], {
         TIDEWATCH_DATA_DIR: dataDir,
       });
-      expect(result.code).toBe(1);
+      expectExit(result, 1);
       const after = await Promise.all([x, y, z].map(async (name) => (await inspect(name)).Id));
       expect(after[0]).toBe(before[0]);
       expect(after[1]).toBe(before[1]);

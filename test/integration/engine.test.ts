@@ -7,7 +7,7 @@ import {
   resolveConnection,
 } from '../../src/engine/index.js';
 import { assertEngine, engineAddress, labDocker } from '../lab/index.js';
-import { runCli } from '../support/tidewatch.js';
+import { expectExit, runCli } from '../support/tidewatch.js';
 
 /** A loopback TCP port that forwards to the engine's unix socket: a real `tcp://` engine. */
 async function tcpForwarder(socketPath: string): Promise<{ server: Server; port: number }> {
@@ -67,7 +67,7 @@ describe('engine connection', () => {
 
   it('an unreachable engine is one clear line and exit 1', async () => {
     const result = await runCli(['check'], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
-    expect(result.code).toBe(1);
+    expectExit(result, 1);
     expect(result.stderr.trim()).toMatch(
       /^tidewatch: cannot reach the Docker engine at unix:\/\/\/nonexistent\/docker\.sock: .+$/,
     );
@@ -75,7 +75,7 @@ describe('engine connection', () => {
 
   it('a bad setting is one line naming it, and exit 2', async () => {
     const result = await runCli(['once'], { WATCHTOWER_POLL_INTERVAL: 'soon' });
-    expect(result.code).toBe(2);
+    expectExit(result, 2);
     expect(result.stderr.trim()).toBe(
       'tidewatch: WATCHTOWER_POLL_INTERVAL: expected a duration such as 30, 30s, 5m or 1h, got "soon"',
     );
@@ -89,7 +89,7 @@ describe('engine connection', () => {
 
   it('--help lists the commands', async () => {
     const result = await runCli(['--help']);
-    expect(result.code).toBe(0);
+    expectExit(result);
     for (const command of ['run', 'once', 'check']) expect(result.stdout).toContain(command);
   });
 });

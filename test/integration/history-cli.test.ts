@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, storeFile, type UpdateRecord } from '../../src/store/index.js';
 import { assertEngine, uniqueName } from '../lab/index.js';
 import { startDaemon, type Daemon } from '../support/daemon.js';
-import { logLines, runCli } from '../support/tidewatch.js';
+import { expectExit, logLines, runCli } from '../support/tidewatch.js';
 
 const DIGEST = (char: string): string => `sha256:${char.repeat(64)}`;
 const STEPS = ['pulled', 'old-renamed', 'new-created', 'new-started', 'verifying'] as const;
@@ -100,7 +100,7 @@ describe('tidewatch history and forget', () => {
   it('prints the history as a table, newest first, without an engine', async () => {
     const result = await cli(['history']);
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expectExit(result);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID\s+TIME\s+CONTAINER\s+FROM → TO\s+OUTCOME\s+DURATION\s+TRIGGER\s+REASON$/);
     expect(lines.slice(1).map((line) => line.split(/\s{2,}/))).toEqual([
@@ -147,7 +147,7 @@ describe('tidewatch history and forget', () => {
 
   it('prints one JSON array with every field, and filters', async () => {
     const all = await cli(['history', '--json']);
-    expect(all.code).toBe(0);
+    expectExit(all);
     const records = JSON.parse(all.stdout) as UpdateRecord[];
     expect(records.map((record) => record.id)).toEqual([4, 3, 2, 1]);
     expect(records[2]).toMatchObject({
@@ -165,7 +165,7 @@ describe('tidewatch history and forget', () => {
 
     const ids = async (...args: string[]): Promise<number[]> => {
       const result = await cli(['history', '--json', ...args]);
-      expect(result.code).toBe(0);
+      expectExit(result);
       return (JSON.parse(result.stdout) as UpdateRecord[]).map((record) => record.id);
     };
     expect(await ids('--container', 'web')).toEqual([3, 1]);
@@ -181,20 +181,20 @@ describe('tidewatch history and forget', () => {
     expect((JSON.parse(viaFlag.stdout) as UpdateRecord[]).map((record) => record.id)).toEqual([4]);
     const empty = tempDir();
     const none = await runCli(['history', '--data-dir', empty], { DOCKER_HOST: NO_ENGINE });
-    expect(none.code).toBe(0);
+    expectExit(none);
     expect(none.stdout).toBe(`No updates recorded: there is no store at ${storeFile(empty)} yet.\n`);
   });
 
   it('refuses a bad filter with one line and exit 2', async () => {
     const result = await cli(['history', '--outcome', 'ok']);
-    expect(result.code).toBe(2);
+    expectExit(result, 2);
     expect(result.stderr).toBe('tidewatch: --outcome: expected committed, rolled-back, failed, got "ok"\n');
   });
 
   it('forgets the bad digests of a container, and exits 0 when there are none', async () => {
     const dir = seededDataDir();
     const first = await runCli(['forget', 'api'], { TIDEWATCH_DATA_DIR: dir, DOCKER_HOST: NO_ENGINE });
-    expect(first.code).toBe(0);
+    expectExit(first);
     expect(first.stdout).toBe(
       'Forgot 2 bad digests of api (sha256:eeeeeeeeeeee, sha256:dddddddddddd); ' +
         'the next cycle may update it to those images again.\n',
@@ -228,7 +228,7 @@ describe('a data dir held by tidewatch run', () => {
     const result = await runCli(['once', '--scope', uniqueName('history-scope')], {
       TIDEWATCH_DATA_DIR: dataDir,
     });
-    expect(result.code).toBe(1);
+    expectExit(result, 1);
     expect(result.stderr).toMatch(
       new RegExp(
         `^tidewatch: data dir ${dataDir} is in use by another Tidewatch \\(pid ${daemon?.pid} on [^)]+\\): ` +
@@ -239,7 +239,7 @@ describe('a data dir held by tidewatch run', () => {
 
   it('checks the lock before the engine: the same line with no engine at all', async () => {
     const result = await runCli(['once'], { TIDEWATCH_DATA_DIR: dataDir, DOCKER_HOST: NO_ENGINE });
-    expect(result.code).toBe(1);
+    expectExit(result, 1);
     expect(result.stderr).toContain(
       `data dir ${dataDir} is in use by another Tidewatch (pid ${daemon?.pid} on `,
     );
@@ -257,7 +257,7 @@ describe('a data dir held by tidewatch run', () => {
     expect(records.map((record) => record.state)).toEqual(['failed', 'failed', 'rolled-back', 'committed']);
     expect(records[0]?.reason).toContain('Tidewatch stopped during the update (at pulled)');
     const forget = await runCli(['forget', 'api'], { TIDEWATCH_DATA_DIR: dataDir, DOCKER_HOST: NO_ENGINE });
-    expect(forget.code).toBe(0);
+    expectExit(forget);
     expect(forget.stdout).toMatch(/^Forgot 2 bad digests of api /);
   });
 
@@ -272,6 +272,6 @@ describe('a data dir held by tidewatch run', () => {
       TIDEWATCH_DATA_DIR: dataDir,
     });
     expect(once.stderr).not.toContain('in use');
-    expect(once.code).toBe(0);
+    expectExit(once);
   });
 });

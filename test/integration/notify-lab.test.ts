@@ -7,7 +7,7 @@ import { startDaemon } from '../support/daemon.js';
 import { eventually, publishUpdate } from '../support/images.js';
 import { useLab } from '../support/lab.js';
 import { startHttpReceiver, type HttpReceiver } from '../support/receivers.js';
-import { logLines, runCli } from '../support/tidewatch.js';
+import { expectExit, logLines, runCli } from '../support/tidewatch.js';
 
 /**
  * Notifications of real updates on the lab (engine + registry), through the built CLI, to a local
@@ -92,7 +92,7 @@ describe('notifications of real updates', () => {
     const { name, digest } = await moving({ cmd: ['sh', '-c', 'echo starting; echo boom >&2; exit 3'] });
     const path = `/${uniqueName('rollback')}`;
     const result = await runCli(['once', name], env(path, dataDir(), { TIDEWATCH_VERIFY_WINDOW: '2s' }));
-    expect(result.code).toBe(1);
+    expectExit(result, 1);
     const [message] = messagesAt(path);
     expect(message).toMatchObject({ event: 'rolled-back', level: 'warn' });
     expect(message?.message).toContain(`the update to ${digest.slice(7, 19)} was rolled back`);

@@ -9,7 +9,7 @@ import {
   type HttpReceiver,
   type SmtpReceiver,
 } from '../support/receivers.js';
-import { runCli } from '../support/tidewatch.js';
+import { expectExit, runCli } from '../support/tidewatch.js';
 
 /**
  * Every legacy notification setting in Watchtower's docs (WATCHTOWER_NOTIFICATIONS=email|slack|
@@ -78,7 +78,7 @@ describe("Watchtower's legacy notification settings deliver", () => {
       WATCHTOWER_NOTIFICATION_EMAIL_SERVER_PORT: String(starttls.port),
     };
     const refused = await notifyTest(env);
-    expect(refused.code).toBe(1);
+    expect(refused.code, refused.out).toBe(1);
     expect(refused.out).toMatch(/^failed {2}smtp:.*certificate/);
     const accepted = await notifyTest({
       ...env,
@@ -199,7 +199,7 @@ describe("Watchtower's legacy notification settings deliver", () => {
       urls[1] ?? '',
     ]);
     await down.close();
-    expect(result.code).toBe(1);
+    expectExit(result, 1);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toBe(`ok      generic+http://127.0.0.1:${http.port}/cli?token=***: HTTP 200`);
     expect(lines[1]).toMatch(

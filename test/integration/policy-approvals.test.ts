@@ -4,7 +4,7 @@ import { createApprovalService, runCycle, type CycleDeps } from '../../src/updat
 import { buildAndPush, labDocker, runContainer, uniqueName } from '../lab/index.js';
 import { publishUpdate } from '../support/images.js';
 import { useLab } from '../support/lab.js';
-import { runCli, tempStore, tidewatchDeps } from '../support/tidewatch.js';
+import { expectExit, runCli, tempStore, tidewatchDeps } from '../support/tidewatch.js';
 
 describe('approvals', () => {
   const docker = labDocker();
@@ -138,7 +138,7 @@ describe('approvals', () => {
     const again = await runCli(['approve', String(approval?.id), '--voter', 'carol'], {
       TIDEWATCH_DATA_DIR: store.dir,
     });
-    expect(again.code).toBe(1);
+    expectExit(again, 1);
     expect(again.stderr).toContain('it is rejected, no longer pending');
   });
 });

@@ -9,7 +9,7 @@ import {
 } from '../lab/index.js';
 import { publishUpdate } from '../support/images.js';
 import { useLab } from '../support/lab.js';
-import { runCli, type CliResult } from '../support/tidewatch.js';
+import { expectExit, runCli, type CliResult } from '../support/tidewatch.js';
 
 // The real registry behind the lab's fault proxy, which answers 429s, adds Docker Hub's quota
 // headers, holds requests and counts what reaches it. Tidewatch runs as the CLI, as users run it.
@@ -86,7 +86,7 @@ describe('registry budgets', () => {
     proxy.setMode('rateLimited', { paths: MANIFESTS, retryAfter: '1' });
 
     const result = await check(scope, '--max-registry-wait', '3s', '--registry-limit', `${proxy.host}=1`);
-    expect(result.code).toBe(1);
+    expectExit(result, 1);
     expect(result.entries).toHaveLength(3);
     for (const entry of result.entries) {
       expect(entry.status).toBe('unknown');
@@ -115,7 +115,7 @@ describe('registry budgets', () => {
     const before = Date.now();
 
     const result = await check(scope);
-    expect(result.code).toBe(1);
+    expectExit(result, 1);
     for (const entry of result.entries) {
       expect(entry.status).toBe('unknown');
       expect(entry.reason).toMatch(UNTIL);
@@ -132,7 +132,7 @@ describe('registry budgets', () => {
     proxy.setMode('pass', { headers: { 'ratelimit-remaining': '0;w=3600' } });
 
     const result = await check(scope);
-    expect(result.code).toBe(1);
+    expectExit(result, 1);
     for (const entry of result.entries) {
       expect(entry.status).toBe('unknown');
       expect(entry.reason).toContain('ratelimit-remaining: 0;w=3600');
@@ -162,7 +162,7 @@ describe('registry budgets', () => {
     proxy.setMode('pass');
 
     const result = await check(scope, '--registry-limit', `${proxy.host}=2/1h`);
-    expect(result.code).toBe(1);
+    expectExit(result, 1);
     // Two requests in the hour: the API check and one HEAD.
     expect(proxy.requests()).toHaveLength(2);
     const statuses = result.entries.map((entry) => entry.status).sort();

@@ -15,7 +15,7 @@ import {
   type LabRegistry,
 } from '../lab/index.js';
 import { publishUpdate } from '../support/images.js';
-import { runCli } from '../support/tidewatch.js';
+import { expectExit, runCli } from '../support/tidewatch.js';
 
 interface Entry {
   name: string;
@@ -68,14 +68,14 @@ describe('a failing registry leaves the container untouched and running', () => 
       proxy.setMode(mode);
 
       const check = await runCli(['check', '--json', name]);
-      expect(check.code).toBe(1);
+      expectExit(check, 1);
       const [entry] = JSON.parse(check.stdout) as Entry[];
       expect(entry).toMatchObject({ name, status: 'unknown' });
       expect(entry?.reason).toMatch(reason);
       expect(entry?.reason).toContain(proxy.host);
 
       const once = await runCli(['once', name]);
-      expect(once.code).toBe(1);
+      expectExit(once, 1);
       await expectUntouched(name, id);
     },
   );
@@ -94,7 +94,7 @@ describe('a failing registry leaves the container untouched and running', () => 
       JSON.stringify({ auths: { [secured.host]: { auth: basic('wrong') } } }),
     );
     const check = await runCli(['check', '--json', name], { DOCKER_CONFIG: configDir });
-    expect(check.code).toBe(1);
+    expectExit(check, 1);
     const [entry] = JSON.parse(check.stdout) as Entry[];
     expect(entry).toMatchObject({ name, status: 'unknown' });
     expect(entry?.reason).toMatch(/unauthori[sz]ed|401|credentials/i);
@@ -102,7 +102,7 @@ describe('a failing registry leaves the container untouched and running', () => 
     expect(check.stderr).not.toContain(basic('wrong'));
 
     const once = await runCli(['once', name], { DOCKER_CONFIG: configDir });
-    expect(once.code).toBe(1);
+    expectExit(once, 1);
     await expectUntouched(name, id);
 
     // With the right password (Watchtower's REPO_USER/REPO_PASS) the same container updates.

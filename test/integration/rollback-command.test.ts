@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAndPush, labDocker, runContainer, uniqueName } from '../lab/index.js';
 import { useLab } from '../support/lab.js';
 import { publishUpdate } from '../support/images.js';
-import { runCli } from '../support/tidewatch.js';
+import { expectExit, runCli } from '../support/tidewatch.js';
 
 describe('tidewatch rollback NAME', () => {
   const docker = labDocker();
@@ -27,7 +27,7 @@ describe('tidewatch rollback NAME', () => {
     await runContainer(name, image);
     const { imageId: second } = await publishUpdate(image);
     const once = (...args: string[]) => runCli(['once', '--stop-timeout', '1s', ...args, name], env);
-    expect((await once()).code).toBe(0);
+    expectExit(await once());
     expect((await docker.getContainer(name).inspect()).Image).toBe(second);
 
     const rollback = await runCli(['rollback', '--stop-timeout', '1s', name], env);
@@ -38,7 +38,7 @@ describe('tidewatch rollback NAME', () => {
     expect(back.State.Running).toBe(true);
 
     // The registry still offers the newer digest, but it was rolled back by hand: skipped.
-    expect((await once()).code).toBe(0);
+    expectExit(await once());
     expect((await docker.getContainer(name).inspect()).Image).toBe(first);
 
     const history = JSON.parse(
@@ -51,8 +51,8 @@ describe('tidewatch rollback NAME', () => {
     expect(history.map((record) => record.state)).toEqual(['committed', 'committed']);
     expect(history[0]).toMatchObject({ fromImageId: second, toImageId: first });
 
-    expect((await runCli(['forget', name], env)).code).toBe(0);
-    expect((await once()).code).toBe(0);
+    expectExit(await runCli(['forget', name], env));
+    expectExit(await once());
     expect((await docker.getContainer(name).inspect()).Image).toBe(second);
   });
 
@@ -69,7 +69,7 @@ describe('tidewatch rollback NAME', () => {
     await runContainer(name, image);
     await runContainer(side, sideImage, { HostConfig: { NetworkMode: `container:${name}` } });
     await publishUpdate(image);
-    expect((await runCli(['once', '--stop-timeout', '1s', name], env)).code).toBe(0);
+    expectExit(await runCli(['once', '--stop-timeout', '1s', name], env));
 
     const rollback = await runCli(['rollback', '--stop-timeout', '1s', name], env);
     expect(rollback.code, rollback.stderr).toBe(0);
@@ -86,7 +86,7 @@ describe('tidewatch rollback NAME', () => {
     const name = uniqueName('rb');
     await runContainer(name, image);
     const result = await runCli(['rollback', name], { TIDEWATCH_DATA_DIR: dataDir });
-    expect(result.code).toBe(1);
+    expectExit(result, 1);
     expect(result.stderr).toContain(
       `tidewatch: could not roll back ${name}: ${name} has no committed update to roll back\n`,
     );

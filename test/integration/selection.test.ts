@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildAndPush, labDocker, runContainer, uniqueName } from '../lab/index.js';
 import { useLab } from '../support/lab.js';
 import { publishUpdate } from '../support/images.js';
-import { runCli } from '../support/tidewatch.js';
+import { expectExit, runCli } from '../support/tidewatch.js';
 
 /**
  * Five containers on one image whose tag has moved. Each step runs a cycle with one selection
@@ -81,12 +81,12 @@ describe('selection: --monitor-only, names, --scope, --label-enable and labels a
   });
 
   it('--monitor-only updates nothing', async () => {
-    expect((await once('--monitor-only', ...all)).code).toBe(0);
+    expectExit(await once('--monitor-only', ...all));
     expect(await recreated()).toEqual([]);
   });
 
   it('names limit the run to those containers', async () => {
-    expect((await once(names.plain)).code).toBe(0);
+    expectExit(await once(names.plain));
     expect(await recreated()).toEqual([names.plain]);
   });
 

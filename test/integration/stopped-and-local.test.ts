@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAndPush, buildImage, labDocker, runContainer, uniqueName } from '../lab/index.js';
 import { useLab } from '../support/lab.js';
 import { publishUpdate } from '../support/images.js';
-import { runCli } from '../support/tidewatch.js';
+import { expectExit, runCli } from '../support/tidewatch.js';
 
 describe('stopped containers, --no-pull and the stop-signal label', () => {
   const docker = labDocker();
@@ -33,7 +33,7 @@ describe('stopped containers, --no-pull and the stop-signal label', () => {
     const ignored = await runCli(['check', '--json', kept]);
     expect(JSON.parse(ignored.stdout)).toEqual([]);
 
-    expect((await runCli(['once', '--include-stopped', kept])).code).toBe(0);
+    expectExit(await runCli(['once', '--include-stopped', kept]));
     const keptNow = await docker.getContainer(kept).inspect();
     expect(keptNow.Id).not.toBe(before[0]);
     expect(keptNow.State.Running).toBe(false);

@@ -19,7 +19,7 @@ import {
 } from '../lab/index.js';
 import { eventually, publishUpdate } from '../support/images.js';
 import { useLab } from '../support/lab.js';
-import { runCli, tempStore, tidewatchDeps } from '../support/tidewatch.js';
+import { expectExit, runCli, tempStore, tidewatchDeps } from '../support/tidewatch.js';
 
 /**
  * The lab engine is standalone; these tests make it a one-node swarm (on loopback only) and leave
@@ -247,7 +247,7 @@ describe('swarm services', () => {
 
     // `forget service:NAME` lets a later run try the digest again, as for a container.
     const forgot = await runCli(['forget', subject], { TIDEWATCH_DATA_DIR: store.dir });
-    expect(forgot.code).toBe(0);
+    expectExit(forgot);
     expect(store.store.badDigests.isBad(subject, bad)).toBe(false);
   });
 
@@ -272,7 +272,7 @@ describe('swarm services', () => {
       await runningOn(docker, id, `${ref}@${second}`);
 
       const next = await runCli(['once', '--scope', scope], env);
-      expect(next.code).toBe(0);
+      expectExit(next);
       const history = await runCli(['history', '--json', '--container', `service:${name}`], env);
       const records = JSON.parse(history.stdout) as UpdateRecord[];
       expect(records).toHaveLength(1);
@@ -337,7 +337,7 @@ describe('swarm services', () => {
 
     const result = await runCli(['check', '--json', '--scope', scope]);
 
-    expect(result.code).toBe(0);
+    expectExit(result);
     const entries = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
     expect(entries.find((entry) => entry.name === `service:${name}`)).toMatchObject({
       id,

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { loadSettings, type FlagValues } from '../../src/config/index.js';
 import { silentLogger } from '../../src/log/index.js';
 import { buildCycleDeps } from '../../src/wiring.js';
@@ -85,6 +86,15 @@ export function runCli(
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * Asserts a CLI run's exit code; when it differs, the failure shows the end of the run's log, so a
+ * failure in CI (where nothing else is kept) says why.
+ */
+export function expectExit(result: CliResult, code: number | null = 0): CliResult {
+  expect(result.code, `exit ${result.code}; stderr ends:\n${result.stderr.slice(-4000)}`).toBe(code);
+  return result;
 }
 
 /** Parsed JSON log lines of a CLI run. */
