@@ -2,7 +2,9 @@ import { Cron } from 'croner';
 import { readPolicyLabels } from '../config/index.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { describeError } from '../domain/errors.js';
-import { selectContainers, type ScheduleGate } from '../updater/index.js';
+import type { ScheduleGate } from '../pipeline/index.js';
+import { isServiceSubject, selectServices } from '../swarm/index.js';
+import { selectContainers, type CycleDeps } from '../updater/index.js';
 import type { Daemon, Service, ServiceStarter } from './commands.js';
 
 /** What `run` wires from here: the service, and the two hooks the cycle calls (see CycleDeps). */
@@ -26,12 +28,12 @@ const WAKE_MARGIN_MS = 1000;
 
 /**
  * Per-container schedules and wake-ups, beside the global scheduler in `run`:
- * - a container labelled `tidewatch.schedule` gets a cron of its own, which asks the run queue for
+ * - a container (or a swarm service) labelled `tidewatch.schedule` gets a cron of its own, which asks the run queue for
  *   a run of that container alone; the global schedule's runs leave it out (see withPolicies),
  *   except while its own run waits, so a merged run still covers it;
  * - an update that waits for a window or a cooldown is checked again when the wait ends;
  * - an approval given from the CLI (which cannot reach the daemon) is picked up within a rescan.
- * Containers are read again after every check and every `rescanMs`.
+ * Containers and services are read again after every check and every `rescanMs`.
  */
 export function containerSchedules(options: ContainerSchedulesOptions = {}): ContainerSchedules {
   const clock = options.clock ?? systemClock;
@@ -93,8 +95,13 @@ export function containerSchedules(options: ContainerSchedulesOptions = {}): Con
         // A malformed label: the cycle reports the container as unknown, with the reason.
       }
     }
+    const services = await serviceSchedules(deps);
+    if (daemon !== running) return;
+    for (const [name, schedule] of services ?? []) wanted.set(name, schedule);
     for (const [name, armed] of crons) {
       if (wanted.get(name) === armed.schedule) continue;
+      // Services could not be read this time: their crons stay as they were.
+      if (services === undefined && isServiceSubject(name)) continue;
       armed.cron.stop();
       crons.delete(name);
     }
@@ -149,4 +156,26 @@ export function containerSchedules(options: ContainerSchedulesOptions = {}): Con
   };
 
   return { start, gate: { isDue: (name) => (due.get(name) ?? 0) > 0 }, wakeAt };
+}
+
+/**
+ * The swarm services with a cron of their own, by `service:NAME`, when the engine is a manager and
+ * services are watched; undefined when they could not be read (the next scan tries again).
+ */
+async function serviceSchedules(deps: CycleDeps): Promise<Map<string, string> | undefined> {
+  const wanted = new Map<string, string>();
+  const { swarm, settings, logger } = deps;
+  if (swarm === undefined || settings.swarm === 'off') return wanted;
+  try {
+    if (!(await swarm.state()).manager) return wanted;
+    const { selections } = selectServices(await swarm.listServices(), { ...settings, names: [] });
+    for (const selection of selections) {
+      if (selection.kind === 'watch' && selection.policy.schedule !== undefined)
+        wanted.set(selection.subject, selection.policy.schedule);
+    }
+    return wanted;
+  } catch (error) {
+    logger.warn({ reason: describeError(error) }, 'could not read service schedules');
+    return undefined;
+  }
 }

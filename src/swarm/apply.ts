@@ -89,6 +89,7 @@ async function updateOne(
         subject: item.result.name,
         service: item.service,
         ref,
+        target: item.target,
         digest,
         trigger: options.trigger,
         signal: options.signal,

@@ -7,6 +7,8 @@ import {
   type LocalImage,
   type Platform,
 } from '../domain/index.js';
+import { formatPolicy, isTagPolicy } from '../policy/index.js';
+import { resolveNewerTag, type EffectivePolicy } from '../pipeline/index.js';
 import type { RegistrySession } from '../registry/index.js';
 import type { CheckResult, CheckStatus } from '../domain/run.js';
 import { withoutDigest } from './service-spec.js';
@@ -19,6 +21,11 @@ export interface CheckedService {
   readonly labels?: ContainerLabels;
   /** The service's reference, parsed (with the digest it pins, if any). */
   readonly ref?: ImageRef;
+  /** The reference a tag policy moves it to (another tag of `ref`'s repository, no digest). */
+  readonly target?: ImageRef;
+  /** What its tasks run, as far as the spec says: the pinned digest, on the service's platform. */
+  readonly image?: LocalImage;
+  readonly policy?: EffectivePolicy;
 }
 
 export interface ServiceCheckDeps {
@@ -42,6 +49,7 @@ export async function checkService(
   service: ServiceDetails,
   subject: string,
   labels: ContainerLabels,
+  policy: EffectivePolicy,
 ): Promise<CheckedService | undefined> {
   const image = withoutDigest(service.image);
   const result = (status: CheckStatus, extra: Partial<CheckResult> = {}): CheckResult => ({
@@ -67,21 +75,47 @@ export async function checkService(
       result: result('skipped', { reason: 'its image is pinned to a digest, without a tag' }),
     };
   }
-  const about = { policy: 'digest', currentTag: ref.tag, currentDigest: ref.digest };
+  const about = { policy: formatPolicy(policy.policy), currentTag: ref.tag, currentDigest: ref.digest };
   const platform = service.platform ?? (await deps.platform());
   // No local image: the pinned digest is what runs. Another digest is an update for the whole
   // service, whichever platform's entry of an index changed (its nodes may run any of them).
   const local: LocalImage = { id: ref.digest ?? '', repoDigests: [], platform };
-  const resolution = await deps.registry.resolve({ ...ref, digest: undefined }, local, deps.signal);
-  const checked = { service, labels, ref };
+  const tagged: ImageRef = { ...ref, digest: undefined };
+  const checked = { service, labels, ref, image: local, policy };
+
+  let note: string | undefined;
+  if (isTagPolicy(policy.policy)) {
+    // As for a container: the repository's tags (listed once per cycle), the policy's pick, and
+    // that tag's digest; no newer tag follows the current tag's digest below.
+    const moved = await resolveNewerTag(
+      deps.registry,
+      tagged,
+      local,
+      policy.policy,
+      policy.filters,
+      deps.signal,
+    );
+    if (moved.kind === 'error')
+      return { ...checked, result: result('unknown', { ...about, reason: moved.message }) };
+    if (moved.kind === 'newer-tag') {
+      const latest = { latestDigest: moved.digest, latestTag: moved.ref.tag };
+      return { ...checked, target: moved.ref, result: result('update-available', { ...about, ...latest }) };
+    }
+    note = moved.note;
+  }
+
+  const resolution = await deps.registry.resolve(tagged, local, deps.signal);
   switch (resolution.kind) {
     case 'current':
-      return { ...checked, result: result('current', { ...about, latestDigest: resolution.remoteDigest }) };
+      return {
+        ...checked,
+        result: result('current', { ...about, latestDigest: resolution.remoteDigest, reason: note }),
+      };
     case 'update-available': {
       const reason =
         ref.digest === undefined
           ? 'its image names no digest, so what its tasks run is unknown: an update pins the one its tag points at'
-          : undefined;
+          : note;
       return {
         ...checked,
         result: result('update-available', { ...about, latestDigest: resolution.remoteDigest, reason }),

@@ -2,8 +2,9 @@ import type { Settings } from '../config/index.js';
 import type { Clock, ImageMatcher, Sleep } from '../domain/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Logger } from '../log/index.js';
-import type { CredentialStore } from '../registry/index.js';
+import type { CredentialStore, RegistrySession } from '../registry/index.js';
 import type { Store, UpdateTrigger } from '../store/index.js';
+import type { PolicyState, ScheduleGate } from '../pipeline/index.js';
 import type { AfterJournal } from './journal.js';
 import type { SwarmEngine } from './types.js';
 
@@ -22,6 +23,18 @@ export interface ServiceCycleDeps {
   readonly sleep?: Sleep | undefined;
   /** Time between two looks at a service under update; default 1 s. */
   readonly swarmPollMs?: number | undefined;
+  /** Per-subject schedules (`tidewatch.schedule`): whose own cron fired. */
+  readonly schedules?: ScheduleGate | undefined;
+  /** Asks for a run of `names` at `at` (epoch ms): when a window opens or a cooldown ends. */
+  readonly wakeAt?: ((names: readonly string[], at: number) => void) | undefined;
+}
+
+/** What the container part of the cycle hands on: its registry session and its policy state. */
+export interface ServiceCycleContext {
+  /** One manifest request per reference, shared with the containers. */
+  readonly registry: RegistrySession;
+  /** First sightings and approvals, recorded in an update run, read in `check`. */
+  readonly policyState: PolicyState;
 }
 
 export interface ServiceCycleOptions {

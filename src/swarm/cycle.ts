@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
+import type { RegistrySession } from '../registry/index.js';
 import { describeError } from '../domain/errors.js';
 import { systemClock, systemSleep } from '../domain/index.js';
-import type { RegistrySession } from '../registry/index.js';
 import type { CycleEntry } from '../domain/run.js';
 import { checkService, type CheckedService } from './check.js';
 import { abandonServiceUpdates, recoverServiceUpdates } from './recover.js';
@@ -10,9 +10,10 @@ import { withoutDigest } from './service-spec.js';
 import type { SwarmEngine } from './types.js';
 import { applyServiceUpdates } from './apply.js';
 import type { ServiceUpdateDeps } from './update.js';
-import type { ServiceCycleDeps, ServiceCycleOptions } from './cycle-deps.js';
+import { holdBack, leftToOwnSchedule, type HeldBack } from '../pipeline/index.js';
+import type { ServiceCycleContext, ServiceCycleDeps, ServiceCycleOptions } from './cycle-deps.js';
 
-export type { ServiceCycleDeps, ServiceCycleOptions };
+export type { ServiceCycleContext, ServiceCycleDeps, ServiceCycleOptions };
 
 /** The entry that stands for the swarm as a whole when services cannot even be listed. */
 const ALL_SERVICES = serviceSubject('*');
@@ -21,14 +22,15 @@ const DEFAULT_POLL_MS = 1000;
 /**
  * The services' part of a cycle, after the containers': when the engine is a swarm manager, check
  * every watched service (one manifest request per reference, shared with the containers through
- * the cycle's registry session) and, in an update run, update each one with an available update
- * through a service update, following the swarm until it is done. Entries are added to the
- * cycle's report as `service:NAME`. One service's failure never stops the others.
+ * the cycle's registry session), pass its available update through the same gates as a
+ * container's (src/pipeline: cooldown, approval, window) and, in an update run, update each one
+ * that may go through a service update, following the swarm until it is done. Entries are added
+ * to the cycle's report as `service:NAME`. One service's failure never stops the others.
  */
 export async function runServiceCycle(
   deps: ServiceCycleDeps,
   options: ServiceCycleOptions,
-  registry: RegistrySession,
+  context: ServiceCycleContext,
   entries: Map<string, CycleEntry>,
 ): Promise<void> {
   const { swarm, settings, logger, store } = deps;
@@ -64,10 +66,17 @@ export async function runServiceCycle(
         timeoutMs: settings.swarmTimeoutMs,
       });
     }
-    const checked = await checkAll(deps, swarm, options, registry, add);
-    for (const entry of unreported.splice(0)) report(deps, entry);
+    const checked = await checkAll(deps, swarm, options, context.registry, add);
+    const { held, approvals } = await gate(deps, options, context, checked, entries);
+    // Reported as the gates left them: a held update says what it waits for.
+    for (const entry of unreported.splice(0)) report(deps, entries.get(entry.name) ?? entry);
     const set = (entry: CycleEntry): void => void entries.set(entry.name, entry);
-    if (options.update) await applyServiceUpdates({ ...follow, deps, options, journal, checked, set });
+    if (options.update) {
+      const going = checked.filter((item) => !held.has(item.result.name));
+      await applyServiceUpdates({ ...follow, deps, options, journal, checked: going, set });
+      for (const [name, id] of approvals)
+        if (entries.get(name)?.action === 'updated') context.policyState.markApplied(id);
+    }
   } catch (error) {
     // The engine failed us: services are unknown this time, containers are not affected.
     add({
@@ -80,6 +89,24 @@ export async function runServiceCycle(
   } finally {
     for (const entry of unreported) report(deps, entry);
   }
+}
+
+/** The shared gates (src/pipeline), exactly as for containers. */
+function gate(
+  deps: ServiceCycleDeps,
+  options: ServiceCycleOptions,
+  context: ServiceCycleContext,
+  checked: readonly CheckedService[],
+  entries: Map<string, CycleEntry>,
+): Promise<HeldBack> {
+  const now = (deps.clock ?? systemClock)();
+  const { registry, policyState: state } = context;
+  return holdBack(
+    deps,
+    { update: options.update, now, state, registry, signal: options.signal },
+    checked,
+    entries,
+  );
 }
 
 function followDeps(
@@ -108,8 +135,11 @@ async function checkAll(
   for (const name of missing) add({ name, id: '', image: '', status: 'unknown', reason: 'no such service' });
   const watched: Array<Extract<ServiceSelection, { kind: 'watch' }>> = [];
   for (const selection of selections) {
-    if (selection.kind === 'watch') watched.push(selection);
-    else if (!options.images) {
+    if (selection.kind === 'watch') {
+      // A service with its own cron is checked on it, not on the global schedule.
+      if (!leftToOwnSchedule(selection.subject, selection.policy, options, deps.schedules))
+        watched.push(selection);
+    } else if (!options.images) {
       const { service, subject, reason } = selection;
       const status = selection.kind === 'skip' ? 'skipped' : 'unknown';
       add({ name: subject, id: service.id, image: withoutDigest(service.image), status, reason });
@@ -122,10 +152,10 @@ async function checkAll(
     onlyImages: options.images,
   };
   const limit = pLimit(8);
-  const checks = watched.map(({ service, subject, labels }) =>
+  const checks = watched.map(({ service, subject, labels, policy }) =>
     limit(async (): Promise<CheckedService | undefined> => {
       try {
-        return await checkService(checkDeps, service, subject, labels);
+        return await checkService(checkDeps, service, subject, labels, policy);
       } catch (error) {
         const reason = describeError(error);
         deps.logger.warn({ service: subject, reason }, 'check failed');

@@ -6,6 +6,7 @@ import {
   type Settings,
 } from '../config/index.js';
 import { describeError } from '../domain/errors.js';
+import { effectivePolicy, type EffectivePolicy } from '../pipeline/index.js';
 import type { ServiceDetails } from './types.js';
 
 /**
@@ -24,7 +25,17 @@ export function isServiceSubject(name: string): boolean {
 
 export type ServiceSelectionSettings = Pick<
   Settings,
-  'labelEnable' | 'disableContainers' | 'scope' | 'noPull' | 'policy' | 'minAgeMs' | 'window' | 'approve'
+  | 'labelEnable'
+  | 'disableContainers'
+  | 'scope'
+  | 'noPull'
+  | 'policy'
+  | 'minAgeMs'
+  | 'minAgeFrom'
+  | 'window'
+  | 'timezone'
+  | 'approve'
+  | 'approvalDeadlineMs'
 > & {
   /** Positional names; services are named `service:NAME`. Names given, none a service's: no service. */
   readonly names: readonly string[];
@@ -36,6 +47,8 @@ export type ServiceSelection =
       readonly service: ServiceDetails;
       readonly subject: string;
       readonly labels: ContainerLabels;
+      /** Its labels over the settings: tag policy, cooldown, window, approvals, own schedule. */
+      readonly policy: EffectivePolicy;
     }
   | {
       readonly kind: 'skip' | 'invalid';
@@ -62,8 +75,8 @@ export function serviceLabels(service: ServiceDetails): Readonly<Record<string, 
 /**
  * Which services a cycle looks at, by the rules containers follow (scope, enable, --label-enable,
  * --disable-containers with the `service:` name, updater labels), plus what only services have:
- * jobs and non-container services are left alone, and so are services whose policy needs what
- * services do not support yet (see docs/swarm.md). Pure.
+ * jobs and non-container services are left alone, and so is a service pinned by its policy. Each
+ * watched one gets its policy, as a container does (see docs/swarm.md). Pure.
  */
 export function selectServices(
   services: readonly ServiceDetails[],
@@ -80,17 +93,21 @@ export function selectServices(
     const labels = serviceLabels(service);
     if (!inScope(readScopeLabel(labels), settings.scope)) continue;
     let parsed: ContainerLabels;
+    let policy: EffectivePolicy;
     let reason: string | undefined;
     try {
       parsed = readContainerLabels(labels);
-      reason = skipReason(service, parsed, subject, settings, disabled) ?? policyReason(labels, settings);
+      policy = effectivePolicy(readPolicyLabels(labels), settings);
+      reason = skipReason(service, parsed, subject, settings, disabled);
+      if (reason === undefined && policy.policy.kind === 'pin')
+        reason = 'its policy is pin: it is never updated';
     } catch (error) {
       selections.push({ kind: 'invalid', service, subject, reason: describeError(error) });
       continue;
     }
     selections.push(
       reason === undefined
-        ? { kind: 'watch', service, subject, labels: parsed }
+        ? { kind: 'watch', service, subject, labels: parsed, policy }
         : { kind: 'skip', service, subject, reason },
     );
   }
@@ -120,31 +137,5 @@ function skipReason(
   }
   if (service.image === '') return 'not a container service';
   if (settings.noPull || labels.noPull) return 'no-pull: a service can only be checked against its registry';
-  return undefined;
-}
-
-/**
- * Services follow their tag's digest. What the policies add for containers (other tags, cooldowns,
- * windows, approvals, schedules) is not applied to services yet, so a service that asks for any of
- * it is left alone rather than updated without it.
- */
-function policyReason(
-  labels: Readonly<Record<string, string>>,
-  settings: ServiceSelectionSettings,
-): string | undefined {
-  const own = readPolicyLabels(labels);
-  const policy = own.policy ?? settings.policy;
-  if (policy.kind === 'pin') return 'its policy is pin: it is never updated';
-  if (policy.kind !== 'digest') {
-    return `its policy (${policy.kind}) moves tags, which Tidewatch does not do for swarm services yet`;
-  }
-  const gated =
-    (own.minAgeMs ?? settings.minAgeMs) > 0 ||
-    (own.window === null ? undefined : (own.window ?? settings.window)) !== undefined ||
-    (own.approvals ?? settings.approve) > 0 ||
-    own.schedule !== undefined;
-  if (gated) {
-    return 'cooldowns, maintenance windows, approvals and schedules are not applied to swarm services yet, so it is not updated';
-  }
   return undefined;
 }

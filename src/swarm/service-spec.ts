@@ -18,12 +18,15 @@ export function withoutDigest(image: string): string {
 /**
  * The image an update pins: the service's own reference with `digest` in place of the one it had,
  * so `127.0.0.1:5000/app:1.4@sha256:old` becomes `127.0.0.1:5000/app:1.4@sha256:new`. A reference
- * written without a tag gets the tag it meant, so `docker service ls` still shows one.
+ * written without a tag gets the tag it meant, so `docker service ls` still shows one. A tag policy's
+ * `tag` replaces the service's own: `app:1.4@sha256:old` moves to `app:1.6@sha256:new`, the
+ * repository written exactly as the service wrote it.
  */
-export function pinnedImage(image: string, ref: ImageRef, digest: string): string {
+export function pinnedImage(image: string, ref: ImageRef, digest: string, tag?: string): string {
   const base = withoutDigest(image);
-  const hasTag = base.lastIndexOf(':') > base.lastIndexOf('/');
-  return `${hasTag ? base : `${base}:${ref.tag ?? 'latest'}`}@${digest}`;
+  const tagAt = base.lastIndexOf(':') > base.lastIndexOf('/') ? base.lastIndexOf(':') : -1;
+  const repository = tagAt === -1 ? base : base.slice(0, tagAt);
+  return `${repository}:${tag ?? (tagAt === -1 ? (ref.tag ?? 'latest') : base.slice(tagAt + 1))}@${digest}`;
 }
 
 /**

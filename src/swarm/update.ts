@@ -35,6 +35,8 @@ export interface ServiceUpdateRequest {
   /** The service as checked: its id, its spec's version, its reference. */
   readonly service: ServiceDetails;
   readonly ref: ImageRef;
+  /** The tag a tag policy moves it to; undefined: it stays on its own tag. */
+  readonly target?: ImageRef | undefined;
   /** The digest the tag points at now: exactly what the update pins. */
   readonly digest: string;
   readonly trigger: UpdateTrigger;
@@ -47,7 +49,7 @@ export type ServiceOutcome =
   | { readonly kind: 'rolled-back' | 'failed' | 'detached'; readonly reason: string };
 
 /**
- * Updates a service to `repo:tag@digest` with a service update, and follows the swarm's rolling
+ * Updates a service to `repo:tag@digest` (the tag its policy moves it to, or its own) with a service update, and follows the swarm's rolling
  * update to its end. The swarm does the work on every node (pull, start, monitor, roll back); the
  * manager gets the registry credentials so that every node can pull. Never throws for an outcome.
  */
@@ -60,7 +62,7 @@ export async function updateService(
   // Re-read: its version must be the latest, or the manager refuses the update as out of sequence.
   const service = await deps.swarm.inspectService(request.service.id);
   if (service === undefined) return { kind: 'failed', reason: 'the service disappeared during the cycle' };
-  const image = pinnedImage(service.image, ref, digest);
+  const image = pinnedImage(service.image, ref, digest, request.target?.tag);
   const updateConfig = effectiveUpdateConfig(service.updateConfig, deps.defaults);
   const { journal } = deps;
   const planned = journal && plan(journal, deps.afterJournal, request, service, strategyOf(updateConfig));
@@ -137,7 +139,7 @@ function plan(
     fromDigest: request.ref.digest,
     toDigest: request.digest,
     fromTag: request.ref.tag,
-    toTag: request.ref.tag,
+    toTag: request.target?.tag ?? request.ref.tag,
   });
   afterJournal?.('planned');
   return journal.get(id);

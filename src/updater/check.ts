@@ -15,8 +15,7 @@ import type { RegistrySession } from '../registry/index.js';
 import type { CheckResult, CheckStatus, WaitingFor } from '../domain/run.js';
 import type { Logger } from '../log/index.js';
 import { formatPolicy, isTagPolicy } from '../policy/index.js';
-import type { EffectivePolicy } from './effective-policy.js';
-import { resolveNewerTag } from './resolve-target.js';
+import { resolveNewerTag, type EffectivePolicy } from '../pipeline/index.js';
 
 export type { CheckStatus, WaitingFor, CheckResult };
 

@@ -8,17 +8,12 @@ import type { ContainerSummary, ImageMatcher } from '../domain/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { SwarmEngine } from '../swarm/index.js';
+import type { ScheduleGate } from '../pipeline/index.js';
 
 /**
  * What a cycle runs with (its ports and settings) and what one run asks for: types only, so the
  * cycle's parts (check, policies, apply, group, rollback) share them without importing the cycle.
  */
-
-/** The per-container schedules' side of a cycle (see src/cli/container-schedules.ts). */
-export interface ScheduleGate {
-  /** Whether `name`'s own cron fired and its run is pending: a global run then checks it too. */
-  isDue(name: string): boolean;
-}
 
 export interface CycleDeps {
   readonly engine: Engine;

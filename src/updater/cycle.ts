@@ -5,8 +5,8 @@ import { applyUpdates } from './apply-updates.js';
 import { isTidewatchCopy, reconcile } from './reconcile.js';
 import { checkContainers } from './check.js';
 import type { CycleEntry, CycleReport, UpdateAction } from '../domain/run.js';
-import { holdBack, withPolicies } from './cycle-policy.js';
-import { readingPolicyState, recordingPolicyState } from './policy-state.js';
+import { withPolicies } from './cycle-policy.js';
+import { holdBack, readingPolicyState, recordingPolicyState } from '../pipeline/index.js';
 import { runHook } from './lifecycle-hooks.js';
 import { isInScope, selectContainers, type Selection } from './select.js';
 import { runServiceCycle } from '../swarm/index.js';
@@ -131,7 +131,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
       await deps.onSelf?.(self, options.signal);
   }
   // Swarm services (src/swarm), after the containers: added to the report as `service:NAME`.
-  await runServiceCycle(deps, { ...options, trigger }, registry, entries);
+  await runServiceCycle(deps, { ...options, trigger }, { registry, policyState }, entries);
 
   const all = [...entries.values()].sort((a, b) => a.name.localeCompare(b.name));
   const report = {

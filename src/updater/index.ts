@@ -8,7 +8,4 @@ export { buildDependencyGraph, type DependencyNode, type DependencyGraph } from 
 export { reconcile, isTidewatchCopy, type RecoveryResult } from './reconcile.js';
 export { rollbackToPrevious, type ManualRollback } from './manual-rollback.js';
 export { createApprovalService, type ApprovalService } from './approval-service.js';
-export { effectivePolicy, type EffectivePolicy } from './effective-policy.js';
-export type { ScheduleGate } from './cycle-deps.js';
-export type { PolicyWait } from './policy-waits.js';
 export { isInScope } from './select.js';

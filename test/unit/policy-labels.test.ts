@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadSettings, readPolicyLabels } from '../../src/config/index.js';
-import { effectivePolicy } from '../../src/updater/index.js';
+import { effectivePolicy } from '../../src/pipeline/index.js';
 
 describe('policy labels', () => {
   it('are all optional', () => {

@@ -1,3 +1,4 @@
+import { readingPolicyState } from '../../src/pipeline/index.js';
 import { describe, expect, it } from 'vitest';
 import { loadSettings, type FlagValues } from '../../src/config/index.js';
 import { EventBus, type TidewatchEvent } from '../../src/events/index.js';
@@ -82,7 +83,7 @@ async function cycle(
       events: bus,
     },
     { names: [], update, signal: new AbortController().signal, trigger: 'cli' },
-    registry,
+    { registry, policyState: readingPolicyState(undefined, undefined) },
     entries,
   );
   return { entries, events };

@@ -97,23 +97,46 @@ describe('selectServices', () => {
     });
   });
 
-  it('leaves alone a service whose policy needs what services do not support yet', () => {
+  it('gives every watched service its policy, its labels over the settings, as a container; pin is skipped', () => {
     const services = [
       service('pinned', { serviceLabels: { 'tidewatch.policy': 'pin' } }),
-      service('minor', { serviceLabels: { 'tidewatch.policy': 'minor' } }),
-      service('window', { serviceLabels: { 'tidewatch.window': 'Sat 02:00-05:00' } }),
+      service('minor', { serviceLabels: { 'tidewatch.policy': 'minor', 'tidewatch.approve': 'true' } }),
+      service('window', { containerLabels: { 'tidewatch.window': 'Sat 02:00-05:00' } }),
       service('always', { serviceLabels: { 'tidewatch.window': 'always' } }),
-      service('digest', { serviceLabels: { 'tidewatch.policy': 'digest' } }),
+      service('own-cron', { serviceLabels: { 'tidewatch.schedule': '0 0 3 * * *' } }),
+      service('bad', { serviceLabels: { 'tidewatch.policy': 'sideways' } }),
     ];
-    const result = outcome(services);
-    expect(result['service:pinned']).toBe('skip: its policy is pin: it is never updated');
-    expect(result['service:minor']).toMatch(/^skip: its policy \(minor\) moves tags/);
-    expect(result['service:window']).toMatch(/^skip: cooldowns, maintenance windows, approvals/);
-    expect(result['service:always']).toBe('watch');
-    expect(result['service:digest']).toBe('watch');
-    // A global window holds every service back, rather than update one outside it.
-    const windowed = loadSettings({ window: 'Sat 02:00-05:00' }, {});
-    expect(outcome([service('x')], { window: windowed.window })['service:x']).toMatch(/^skip: cooldowns/);
+    const windowed = loadSettings({ window: 'Sun 01:00-02:00', minAge: '1h' }, {});
+    const { selections } = selectServices(services, { ...windowed, names: [] });
+    const policies = Object.fromEntries(
+      selections.map((selection) => [
+        selection.subject,
+        selection.kind === 'watch'
+          ? {
+              policy: selection.policy.policy.kind,
+              window: selection.policy.window?.text,
+              approvals: selection.policy.approvals,
+              minAgeMs: selection.policy.minAgeMs,
+              schedule: selection.policy.schedule,
+            }
+          : `${selection.kind}: ${selection.reason}`,
+      ]),
+    );
+    expect(policies).toEqual({
+      'service:pinned': 'skip: its policy is pin: it is never updated',
+      'service:minor': { policy: 'minor', window: 'Sun 01:00-02:00', approvals: 1, minAgeMs: 3_600_000 },
+      'service:window': { policy: 'digest', window: 'Sat 02:00-05:00', approvals: 0, minAgeMs: 3_600_000 },
+      // `always` opts it out of the global window.
+      'service:always': { policy: 'digest', window: undefined, approvals: 0, minAgeMs: 3_600_000 },
+      'service:own-cron': {
+        policy: 'digest',
+        window: 'Sun 01:00-02:00',
+        approvals: 0,
+        minAgeMs: 3_600_000,
+        schedule: '0 0 3 * * *',
+      },
+      'service:bad': expect.stringMatching(/^invalid: .*tidewatch\.policy/) as unknown,
+    });
   });
 
   it('takes service:NAME from the command line; container names alone select no service', () => {

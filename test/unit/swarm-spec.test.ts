@@ -25,6 +25,14 @@ describe('the image a service update pins', () => {
     expect(pinnedImage(image, parseImageRef(withoutDigest(image)), NEW)).toBe(pinned);
   });
 
+  it.each([
+    [`127.0.0.1:5000/app:1.4@${OLD}`, '1.6', `127.0.0.1:5000/app:1.6@${NEW}`],
+    ['nginx:1.27', '1.28', `nginx:1.28@${NEW}`],
+    [`localhost:5000/team/app@${OLD}`, '1.6', `localhost:5000/team/app:1.6@${NEW}`],
+  ])('a tag policy moves %s to tag %s: %s, the repository as the service wrote it', (image, tag, pinned) => {
+    expect(pinnedImage(image, parseImageRef(withoutDigest(image)), NEW, tag)).toBe(pinned);
+  });
+
   it('history records the reference without its digest', () => {
     expect(withoutDigest(`127.0.0.1:5000/app:1.4@${OLD}`)).toBe('127.0.0.1:5000/app:1.4');
     expect(withoutDigest('app:1')).toBe('app:1');

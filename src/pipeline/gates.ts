@@ -4,8 +4,8 @@ import type { EventBus } from '../events/index.js';
 import { cooldown, isExpired, windowState } from '../policy/index.js';
 import type { RegistrySession } from '../registry/index.js';
 import type { ApprovalRecord } from '../store/index.js';
-import type { CheckedContainer } from './check.js';
 import type { EffectivePolicy } from './effective-policy.js';
+import type { GateCandidate } from './candidate.js';
 import type { PolicyState } from './policy-state.js';
 import { isoTime, type PolicyWait } from './policy-waits.js';
 
@@ -30,7 +30,7 @@ export type GateVerdict =
  */
 export async function evaluateGates(
   ctx: GateContext,
-  item: CheckedContainer,
+  item: GateCandidate,
   policy: EffectivePolicy,
 ): Promise<GateVerdict> {
   const digest = item.result.latestDigest;
@@ -92,7 +92,7 @@ export async function evaluateGates(
 
 function approvalGate(
   ctx: GateContext,
-  item: CheckedContainer,
+  item: GateCandidate,
   policy: EffectivePolicy,
   digest: string,
 ): GateVerdict {

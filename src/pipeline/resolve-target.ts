@@ -1,11 +1,10 @@
-import type { ImageRef } from '../domain/index.js';
-import type { ImageDetails } from '../engine/index.js';
+import type { ImageRef, LocalImage } from '../domain/index.js';
 import { chooseTag, type Policy, type TagFilters } from '../policy/index.js';
 import type { RegistrySession } from '../registry/index.js';
 
-/** What a tag policy makes of a container's reference. */
+/** What a tag policy makes of a subject's reference. */
 export type TargetResolution =
-  /** A newer tag wins and points at another image: the update moves the container to it. */
+  /** A newer tag wins and points at another image: the update moves the subject to it. */
   | { readonly kind: 'newer-tag'; readonly ref: ImageRef; readonly digest: string }
   /** No newer tag (or it is the image already running): the current tag's digest is followed. */
   | { readonly kind: 'same-tag'; readonly note?: string | undefined }
@@ -18,7 +17,7 @@ export type TargetResolution =
 export async function resolveNewerTag(
   registry: RegistrySession,
   ref: ImageRef,
-  image: ImageDetails,
+  image: LocalImage,
   policy: Policy,
   filters: TagFilters,
   signal: AbortSignal,
@@ -37,7 +36,7 @@ export async function resolveNewerTag(
       switch (resolution.kind) {
         case 'update-available':
           return { kind: 'newer-tag', ref: target, digest: resolution.remoteDigest };
-        // The newer tag is the very image the container runs: recreating it would change nothing.
+        // The newer tag is the very image the subject runs: updating to it would change nothing.
         case 'current':
           return { kind: 'same-tag' };
         case 'error':
