@@ -1,3 +1,4 @@
+import { composeAwareness } from './compose/index.js';
 import type { Settings } from './config/index.js';
 import {
   connectEngine,
@@ -13,7 +14,7 @@ import type { CycleDeps } from './updater/index.js';
 
 /**
  * What a cycle needs, built from settings: the engine (API version negotiated), the credential
- * chain and the registry client, and this process's own container id. main.ts and the tests both
+ * chain and the registry client, compose awareness, and this process's own container id. main.ts and the tests both
  * wire Tidewatch through here, so the tests run exactly what production runs.
  */
 export async function buildCycleDeps(settings: Readonly<Settings>, logger: Logger): Promise<CycleDeps> {
@@ -35,7 +36,8 @@ export async function buildCycleDeps(settings: Readonly<Settings>, logger: Logge
     logger,
   });
   const selfId = await detectOwnContainerId();
-  return { engine, registry, credentials, logger, settings, selfId, swarm };
+  // Compose awareness is the updater's port, filled here so the updater never imports compose.
+  return { engine, registry, credentials, logger, settings, selfId, swarm, compose: composeAwareness };
 }
 
 /**

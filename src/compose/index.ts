@@ -4,3 +4,4 @@ export { findImageFile, writeImage, type ImageEdit } from './compose-file.js';
 export { reachability, withComposeDependsOn } from './project.js';
 export { updateComposeAware, isTagMove, type ComposeUpdateDeps } from './update.js';
 export { composeCheckNotes } from './check-note.js';
+export { composeAwareness } from './awareness.js';

@@ -7,8 +7,7 @@ import { planGroup } from './group.js';
 import { runHook } from './lifecycle-hooks.js';
 import { reconcile } from './reconcile.js';
 import { updateSettingsFor } from './update-settings.js';
-import type { MemberUpdate, Proceed, UpdateResult } from './update-container.js';
-import { updateComposeAware } from '../compose/index.js';
+import { updateContainer, type MemberUpdate, type Proceed, type UpdateResult } from './update-container.js';
 
 type Entries = Map<string, CycleEntry>;
 
@@ -118,7 +117,8 @@ async function updateOne(
   const own = updateSettingsFor(labels, settings);
   const hooks = settings.lifecycleHooks ? labels.hooks : {};
   // Compose services go through compose where it owns them (src/compose); others as usual.
-  const outcome = await updateComposeAware(
+  const updateMember = deps.compose?.update ?? updateContainer;
+  const outcome = await updateMember(
     {
       ...deps,
       journal: deps.store?.journal,

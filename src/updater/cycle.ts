@@ -10,7 +10,6 @@ import { holdBack, readingPolicyState, recordingPolicyState } from '../pipeline/
 import { runHook } from './lifecycle-hooks.js';
 import { isInScope, selectContainers, type Selection } from './select.js';
 import { runServiceCycle } from '../swarm/index.js';
-import { composeCheckNotes } from '../compose/index.js';
 import type { CycleDeps, CycleOptions } from './cycle-deps.js';
 
 export type { CycleDeps, CycleOptions };
@@ -100,7 +99,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
     entries,
   );
   // Compose services: say when the compose file is out of reach or a tag move lacks write-back.
-  composeCheckNotes(settings, checked, entries);
+  deps.compose?.checkNotes(settings, checked, entries);
   for (const entry of entries.values()) {
     logDecision(logger, entry);
     events?.emit({

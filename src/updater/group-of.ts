@@ -1,7 +1,6 @@
 import pLimit from 'p-limit';
 import { readDependsOnLabel } from '../config/index.js';
 import type { ContainerDetails, ContainerSummary } from '../domain/index.js';
-import { withComposeDependsOn } from '../compose/index.js';
 import type { CycleDeps } from './cycle-deps.js';
 import type { CheckedContainer } from './check.js';
 import { buildDependencyGraph, type DependencyGraph } from './dependency-graph.js';
@@ -14,7 +13,7 @@ import { isInScope } from './select.js';
  * its own): `tidewatch rollback` carries its dependents along as an update does.
  */
 export async function groupOf(
-  deps: Pick<CycleDeps, 'engine' | 'settings'>,
+  deps: Pick<CycleDeps, 'engine' | 'settings' | 'compose'>,
   details: ContainerDetails,
 ): Promise<GroupMember[]> {
   const inScope = (await deps.engine.listContainers({ all: true })).filter(
@@ -46,7 +45,7 @@ export async function freshDependents(
  * container linked to an updated one must be recreated too, or it could never start again.
  */
 export async function dependencies(
-  deps: Pick<CycleDeps, 'engine'>,
+  deps: Pick<CycleDeps, 'engine' | 'compose'>,
   checked: readonly CheckedContainer[],
   inScope: readonly ContainerSummary[],
 ): Promise<{ graph: DependencyGraph; details: Map<string, ContainerDetails> }> {
@@ -62,7 +61,7 @@ export async function dependencies(
     [...details.values()].map((container) => ({
       name: container.name,
       id: container.id,
-      labels: withComposeDependsOn(container.config.Labels ?? {}),
+      labels: deps.compose?.withDependsOn(container.config.Labels ?? {}) ?? container.config.Labels ?? {},
       dependsOn: readDependsOnLabel(container.config.Labels ?? {}),
       links: container.hostConfig.Links ?? [],
       networkMode: container.hostConfig.NetworkMode,
