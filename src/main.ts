@@ -9,7 +9,6 @@ import {
   checkCommand,
   configCheckCommand,
   configPrintCommand,
-  containerSchedules,
   voteCommand,
   forgetCommand,
   healthcheckCommand,
@@ -18,12 +17,12 @@ import {
   notifyTestCommand,
   onceCommand,
   rollbackCommand,
-  runCommand,
   withNotifications,
 } from './cli/index.js';
 import { startApi } from './api/index.js';
 import { gitopsCommand } from './cli/gitops-command.js';
 import { startGitops } from './gitops/index.js';
+import { ownSchedules, runDaemon } from './daemon/index.js';
 import { loadSettings, type FlagValues, type Settings } from './config/index.js';
 import { systemClock } from './domain/clock.js';
 import { TidewatchError, describeError } from './domain/errors.js';
@@ -165,7 +164,7 @@ function testCrashHook(): ((step: string) => void) | undefined {
  * hands over and waits to be stopped by the successor. If the successor never takes the lock, the
  * daemon runs again here. TIDEWATCH_SUCCESSOR_OF makes the first run a successor's.
  */
-async function runDaemon(
+async function runWithSelfUpdate(
   daemon: (selfUpdater: SelfUpdater, successorOf: string | undefined) => Promise<number>,
 ): Promise<number> {
   // As SIGTERM does: services stop, then the store closes (the self-update comes after the run).
@@ -196,12 +195,12 @@ const program = buildProgram(
   {
     // The HTTP API is a service started beside the scheduler (see src/api).
     run: (flags) =>
-      runDaemon((selfUpdater, successorOf) =>
+      runWithSelfUpdate((selfUpdater, successorOf) =>
         withStore(
           flags,
           (deps) => {
-            // Per-container schedules, and a run when a window opens or a cooldown ends (docs/policies.md).
-            const schedules = containerSchedules();
+            // Own schedules (containers' and services'), and a run when a window opens or a cooldown ends (docs/policies.md).
+            const schedules = ownSchedules();
             // First in, last out: subscribed before any run, stopped after the other services.
             const notifications = notificationService(notificationsOf(deps));
             // Cycles inspect only the containers the engine's events say changed (src/inventory).
@@ -209,7 +208,7 @@ const program = buildProgram(
             // The container Tidewatch runs in is updated by a handover, after the cycle (src/self-update).
             const onSelf = (self: ContainerSummary, signal: AbortSignal): Promise<void> =>
               selfUpdater.onSelf(deps, self, signal);
-            return runCommand(
+            return runDaemon(
               { ...deps, inventory, onSelf, schedules: schedules.gate, wakeAt: schedules.wakeAt },
               [
                 notifications,

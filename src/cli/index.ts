@@ -1,16 +1,7 @@
 export { buildProgram, type CommandHandlers } from './program.js';
-export {
-  checkCommand,
-  onceCommand,
-  rollbackCommand,
-  runCommand,
-  type Daemon,
-  type Service,
-  type ServiceStarter,
-} from './commands.js';
+export { checkCommand, onceCommand, rollbackCommand } from './commands.js';
 export { historyCommand, forgetCommand, historyQuery, type HistoryArgs } from './store-commands.js';
 export { approvalsCommand, voteCommand, approvalsTable, type ApprovalsArgs } from './approvals-command.js';
-export { containerSchedules, type ContainerSchedules } from './container-schedules.js';
 export {
   notifyTestCommand,
   notificationService,

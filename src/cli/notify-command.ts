@@ -3,7 +3,7 @@ import { describeError } from '../domain/errors.js';
 import type { EventBus } from '../events/index.js';
 import type { Logger } from '../log/index.js';
 import { Secrets, buildTargets, readNotifyConfig, testPayload, type Notifications } from '../notify/index.js';
-import type { ServiceStarter } from './commands.js';
+import type { ServiceStarter } from '../daemon/index.js';
 
 export interface NotifyTestOptions {
   /** Test-only: where fixed-host services are reached (see ChannelOptions.apiBase). */

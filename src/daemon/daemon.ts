@@ -7,7 +7,7 @@ import type { CycleDeps } from '../updater/index.js';
 /**
  * The running daemon as its services see it (the API, GitOps, schedules): the cycle's
  * dependencies with the store and the event bus, and the run queue every run goes through.
- * `tidewatch run` (src/cli/commands.ts) builds it; services get it, never the CLI.
+ * `tidewatch run` (runDaemon, run-daemon.ts) builds it; services get it, never the CLI.
  */
 export interface Daemon {
   readonly deps: CycleDeps & { readonly store: Store; readonly events: EventBus };

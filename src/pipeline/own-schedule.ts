@@ -2,7 +2,7 @@ import type { UpdateTrigger } from '../store/index.js';
 import type { ImageMatcher } from '../domain/index.js';
 import type { EffectivePolicy } from './effective-policy.js';
 
-/** The per-subject schedules' side of a cycle (see src/cli/container-schedules.ts). */
+/** The per-subject schedules' side of a cycle (see src/daemon/own-schedules.ts). */
 export interface ScheduleGate {
   /** Whether `name`'s own cron fired and its run is pending: a global run then checks it too. */
   isDue(name: string): boolean;

@@ -19,7 +19,7 @@ export interface DaemonHarness {
 
 /**
  * What `tidewatch run` hands its services, in-process: the lab engine, a temp store whose journal
- * emits events, and a run queue running real cycles (as runCommand builds it). The API gets the
+ * emits events, and a run queue running real cycles (as runDaemon builds it). The API gets the
  * test token unless `env` says otherwise.
  */
 export async function daemonHarness(

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { containerSchedules, type Daemon } from '../../src/cli/index.js';
+import { ownSchedules, type Daemon } from '../../src/daemon/index.js';
 import { loadSettings } from '../../src/config/index.js';
 import type { ContainerSummary } from '../../src/domain/index.js';
 import { EventBus } from '../../src/events/index.js';
@@ -53,7 +53,7 @@ describe('per-container schedules and wake-ups', () => {
   });
 
   it('asks for a run of one container when its cron fires, and says it is due meanwhile', async () => {
-    const schedules = containerSchedules({ clock: () => Date.now() });
+    const schedules = ownSchedules({ clock: () => Date.now() });
     const { daemon, requests } = fakeDaemon([
       container('own', { 'tidewatch.schedule': '*/10 * * * * *' }),
       container('plain'),
@@ -70,7 +70,7 @@ describe('per-container schedules and wake-ups', () => {
   });
 
   it('wakes a container when its wait ends, keeping the earliest wake', async () => {
-    const schedules = containerSchedules({ clock: () => Date.now() });
+    const schedules = ownSchedules({ clock: () => Date.now() });
     const { daemon, requests } = fakeDaemon([]);
     const service = await schedules.start(daemon);
     schedules.wakeAt(['web'], NOW + 60_000);
@@ -85,7 +85,7 @@ describe('per-container schedules and wake-ups', () => {
   });
 
   it('runs each update approved outside the daemon once', async () => {
-    const schedules = containerSchedules({ clock: () => Date.now(), rescanMs: 60_000 });
+    const schedules = ownSchedules({ clock: () => Date.now(), rescanMs: 60_000 });
     const approved = [{ id: 3, containerName: 'web', state: 'approved' } as ApprovalRecord];
     const { daemon, requests, events } = fakeDaemon([], approved);
     const service = await schedules.start(daemon);

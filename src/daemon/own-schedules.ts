@@ -5,16 +5,16 @@ import { describeError } from '../domain/errors.js';
 import type { ScheduleGate } from '../pipeline/index.js';
 import { isServiceSubject, selectServices } from '../swarm/index.js';
 import { selectContainers, type CycleDeps } from '../updater/index.js';
-import type { Daemon, Service, ServiceStarter } from './commands.js';
+import type { Daemon, Service, ServiceStarter } from './daemon.js';
 
 /** What `run` wires from here: the service, and the two hooks the cycle calls (see CycleDeps). */
-export interface ContainerSchedules {
+export interface OwnSchedules {
   readonly start: ServiceStarter;
   readonly gate: ScheduleGate;
   readonly wakeAt: (names: readonly string[], at: number) => void;
 }
 
-export interface ContainerSchedulesOptions {
+export interface OwnSchedulesOptions {
   readonly clock?: Clock;
   /** How often the container list is read again for new or changed schedules (default 1 minute). */
   readonly rescanMs?: number;
@@ -35,7 +35,7 @@ const WAKE_MARGIN_MS = 1000;
  * - an approval given from the CLI (which cannot reach the daemon) is picked up within a rescan.
  * Containers and services are read again after every check and every `rescanMs`.
  */
-export function containerSchedules(options: ContainerSchedulesOptions = {}): ContainerSchedules {
+export function ownSchedules(options: OwnSchedulesOptions = {}): OwnSchedules {
   const clock = options.clock ?? systemClock;
   const due = new Map<string, number>();
   const wakes = new Map<string, { readonly at: number; readonly timer: NodeJS.Timeout }>();
