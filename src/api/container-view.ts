@@ -1,51 +1,14 @@
 import pLimit from 'p-limit';
 import { parseImageRef, type ContainerSummary } from '../domain/index.js';
 import type { TidewatchEvent } from '../events/index.js';
-import { updateKind, type UpdateKind } from '../policy/index.js';
-import type { UpdateRecord, UpdateState } from '../store/index.js';
+import { updateKind } from '../policy/index.js';
+import type { UpdateRecord } from '../store/index.js';
 import type { WaitingFor } from '../domain/run.js';
+
+export type { ContainerInfo, LastUpdate };
 import { selectContainers } from '../updater/index.js';
 import type { Daemon as ApiDaemon } from '../daemon/index.js';
-import { VIEW_STATUSES, type ViewStatus } from './metrics.js';
-
-/** What GET /api/v1/containers says about one container. */
-export interface ContainerInfo {
-  readonly name: string;
-  readonly id: string;
-  /** The engine's state: running, exited, ... */
-  readonly state: string;
-  /** The reference it runs (`repo:tag`); null when the engine no longer knows the container. */
-  readonly image: string | null;
-  readonly tag: string | null;
-  readonly status: ViewStatus;
-  readonly currentDigest: string | null;
-  readonly latestDigest: string | null;
-  /** Why it is skipped or unknown. */
-  readonly reason: string | null;
-  /** Epoch ms of its last check; null before the first. */
-  readonly checkedAt: number | null;
-  /** The effective policy the last check applied; before one, the tidewatch.policy label, else `digest`. */
-  readonly policy: string;
-  /** For an available update: how big a step (major, minor, patch, digest, tag). */
-  readonly updateKind: UpdateKind | null;
-  /** The tag a tag policy would move to. */
-  readonly latestTag: string | null;
-  /** Why an available update waits (cooldown, window, approval, registry budget); `until` is epoch ms. */
-  readonly waitingFor: WaitingFor | null;
-  readonly lastUpdate: LastUpdate | null;
-}
-
-export interface LastUpdate {
-  readonly id: number;
-  /** The outcome, or the step reached while in flight. */
-  readonly state: UpdateState;
-  readonly trigger: string;
-  readonly fromDigest: string | null;
-  readonly toDigest: string | null;
-  readonly reason: string | null;
-  readonly startedAt: number;
-  readonly finishedAt: number | null;
-}
+import { VIEW_STATUSES, type ContainerInfo, type LastUpdate, type ViewStatus } from './container-info.js';
 
 interface Checked {
   readonly image: string;

@@ -4,12 +4,11 @@ import type { TidewatchEvent } from '../events/index.js';
 import type { RequestInfo } from '../registry/index.js';
 import { UPDATE_OUTCOMES, isFinished } from '../store/index.js';
 import type { CycleReport } from '../domain/run.js';
+import { VIEW_STATUSES, type ViewStatus } from './container-info.js';
 
 export type WebhookResult = 'accepted' | 'ignored' | 'unauthorized' | 'invalid' | 'disabled';
 
-/** Check statuses a container can be in, plus `unchecked` before its first check. */
-export const VIEW_STATUSES = ['current', 'update-available', 'skipped', 'unknown', 'unchecked'] as const;
-export type ViewStatus = (typeof VIEW_STATUSES)[number];
+export { VIEW_STATUSES, type ViewStatus };
 
 // A check is I/O bound: seconds without updates, minutes with verification windows.
 const CHECK_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800];

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api } from './api.js';
 import { useLiveEvents, type LiveEvent } from './live.js';
 import { hrefFor, useRoute } from './router.js';
-import type { ContainerRow } from './types.js';
+import type { ContainerRow, UpdateRecord } from './types.js';
 import type { Shared } from './shared.js';
 import { ApprovalsView } from './views/approvals.js';
 import { ContainerPage } from './views/container-page.js';
@@ -55,7 +55,8 @@ function Dashboard({ onSignedOut }: { onSignedOut: () => void }): JSX.Element {
     (event: LiveEvent) => {
       if (event.type === 'update-step') {
         // Show the step at once; the full re-read below brings digests and statuses.
-        const update = event.update as { containerName?: string; state?: string; id?: number } | undefined;
+        // An update-step event carries the update's record as the history API returns it.
+        const update = event.update as UpdateRecord | undefined;
         if (update?.containerName) {
           setContainers((rows) =>
             rows?.map((row) =>

@@ -5,6 +5,9 @@ import { api } from '../api.js';
 import { shortDigest, timeAgo } from '../format.js';
 import { hrefFor } from '../router.js';
 import type { ContainerRow } from '../types.js';
+import { waitingText } from '../waiting-text.js';
+
+export { waitingText };
 import { Notice } from './notice.js';
 import { OutcomeBadge, StatusBadge } from './status-badge.js';
 
@@ -36,13 +39,6 @@ function matches(row: ContainerRow, filter: Filter, search: string): boolean {
         row.lastUpdate?.state === 'failed'
       );
   }
-}
-
-export function waitingText(row: ContainerRow): string {
-  const waiting = row.waitingFor;
-  if (!waiting) return '';
-  const until = waiting.until ? ` until ${new Date(waiting.until).toLocaleString()}` : '';
-  return `${waiting.detail ?? waiting.kind}${until}`;
 }
 
 export function ContainersView({ shared }: { shared: Shared }): JSX.Element {
