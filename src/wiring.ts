@@ -1,7 +1,7 @@
 import { composeAwareness } from './compose/index.js';
 import type { Settings } from './config/index.js';
 import {
-  connectEngine,
+  connectEngineClient,
   connectEngineEvents,
   detectOwnContainerId,
   resolveConnection,
@@ -19,9 +19,11 @@ import type { CycleDeps } from './updater/index.js';
  */
 export async function buildCycleDeps(settings: Readonly<Settings>, logger: Logger): Promise<CycleDeps> {
   const connection = resolveConnection(settings);
-  const engine = await connectEngine(connection, { pullTimeoutMs: settings.pullTimeoutMs });
+  // One client, one negotiated API version: containers, services and events share it.
+  const client = await connectEngineClient(connection, { pullTimeoutMs: settings.pullTimeoutMs });
+  const engine = client.containers;
   // Services are asked for at each cycle only when the engine is a manager (src/swarm).
-  const swarm = settings.swarm === 'off' ? undefined : connectSwarm(connection, engine.apiVersion);
+  const swarm = settings.swarm === 'off' ? undefined : connectSwarm(client);
   const credentials = createCredentialStore({
     logger,
     ...(settings.dockerConfig !== undefined ? { dockerConfigDir: settings.dockerConfig } : {}),
@@ -37,15 +39,29 @@ export async function buildCycleDeps(settings: Readonly<Settings>, logger: Logge
   });
   const selfId = await detectOwnContainerId();
   // Compose awareness is the updater's port, filled here so the updater never imports compose.
-  return { engine, registry, credentials, logger, settings, selfId, swarm, compose: composeAwareness };
+  return {
+    engine,
+    engineEvents: client.events,
+    registry,
+    credentials,
+    logger,
+    settings,
+    selfId,
+    swarm,
+    compose: composeAwareness,
+  };
 }
 
 /**
  * `run`: the container inventory, following the engine's events from now on, so that cycles
  * inspect only the containers that changed since the last one. Stop it when the daemon stops.
  */
-export function startInventory(deps: Pick<CycleDeps, 'engine' | 'logger' | 'settings'>): ContainerInventory {
-  const events = connectEngineEvents(resolveConnection(deps.settings), deps.engine.apiVersion);
+export function startInventory(
+  deps: Pick<CycleDeps, 'engine' | 'engineEvents' | 'logger' | 'settings'>,
+): ContainerInventory {
+  // The engine client's events (buildCycleDeps); deps built otherwise get a client of their own.
+  const events =
+    deps.engineEvents ?? connectEngineEvents(resolveConnection(deps.settings), deps.engine.apiVersion);
   const inventory = new ContainerInventory({ engine: deps.engine, events, logger: deps.logger });
   inventory.start();
   return inventory;

@@ -4,9 +4,9 @@ import Docker from 'dockerode';
 import type { EngineConnection } from './connection.js';
 
 /**
- * A dockerode client for `connection`, speaking `apiVersion` (already negotiated). Engine adapters
- * (the container engine here, swarm services in src/swarm) each build theirs with this, so they
- * talk to the same engine the same way; none of them hands a dockerode object past its port.
+ * A dockerode client for `connection`, speaking `apiVersion` (already negotiated). The engine
+ * client (engine-client.ts) builds one and shares it between its parts (containers, events, and
+ * swarm services in src/swarm); none of them hands a dockerode object past its port.
  */
 export function createDockerClient(connection: EngineConnection, apiVersion: string): Docker {
   const common = { version: `v${apiVersion}` };

@@ -6,9 +6,6 @@ import type {
   CreateSpec,
   EndpointSettings,
 } from '../domain/index.js';
-import { negotiateApiVersion, pingApiVersion } from './api-version.js';
-import type { EngineConnection } from './connection.js';
-import { createDockerClient } from './docker-client.js';
 import type { Engine, ExecResult, ImageDetails, PullAuth } from './engine.js';
 import { demuxToText, runExec } from './exec.js';
 import { toContainerDetails, toContainerStatus, toContainerSummary, toImageDetails } from './map.js';
@@ -24,16 +21,8 @@ export interface EngineOptions {
   readonly pullTimeoutMs?: number;
 }
 
-/** Connects to the engine, negotiating the API version first. */
-export async function connectEngine(
-  connection: EngineConnection,
-  options: EngineOptions = {},
-): Promise<Engine> {
-  const apiVersion = negotiateApiVersion(await pingApiVersion(connection));
-  return new DockerEngine(createDockerClient(connection, apiVersion), apiVersion, options);
-}
-
-class DockerEngine implements Engine {
+/** The containers-and-images part of an engine client (see engine-client.ts). */
+export class DockerEngine implements Engine {
   constructor(
     private readonly docker: Docker,
     readonly apiVersion: string,

@@ -10,7 +10,7 @@ export function statusOf(error: unknown): number | undefined {
 /** The engine's own message from a dockerode error (its `json.message`), else the error's. */
 export function engineMessage(error: unknown): string {
   const json = (error as { json?: { message?: unknown } } | null)?.json;
-  if (json && typeof json.message === 'string') return json.message;
+  if (json && typeof json.message === 'string') return json.message.trim();
   return describeError(error);
 }
 

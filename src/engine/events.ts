@@ -61,9 +61,13 @@ export function toContainerEvent(raw: unknown): ContainerEvent | undefined {
   return event.Type === 'container' && id !== undefined && action !== '' ? { id, action } : undefined;
 }
 
-/** Events of the engine at `connection`, over the negotiated API version. */
+/** Events of the engine at `connection`, over the negotiated API version, on a client of their own. */
 export function connectEngineEvents(connection: EngineConnection, apiVersion: string): EngineEvents {
-  const docker = createDockerClient(connection, apiVersion);
+  return eventsOf(createDockerClient(connection, apiVersion));
+}
+
+/** The engine's events through `docker` (an engine client's own connection). */
+export function eventsOf(docker: Docker): EngineEvents {
   return { follow: (handlers, signal) => follow(docker, handlers, signal) };
 }
 

@@ -1,7 +1,7 @@
 export type { Engine, ExecResult, ImageDetails, PullAuth } from './engine.js';
-export { connectEngine, type EngineOptions } from './docker-engine.js';
+export type { EngineOptions } from './docker-engine.js';
+export { connectEngine, connectEngineClient, type EngineClient } from './engine-client.js';
 export { startIdleTimer, type IdleTimer } from './idle-timer.js';
-export { createDockerClient } from './docker-client.js';
 export {
   resolveConnection,
   DEFAULT_SOCKET,
@@ -17,3 +17,5 @@ export {
   type EngineEvents,
   type EventHandlers,
 } from './events.js';
+// For adapters of the engine's other parts (src/swarm): one way to read a dockerode failure.
+export { engineError, statusOf } from './docker-errors.js';

@@ -1,30 +1,13 @@
 import type Docker from 'dockerode';
 import { z } from 'zod';
-import { TidewatchError, describeError } from '../domain/errors.js';
 import type { Platform } from '../domain/index.js';
-import { createDockerClient, type EngineConnection, type PullAuth } from '../engine/index.js';
+import { engineError, statusOf, type EngineClient, type PullAuth } from '../engine/index.js';
 import { toServiceDetails, toTaskSummary } from './map.js';
 import type { ServiceDetails, ServiceSpec, SwarmEngine, SwarmState, TaskSummary } from './types.js';
 
-/** Swarm services on the engine at `connection`, speaking the API version the engine port negotiated. */
-export function connectSwarm(connection: EngineConnection, apiVersion: string): SwarmEngine {
-  return new DockerSwarm(createDockerClient(connection, apiVersion));
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { statusCode?: unknown } | null)?.statusCode;
-  return typeof status === 'number' ? status : undefined;
-}
-
-/** The engine's own message from a dockerode error (its `json.message`), else the error's. */
-function engineMessage(error: unknown): string {
-  const json = (error as { json?: { message?: unknown } } | null)?.json;
-  if (json && typeof json.message === 'string') return json.message.trim();
-  return describeError(error);
-}
-
-function engineError(action: string, error: unknown): TidewatchError {
-  return new TidewatchError('engine-error', `${action}: ${engineMessage(error)}`, { cause: error });
+/** Swarm services through the engine client's connection (one client, one negotiated API version). */
+export function connectSwarm(client: Pick<EngineClient, 'docker'>): SwarmEngine {
+  return new DockerSwarm(client.docker);
 }
 
 const Info = z.looseObject({
