@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { OPTIONS, type FlagValues, type OptionSpec } from '../config/index.js';
+import { OPTIONS, helpText, type AnyOption, type FlagValues } from '../config/index.js';
 import type { HistoryArgs } from './store-commands.js';
 import type { ApprovalsArgs } from './approvals-command.js';
 
@@ -25,13 +25,13 @@ export interface CommandHandlers {
 }
 
 /** The commands over the store alone take only the option that says where it is. */
-const STORE_OPTIONS: readonly OptionSpec[] = OPTIONS.filter(
+const STORE_OPTIONS: readonly AnyOption[] = OPTIONS.filter(
   // The data dir may be set in the config file.
   (option) => option.key === 'dataDir' || option.key === 'config',
 );
 
 /** `healthcheck` probes the API where `run` serves it, so it takes only that option. */
-const HEALTHCHECK_OPTIONS: readonly OptionSpec[] = OPTIONS.filter((option) => option.key === 'httpAddr');
+const HEALTHCHECK_OPTIONS: readonly AnyOption[] = OPTIONS.filter((option) => option.key === 'httpAddr');
 
 /** From package.json, one level above both src/ and dist/. */
 const VERSION = (
@@ -52,16 +52,15 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
   const command = (
     name: string,
     description: string,
-    options: readonly OptionSpec[] = OPTIONS,
+    options: readonly AnyOption[] = OPTIONS,
     parent: Command = program,
   ): Command => {
     const sub = parent.command(name).description(description);
     for (const option of options) {
       if (option.flag === undefined) continue;
-      const envNote = ` [env: ${option.env.join(', ')}]`;
       const valueName = option.valueName;
       const flag = valueName !== undefined ? `--${option.flag} <${valueName}>` : `--${option.flag}`;
-      const cliOption = new Option(flag, option.description + envNote);
+      const cliOption = new Option(flag, helpText(option));
       if (option.kind === 'list')
         cliOption.argParser((value: string, previous: string[] = []) => [...previous, value]);
       sub.addOption(cliOption);

@@ -12,15 +12,12 @@ import {
   fileOptions,
   type RegistryEntry,
 } from './config-schema.js';
-import type { OptionSpec } from './options.js';
+import type { RegistryLogin } from './settings-schema.js';
+
+export type { RegistryLogin };
+import type { OptionSpec } from './options/index.js';
 
 /** A registry login from the file, its password read: what the credential chain takes. */
-export interface RegistryLogin {
-  readonly host: string;
-  readonly username?: string | undefined;
-  readonly password?: string | undefined;
-  readonly credHelper?: string | undefined;
-}
 
 /** A validated configuration file: the third layer of settings, below flags and env. */
 export interface ConfigFile {

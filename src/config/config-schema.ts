@@ -1,157 +1,34 @@
 import { z } from 'zod';
-import { parseDurationMs } from './duration.js';
-import { OPTIONS, type OptionSpec } from './options.js';
+import { Duration, FilePath, RegistryEntry, Text, TextList } from './file-values.js';
+import { OPTIONS, type AnyOption } from './options/index.js';
+
+export { GITOPS_FIELDS, GITOPS_PATH_FIELDS, RegistryEntry } from './file-values.js';
 
 /**
- * The schema of the configuration file (docs/configuration.md), derived from the options table:
- * every option's key is a top-level key, with a YAML type that fits its kind. Unknown keys are
- * refused. The values are checked for shape here; their meaning (a policy, a window, a cron) is
- * checked by loadSettings exactly as for flags and env, naming the file's line.
+ * The schema of the configuration file (docs/configuration.md), derived from the options' specs:
+ * every option's key is a top-level key, with a YAML type that fits its kind (or the spec's
+ * `fileValue`). Unknown keys are refused. The values are checked for shape here; their meaning (a
+ * policy, a window, a cron) is checked by loadSettings exactly as for flags and env, naming the
+ * file's line.
  */
 
 /** The suffix of a key that reads a text option from a file (as NAME_FILE does for env). */
 export const FILE_SUFFIX = 'File';
 
 /**
- * Options whose value is a secret: never printed (`config print` shows `***`), and readable from a
- * file with the key `<key>File`. A unit test checks that every option whose name sounds like a
- * secret (token, password, secret, hook URL) is listed here.
+ * Options whose value is a secret (`secret` in their spec): never printed (`config print` shows
+ * `***`), and readable from a file with the key `<key>File`.
  */
-export const SECRET_OPTIONS: ReadonlySet<string> = new Set([
-  'apiToken',
-  'webhookSecret',
-  'repoPass',
-  'legacyEmailServerPassword',
-  'legacySlackHookUrl',
-  'legacyMsteamsHookUrl',
-  'legacyGotifyToken',
-]);
+export const SECRET_OPTIONS: ReadonlySet<string> = new Set(
+  OPTIONS.filter((option) => option.secret === true).map((option) => option.key),
+);
 
-/** Options the file does not hold: the file's own path. */
-const NOT_IN_FILE: ReadonlySet<string> = new Set(['config']);
-
-export const fileOptions = (): readonly OptionSpec[] => OPTIONS.filter((o) => !NOT_IN_FILE.has(o.key));
-
-function isUrl(value: string): boolean {
-  try {
-    new URL(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const isDuration = (value: string | number): boolean => parseDurationMs(String(value)) !== undefined;
-
-const Text = z.union([z.string(), z.number(), z.boolean()], { error: 'expected text' });
-const TextList = z.union([z.string(), z.array(z.string({ error: 'expected text' }))], {
-  error: 'expected a list of text',
-});
-const Duration = z
-  .union([z.string(), z.number().nonnegative()], { error: 'expected a duration such as 30s, 5m or 1h' })
-  .refine(isDuration, 'not a duration such as 30s, 5m or 1h (a bare number is seconds)');
-const FilePath = z.string({ error: 'expected a file path' }).min(1, 'expected a file path');
-
-/** A notification URL, inline or read from a file (a URL holds the service's token). */
-const NotificationUrl = z.union([
-  z.string().refine(isUrl, 'not a URL'),
-  z.object({ url: z.string().refine(isUrl, 'not a URL') }).strict(),
-  z.object({ urlFile: FilePath }).strict(),
-]);
-
-/** A budget as `HOST=SPEC` text, or as its fields (`window` a duration). */
-const RegistryLimit = z.union([
-  z.string(),
-  z
-    .object({
-      registry: z.string().min(1),
-      concurrency: z.number().int().positive().optional(),
-      requests: z.number().int().positive().optional(),
-      window: Duration.optional(),
-    })
-    .strict()
-    .refine((limit) => (limit.requests === undefined) === (limit.window === undefined), {
-      message: 'requests and window go together',
-    }),
-]);
-
-/** A GitOps source as `url=...,branch=...` text (as --gitops-source), or as its fields. */
-const GitopsSource = z.union([
-  z.string(),
-  z
-    .object({
-      url: z.string().min(1),
-      name: z.string().min(1).optional(),
-      branch: z.string().min(1).optional(),
-      path: z.string().min(1).optional(),
-      interval: Duration.optional(),
-      envDir: FilePath.optional(),
-      removeOrphans: z.boolean().optional(),
-      sshKey: FilePath.optional(),
-      username: z.string().min(1).optional(),
-      passwordFile: FilePath.optional(),
-    })
-    .strict()
-    .refine(
-      (source) => !Object.values(source).some((value) => typeof value === 'string' && value.includes(',')),
-      {
-        message: 'a field holds a comma',
-      },
-    ),
-]);
-
-/** The file keys of a GitOps source and the names --gitops-source gives them. */
-export const GITOPS_FIELDS: Readonly<Record<string, string>> = {
-  url: 'url',
-  name: 'name',
-  branch: 'branch',
-  path: 'path',
-  interval: 'interval',
-  envDir: 'env-dir',
-  removeOrphans: 'remove-orphans',
-  sshKey: 'ssh-key',
-  username: 'username',
-  passwordFile: 'password-file',
-};
-/** Fields that name files: read relative to the config file, as the other file keys. */
-export const GITOPS_PATH_FIELDS: ReadonlySet<string> = new Set(['envDir', 'sshKey', 'passwordFile']);
-
-/** A login for one registry: a user and a password (inline or from a file), or a credential helper. */
-export const RegistryEntry = z
-  .object({
-    host: z.string({ error: 'expected a registry host, such as ghcr.io' }).min(1),
-    username: z.string().min(1).optional(),
-    password: z.string().min(1).optional(),
-    passwordFile: FilePath.optional(),
-    credHelper: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected the name of a docker-credential-<name> helper')
-      .optional(),
-  })
-  .strict()
-  .superRefine((entry, ctx) => {
-    const passwords = [entry.password, entry.passwordFile].filter((value) => value !== undefined).length;
-    if (passwords > 1) ctx.addIssue({ code: 'custom', message: 'set password or passwordFile, not both' });
-    if (entry.credHelper !== undefined) {
-      if (passwords > 0 || entry.username !== undefined)
-        ctx.addIssue({ code: 'custom', message: 'a credHelper entry takes no username or password' });
-    } else if (entry.username === undefined || passwords === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'needs username and password (or passwordFile), or credHelper',
-      });
-    }
-  });
-export type RegistryEntry = z.infer<typeof RegistryEntry>;
+/** The options the file holds: all but those whose spec says `inFile: false` (the file's own path). */
+export const fileOptions = (): readonly AnyOption[] => OPTIONS.filter((option) => option.inFile !== false);
 
 /** The schema of one option's value in the file. */
-function valueSchema(option: OptionSpec): z.ZodType {
-  if (option.key === 'notificationUrls')
-    return z.array(NotificationUrl, { error: 'expected a list of URLs' });
-  if (option.key === 'registryLimits') return z.array(RegistryLimit, { error: 'expected a list of limits' });
-  if (option.key === 'gitopsSources') return z.array(GitopsSource, { error: 'expected a list of sources' });
-  // Several windows are several `;`-separated ranges (src/policy/window.ts): a list reads better.
-  if (option.key === 'window') return TextList;
+function valueSchema(option: AnyOption): z.ZodType {
+  if (option.fileValue !== undefined) return option.fileValue.schema;
   switch (option.kind) {
     case 'boolean':
       return z.boolean({ error: 'expected true or false' });
@@ -176,7 +53,7 @@ function buildSchema(): z.ZodObject {
   const shape: Record<string, z.ZodType> = {};
   for (const option of fileOptions()) {
     shape[option.key] = valueSchema(option).optional();
-    if (SECRET_OPTIONS.has(option.key)) shape[option.key + FILE_SUFFIX] = FilePath.optional();
+    if (option.secret === true) shape[option.key + FILE_SUFFIX] = FilePath.optional();
   }
   for (const [key, schema] of Object.entries(EXTRA_KEYS)) shape[key] = schema.optional();
   return z.object(shape).strict();
@@ -186,12 +63,8 @@ function buildSchema(): z.ZodObject {
 export const ConfigFileSchema: z.ZodObject = buildSchema();
 
 /** What a key of the file holds, in words, for the reference (docs/configuration.md). */
-export function fileTypeOf(option: OptionSpec): string {
-  if (option.key === 'notificationUrls') return 'list of URLs (or `{ urlFile }`)';
-  if (option.key === 'registryLimits')
-    return 'list of `HOST=SPEC` or `{ registry, concurrency, requests, window }`';
-  if (option.key === 'gitopsSources') return 'list of `url=...` or `{ url, branch, path, interval, ... }`';
-  if (option.key === 'window') return 'text or list of windows';
+export function fileTypeOf(option: AnyOption): string {
+  if (option.fileValue !== undefined) return option.fileValue.type;
   switch (option.kind) {
     case 'boolean':
       return 'boolean';

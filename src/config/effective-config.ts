@@ -1,7 +1,6 @@
-import { formatPolicy } from '../policy/index.js';
 import { formatDuration } from './duration.js';
-import { SECRET_OPTIONS, fileOptions } from './config-schema.js';
-import type { OptionSpec } from './options.js';
+import { fileOptions } from './config-schema.js';
+import type { AnyOption } from './options/index.js';
 import type { Settings } from './settings.js';
 
 /** What a secret is shown as, everywhere (as the notifier's redaction). */
@@ -18,42 +17,24 @@ type Value = string | number | boolean | readonly unknown[] | Record<string, unk
 
 const schemeOnly = (url: string): string => `${/^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? ''}//${REDACTED}`;
 
-/** The Settings field an option lands in (durations get `Ms`; legacy ones live in one object). */
-function settingOf(settings: Readonly<Settings>, option: OptionSpec): unknown {
-  const record = settings as unknown as Readonly<Record<string, unknown>>;
-  if (option.key === 'legacyNotifications') return settings.legacyNotifications.types;
-  if (option.key.startsWith('legacy')) {
-    const name = option.key.slice('legacy'.length);
-    const field = name.charAt(0).toLowerCase() + name.slice(1);
-    const legacy = settings.legacyNotifications as Readonly<Record<string, unknown>>;
-    return option.kind === 'duration' ? legacy[`${field}Ms`] : legacy[field];
-  }
-  return option.kind === 'duration' ? record[`${option.key}Ms`] : record[option.key];
+/** The value of the Settings field `option` fills (its `field`, inside its `group` if it has one). */
+function fieldOf(settings: Readonly<Settings>, option: AnyOption): unknown {
+  const holder: Readonly<Record<string, unknown>> =
+    option.group === 'legacyNotifications' ? settings.legacyNotifications : settings;
+  return holder[option.field];
 }
 
-function valueOf(settings: Readonly<Settings>, option: OptionSpec): Value | undefined {
-  switch (option.key) {
-    case 'policy':
-      return formatPolicy(settings.policy);
-    case 'window':
-      return settings.window?.text;
-    case 'registryLimits':
-      return settings.registryLimits.map(({ registry, concurrency, requests, windowMs }) => ({
-        registry,
-        ...(concurrency === undefined ? {} : { concurrency }),
-        ...(requests === undefined ? {} : { requests }),
-        ...(windowMs === undefined ? {} : { window: formatDuration(windowMs) }),
-      }));
-    case 'gitopsSources':
-      return settings.gitopsSources.map(({ intervalMs, ...source }) => ({
-        ...source,
-        interval: formatDuration(intervalMs),
-      }));
-  }
-  const value = settingOf(settings, option);
+/** An option's value as a config file holds it: its spec's `show`, a duration as text, else as it is. */
+export function shownValue(option: AnyOption, value: unknown): unknown {
   if (value === undefined || value === null) return undefined;
+  if (option.show) return option.show(value);
   if (option.kind === 'duration' && typeof value === 'number') return formatDuration(value);
-  return value as Value;
+  return value;
+}
+
+function valueOf(settings: Readonly<Settings>, option: AnyOption): Value | undefined {
+  const value = shownValue(option, fieldOf(settings, option));
+  return value === undefined || value === null ? undefined : (value as Value);
 }
 
 /**
@@ -74,7 +55,7 @@ export function effectiveConfig(
     if (option.key === 'notificationUrls' && !reveal) {
       out[option.key] = settings.notificationUrls.map((url, index) => redactUrl(url, index));
     } else {
-      out[option.key] = SECRET_OPTIONS.has(option.key) && !reveal ? REDACTED : value;
+      out[option.key] = option.secret === true && !reveal ? REDACTED : value;
     }
   }
   if (settings.registries.length > 0) {

@@ -1,25 +1,11 @@
-export { OPTIONS, type OptionSpec, type OptionKey } from './options.js';
-export {
-  loadSettings,
-  Settings,
-  DEFAULT_INTERVAL_MS,
-  DEFAULT_STOP_TIMEOUT_MS,
-  DEFAULT_PULL_TIMEOUT_MS,
-  DEFAULT_SHUTDOWN_TIMEOUT_MS,
-  DEFAULT_VERIFY_TIMEOUT_MS,
-  DEFAULT_VERIFY_WINDOW_MS,
-  DEFAULT_DRAIN_MS,
-  DEFAULT_KEEP_IMAGES,
-  NOTIFICATION_LEVELS,
-  DEFAULT_MAX_REGISTRY_WAIT_MS,
-  type FlagValues,
-} from './settings.js';
+export { OPTIONS, NOTIFICATION_LEVELS, type AnyOption, type OptionSpec } from './options/index.js';
+export { loadSettings, Settings, type FlagValues } from './settings.js';
+export { helpText, shownDefault } from './help-text.js';
 export { parseDurationMs, formatDuration } from './duration.js';
 export { parseRegistryLimits, RegistryLimitSetting } from './registry-limits.js';
 export { readContainerLabels, readDependsOnLabel, readScopeLabel, type ContainerLabels } from './labels.js';
 export { readVerifyLabels, type VerifyLabels, type RolloutLabels } from './verify-labels.js';
 export { readPolicyLabels, type PolicyLabels } from './policy-labels.js';
-export { DEFAULT_APPROVAL_DEADLINE_MS } from './policy-settings.js';
 export { STRATEGIES, isStrategy, type Strategy } from './strategy.js';
 export {
   readLifecycleHooks,

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../log/index.js';
+import type { RegistryLogin } from '../config/index.js';
 import { runCredentialHelper } from './cred-helper.js';
 import {
   decodeAuthEntry,
@@ -25,14 +26,6 @@ export interface CredentialStoreOptions {
    */
   registries?: readonly RegistryLogin[];
   logger: Logger;
-}
-
-/** One `registries:` entry of the config file (src/config/config-file.ts). */
-export interface RegistryLogin {
-  readonly host: string;
-  readonly username?: string | undefined;
-  readonly password?: string | undefined;
-  readonly credHelper?: string | undefined;
 }
 
 const NEVER = new AbortController().signal;

@@ -1,0 +1,30 @@
+import { API_OPTIONS } from './api.js';
+import { LEGACY_NOTIFICATION_OPTIONS } from './legacy.js';
+import { LOG_OPTIONS } from './log.js';
+import { NOTIFY_OPTIONS } from './notify.js';
+import { PLATFORM_OPTIONS } from './platform.js';
+import { POLICY_OPTIONS } from './policy.js';
+import { RUN_OPTIONS } from './run.js';
+import { UPDATE_OPTIONS } from './update.js';
+
+/**
+ * Every setting Tidewatch reads, each declared once (spec.ts), in the order `--help` and the
+ * reference list them.
+ */
+export const OPTIONS = [
+  ...RUN_OPTIONS,
+  ...UPDATE_OPTIONS,
+  ...POLICY_OPTIONS,
+  ...PLATFORM_OPTIONS,
+  ...API_OPTIONS,
+  ...NOTIFY_OPTIONS,
+  ...LEGACY_NOTIFICATION_OPTIONS,
+  ...LOG_OPTIONS,
+] as const;
+
+export type Option = (typeof OPTIONS)[number];
+
+export { type AnyOption, type OptionKind, type OptionSpec } from './spec.js';
+export { NOTIFICATION_LEVELS } from './notify.js';
+export { LOG_LEVELS } from './log.js';
+export { BOOLEAN_WORDS, parseValue, type RawValue } from './parse-value.js';
