@@ -3,7 +3,8 @@
 # registry binary, a static busybox for test images, docker-compose and git, and chromium for the
 # dashboard's tests. Runs before every `npm test`, so it does nothing but check when all is in
 # place. As root it installs and starts what is missing; as another user it says what is missing
-# and how to fix it, and fails.
+# and how to fix it, and fails. `lab.sh engines start NAME... | stop [NAME...] | status` manages
+# extra engines beside the main one, for tests with several hosts (scripts/lab-engines.sh).
 set -euo pipefail
 
 # Debian's 20.10 CLI matches the 20.10 engine; /usr/local/bin/docker (28.x) refuses some flags.
@@ -42,6 +43,8 @@ missing_packages() {
   # Compose v1 is the compose CLI Debian ships; git for the gitops sources.
   command -v docker-compose >/dev/null 2>&1 || packages+=(docker-compose)
   command -v git >/dev/null 2>&1 || packages+=(git)
+  # The extra engines' bridges (scripts/lab-engines.sh).
+  command -v ip >/dev/null 2>&1 || packages+=(iproute2)
   # The dashboard's browser tests drive Debian's chromium through playwright-core.
   [[ -x /usr/bin/chromium ]] || packages+=(chromium fonts-dejavu-core)
   echo "${packages[*]}"
@@ -103,6 +106,10 @@ start_engine() {
 }
 
 main() {
+  if [[ ${1:-} == engines ]]; then
+    shift
+    exec bash "$(dirname "${BASH_SOURCE[0]}")/lab-engines.sh" "$@"
+  fi
   local missing
   missing=$(missing_packages)
   if [[ -n $missing ]]; then

@@ -51,3 +51,4 @@ export {
   type Platform,
 } from './oci.js';
 export { startRegistry, type LabRegistry, type RegistryOptions, type RegistryRequest } from './registry.js';
+export { startEngines, stopEngines, type ExtraEngine } from './engines.js';
