@@ -4,7 +4,8 @@
 # its own that nothing uses (its containers run with --network none), so several run side by side
 # on this machine without touching the main engine or each other. Not `--bridge none`: a dockerd
 # started with it deletes docker0, the main engine's bridge, and every container the main engine
-# starts after that fails ("could not find bridge docker0"). Run as root.
+# starts after that fails ("could not find bridge docker0"). Their addresses come from 10.213/16,
+# away from the 172.17-31 networks the main engine and the tests' own networks use. Run as root.
 #
 #   scripts/lab-engines.sh start NAME...  these engines answer (running ones are kept); prints
 #                                         one DOCKER_HOST per line, in order
@@ -55,6 +56,7 @@ start_one() {
     -H "$(host_of "$n")" \
     --storage-driver "$driver" \
     --bridge "$bridge" --iptables=false --ip-masq=false \
+    --default-address-pool base=10.213.0.0/16,size=24 \
     >>"$STATE/$n/dockerd.log" 2>&1 </dev/null &
 }
 
