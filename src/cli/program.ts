@@ -166,22 +166,29 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
  * Commander's values keyed by option key. A `--no-x` flag is stored by commander as `x: false`
  * with `x: true` as its default, so "given" means false there.
  */
+/**
+ * The option values commander parsed, keyed by option key: each flag is found by its long name, and
+ * its value read under the attribute name commander itself gave it (a `--no-x` flag is negated:
+ * given, it means the option is on).
+ */
 function flagValues(command: Command): FlagValues {
   const raw = command.opts<Record<string, unknown>>();
   const values: Record<string, unknown> = {};
-  for (const option of OPTIONS) {
-    if (option.flag === undefined) continue;
-    if (option.flag.startsWith('no-')) {
-      const attribute = camel(option.flag.slice(3));
-      if (raw[attribute] === false) values[option.key] = true;
-    } else {
-      const value = raw[camel(option.flag)];
-      if (value !== undefined) values[option.key] = value;
+  for (const cliOption of command.options) {
+    const option = OPTION_BY_FLAG.get(cliOption.long ?? '');
+    if (option === undefined) continue;
+    const value = raw[cliOption.attributeName()];
+    if (cliOption.negate) {
+      if (value === false) values[option.key] = true;
+    } else if (value !== undefined) {
+      values[option.key] = value;
     }
   }
   return values;
 }
 
-function camel(flag: string): string {
-  return flag.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
-}
+const OPTION_BY_FLAG: ReadonlyMap<string, AnyOption> = new Map(
+  OPTIONS.flatMap((option: AnyOption) =>
+    option.flag === undefined ? [] : [[`--${option.flag}`, option] as const],
+  ),
+);
