@@ -30,7 +30,7 @@ import { exitCodeOf } from './domain/error-codes.js';
 import { EventBus, observeJournal } from './events/index.js';
 import { createLogger, type Logger } from './log/index.js';
 import { createNotifications, type Notifications } from './notify/index.js';
-import { buildCycleDeps, startInventory } from './wiring.js';
+import { buildCycleDeps, startInventory, type WiredDeps } from './wiring.js';
 import {
   isInContainer,
   openPolicyReader,
@@ -40,13 +40,13 @@ import {
   type Store,
 } from './store/index.js';
 import { watchShutdown, type Shutdown } from './cli/shutdown.js';
-import { reconcile, type CycleDeps } from './updater/index.js';
+import { reconcile } from './updater/index.js';
 import { SUCCESSOR_ENV, SelfUpdater, awaitTurn, takeOver, waitToBeStopped } from './self-update/index.js';
 import type { ContainerSummary } from './domain/index.js';
 import { dirname } from 'node:path';
 
 /** What run and once hand their command: the cycle's dependencies, the open store and the event bus. */
-type StoreDeps = CycleDeps & {
+type StoreDeps = WiredDeps & {
   readonly store: Store;
   readonly events: EventBus;
   /** Aborted by SIGTERM or SIGINT (see src/cli/shutdown.ts). */
@@ -80,7 +80,7 @@ function dataFile(settings: Readonly<Settings>): string {
   return storeFile(dir);
 }
 
-async function connect({ settings, logger }: Configured): Promise<CycleDeps> {
+async function connect({ settings, logger }: Configured): Promise<WiredDeps> {
   const deps = await buildCycleDeps(settings, logger);
   if (deps.selfId !== undefined) {
     logger.info({ selfId: deps.selfId }, 'running in a container; it is never updated in a cycle');

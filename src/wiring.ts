@@ -1,23 +1,22 @@
 import { composeAwareness } from './compose/index.js';
 import type { Settings } from './config/index.js';
-import {
-  connectEngineClient,
-  connectEngineEvents,
-  detectOwnContainerId,
-  resolveConnection,
-} from './engine/index.js';
+import { connectEngineClient, detectOwnContainerId, resolveConnection } from './engine/index.js';
 import { ContainerInventory } from './inventory/index.js';
 import type { Logger } from './log/index.js';
 import { RegistryClient, createCredentialStore } from './registry/index.js';
 import { connectSwarm } from './swarm/index.js';
 import type { CycleDeps } from './updater/index.js';
+import type { EngineEvents } from './engine/index.js';
+
+/** A cycle's dependencies as wiring builds them: with the engine client's events, which `run` follows. */
+export type WiredDeps = CycleDeps & { readonly engineEvents: EngineEvents };
 
 /**
  * What a cycle needs, built from settings: the engine (API version negotiated), the credential
  * chain and the registry client, compose awareness, and this process's own container id. main.ts and the tests both
  * wire Tidewatch through here, so the tests run exactly what production runs.
  */
-export async function buildCycleDeps(settings: Readonly<Settings>, logger: Logger): Promise<CycleDeps> {
+export async function buildCycleDeps(settings: Readonly<Settings>, logger: Logger): Promise<WiredDeps> {
   const connection = resolveConnection(settings);
   // One client, one negotiated API version: containers, services and events share it.
   const client = await connectEngineClient(connection, { pullTimeoutMs: settings.pullTimeoutMs });
@@ -57,12 +56,13 @@ export async function buildCycleDeps(settings: Readonly<Settings>, logger: Logge
  * inspect only the containers that changed since the last one. Stop it when the daemon stops.
  */
 export function startInventory(
-  deps: Pick<CycleDeps, 'engine' | 'engineEvents' | 'logger' | 'settings'>,
+  deps: Pick<WiredDeps, 'engine' | 'engineEvents' | 'logger'>,
 ): ContainerInventory {
-  // The engine client's events (buildCycleDeps); deps built otherwise get a client of their own.
-  const events =
-    deps.engineEvents ?? connectEngineEvents(resolveConnection(deps.settings), deps.engine.apiVersion);
-  const inventory = new ContainerInventory({ engine: deps.engine, events, logger: deps.logger });
+  const inventory = new ContainerInventory({
+    engine: deps.engine,
+    events: deps.engineEvents,
+    logger: deps.logger,
+  });
   inventory.start();
   return inventory;
 }

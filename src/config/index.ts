@@ -1,6 +1,6 @@
 export { OPTIONS, NOTIFICATION_LEVELS, type AnyOption, type OptionSpec } from './options/index.js';
 export { loadSettings, Settings, type FlagValues } from './settings.js';
-export { helpText, shownDefault } from './help-text.js';
+export { helpText } from './help-text.js';
 export { parseDurationMs, formatDuration } from './duration.js';
 export { parseRegistryLimits, RegistryLimitSetting } from './registry-limits.js';
 export { readContainerLabels, readDependsOnLabel, readScopeLabel, type ContainerLabels } from './labels.js';

@@ -16,7 +16,7 @@ export interface OwnSchedules {
 
 export interface OwnSchedulesOptions {
   readonly clock?: Clock;
-  /** How often the container list is read again for new or changed schedules (default 1 minute). */
+  /** How often containers and services are read again for new or changed schedules (default 1 minute). */
   readonly rescanMs?: number;
 }
 
@@ -27,10 +27,10 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
 const WAKE_MARGIN_MS = 1000;
 
 /**
- * Per-container schedules and wake-ups, beside the global scheduler in `run`:
- * - a container (or a swarm service) labelled `tidewatch.schedule` gets a cron of its own, which asks the run queue for
- *   a run of that container alone; the global schedule's runs leave it out (see withPolicies),
- *   except while its own run waits, so a merged run still covers it;
+ * Own schedules and wake-ups, beside the global scheduler in `run`:
+ * - a container or a swarm service labelled `tidewatch.schedule` gets a cron of its own, which asks
+ *   the run queue for a run of it alone; the global schedule's runs leave it out
+ *   (src/pipeline/own-schedule.ts), except while its own run waits, so a merged run still covers it;
  * - an update that waits for a window or a cooldown is checked again when the wait ends;
  * - an approval given from the CLI (which cannot reach the daemon) is picked up within a rescan.
  * Containers and services are read again after every check and every `rescanMs`.

@@ -2,8 +2,6 @@ import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { z } from 'zod';
 import { TidewatchError, describeError } from '../domain/errors.js';
-import type { EngineConnection } from './connection.js';
-import { createDockerClient } from './docker-client.js';
 
 /**
  * One thing that happened to a container, from the engine's event stream
@@ -59,11 +57,6 @@ export function toContainerEvent(raw: unknown): ContainerEvent | undefined {
   }
   const id = event.Actor?.ID ?? event.id;
   return event.Type === 'container' && id !== undefined && action !== '' ? { id, action } : undefined;
-}
-
-/** Events of the engine at `connection`, over the negotiated API version, on a client of their own. */
-export function connectEngineEvents(connection: EngineConnection, apiVersion: string): EngineEvents {
-  return eventsOf(createDockerClient(connection, apiVersion));
 }
 
 /** The engine's events through `docker` (an engine client's own connection). */

@@ -10,12 +10,6 @@ export {
 } from './connection.js';
 export { negotiateApiVersion, compareApiVersions, NEWEST_SUPPORTED_API } from './api-version.js';
 export { detectOwnContainerId, ownContainerIdFromMountinfo } from './self.js';
-export {
-  connectEngineEvents,
-  toContainerEvent,
-  type ContainerEvent,
-  type EngineEvents,
-  type EventHandlers,
-} from './events.js';
+export { toContainerEvent, type ContainerEvent, type EngineEvents, type EventHandlers } from './events.js';
 // For adapters of the engine's other parts (src/swarm): one way to read a dockerode failure.
 export { engineError, statusOf } from './docker-errors.js';

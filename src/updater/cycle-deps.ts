@@ -1,5 +1,5 @@
 import type { Settings } from '../config/index.js';
-import type { Engine, EngineEvents } from '../engine/index.js';
+import type { Engine } from '../engine/index.js';
 import type { ContainerInventory } from '../inventory/index.js';
 import type { CredentialStore, RegistryClient } from '../registry/index.js';
 import type { Logger } from '../log/index.js';
@@ -18,8 +18,6 @@ import type { ComposeAwareness } from './compose-awareness.js';
 
 export interface CycleDeps {
   readonly engine: Engine;
-  /** The engine client's event stream (src/wiring.ts), which `run`'s inventory follows. */
-  readonly engineEvents?: EngineEvents | undefined;
   readonly registry: RegistryClient;
   readonly credentials: CredentialStore;
   readonly logger: Logger;

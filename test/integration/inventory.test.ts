@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectEngineEvents, resolveConnection, type Engine } from '../../src/engine/index.js';
+import type { Engine } from '../../src/engine/index.js';
 import { ContainerInventory } from '../../src/inventory/index.js';
 import { silentLogger } from '../../src/log/index.js';
 import { runCycle, type CycleDeps, type CycleReport } from '../../src/updater/index.js';
@@ -59,8 +59,12 @@ describe('the container inventory, on the real engine, between cycles', () => {
     ]);
     const base = await tidewatchDeps({ scope });
     counter = countingInspects(base.engine);
-    const events = connectEngineEvents(resolveConnection(base.settings), base.engine.apiVersion);
-    inventory = new ContainerInventory({ engine: counter.engine, events, logger: silentLogger() });
+    // The engine client's own events, as `run` follows them (startInventory).
+    inventory = new ContainerInventory({
+      engine: counter.engine,
+      events: base.engineEvents,
+      logger: silentLogger(),
+    });
     inventory.start();
     deps = { ...base, engine: counter.engine, inventory };
     expect(await eventually(() => inventory.stats().live, Boolean)).toBe(true);

@@ -23,6 +23,8 @@ describe('extra engines', () => {
   let engines: ExtraEngine[] = [];
 
   beforeAll(async () => {
+    // Fresh ones: engines a killed run left behind would still hold its containers.
+    await stopEngines(names);
     engines = await startEngines(names);
   }, 150_000);
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ScheduleGate } from '../../src/pipeline/index.js';
 import { runCycle, type CycleReport } from '../../src/updater/index.js';
 import { buildAndPush, labDocker, uniqueName } from '../lab/index.js';
@@ -10,13 +10,13 @@ import { eventually, publishUpdate } from '../support/images.js';
 import { useLab } from '../support/lab.js';
 import {
   createService,
-  ensureSwarm,
   entryOf,
   historyOf,
   runningOn,
+  useSwarmStore,
   type ServiceInspect,
 } from '../support/swarm.js';
-import { expectExit, logLines, runCli, tempStore, tidewatchDeps } from '../support/tidewatch.js';
+import { expectExit, logLines, runCli, tidewatchDeps } from '../support/tidewatch.js';
 
 /**
  * Swarm services go through the same policies and gates as containers (src/pipeline): tag
@@ -26,15 +26,7 @@ import { expectExit, logLines, runCli, tempStore, tidewatchDeps } from '../suppo
 describe('swarm services under policies', () => {
   const docker = labDocker();
   const lab = useLab();
-  let store: ReturnType<typeof tempStore>;
-
-  beforeAll(async () => {
-    await ensureSwarm(docker);
-    store = tempStore();
-  });
-  afterAll(() => {
-    store?.close();
-  });
+  const store = useSwarmStore(docker);
 
   /** One in-process run in `scope`, journaled into this file's store. */
   async function run(
@@ -109,10 +101,11 @@ describe('swarm services under policies', () => {
   });
 
   it('tidewatch.approve=true waits for a vote, then the next run applies it', async () => {
-    const ref = `${lab.registry.host}/${uniqueName('approve')}:1.0`;
+    const repository = `${lab.registry.host}/${uniqueName('approve')}`;
+    const ref = `${repository}:1.0`;
     const { digest: first } = await buildAndPush(ref, { env: ['VERSION=1'] });
     const scope = uniqueName('swarm-pol');
-    const { id, subject } = await serviceOn(ref.replace(/:1\.0$/, ''), '1.0', first, scope, {
+    const { id, subject } = await serviceOn(repository, '1.0', first, scope, {
       'tidewatch.approve': 'true',
     });
     const { digest: second } = await publishUpdate(ref, { env: ['VERSION=2'] });
@@ -180,10 +173,11 @@ describe('swarm services under policies', () => {
   });
 
   it('a global run leaves a service with its own schedule to it; its own (due) run checks it', async () => {
-    const ref = `${lab.registry.host}/${uniqueName('ownsched')}:1.0`;
+    const repository = `${lab.registry.host}/${uniqueName('ownsched')}`;
+    const ref = `${repository}:1.0`;
     const { digest: first } = await buildAndPush(ref, { env: ['VERSION=1'] });
     const scope = uniqueName('swarm-pol');
-    const { subject } = await serviceOn(ref.replace(/:1\.0$/, ''), '1.0', first, scope, {
+    const { subject } = await serviceOn(repository, '1.0', first, scope, {
       'tidewatch.schedule': '0 0 0 1 1 *',
     });
     await publishUpdate(ref, { env: ['VERSION=2'] });
@@ -207,9 +201,10 @@ describe('swarm services under policies', () => {
       ['frequent', '*/2 * * * * *'],
       ['yearly', '0 0 0 1 1 *'],
     ] as const) {
-      const ref = `${lab.registry.host}/${uniqueName(key)}:1.0`;
+      const repository = `${lab.registry.host}/${uniqueName(key)}`;
+      const ref = `${repository}:1.0`;
       const { digest } = await buildAndPush(ref, { env: ['VERSION=1'] });
-      const created = await serviceOn(ref.replace(/:1\.0$/, ''), '1.0', digest, scope, {
+      const created = await serviceOn(repository, '1.0', digest, scope, {
         'tidewatch.schedule': schedule,
       });
       const { digest: next } = await publishUpdate(ref, { env: ['VERSION=2'] });

@@ -17,28 +17,20 @@ import {
 } from '../lab/index.js';
 import { publishUpdate } from '../support/images.js';
 import { useLab } from '../support/lab.js';
-import { expectExit, runCli, tempStore, tidewatchDeps } from '../support/tidewatch.js';
+import { expectExit, runCli, tidewatchDeps } from '../support/tidewatch.js';
 import {
   createService,
-  ensureSwarm,
   entryOf,
   historyOf,
   runningOn,
+  useSwarmStore,
   type ServiceInspect,
 } from '../support/swarm.js';
 
 describe('swarm services', () => {
   const docker = labDocker();
   const lab = useLab();
-  let store: ReturnType<typeof tempStore>;
-
-  beforeAll(async () => {
-    await ensureSwarm(docker);
-    store = tempStore();
-  });
-  afterAll(() => {
-    store?.close();
-  });
+  const store = useSwarmStore(docker);
 
   /**
    * One update run in `scope` (each test has its own, so its runs see only its services), journaled

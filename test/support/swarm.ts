@@ -1,9 +1,10 @@
 import type Docker from 'dockerode';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Store, UpdateRecord } from '../../src/store/index.js';
 import type { CycleReport } from '../../src/updater/index.js';
 import { labLabels } from '../lab/index.js';
 import { eventually } from './images.js';
+import { tempStore } from './tidewatch.js';
 
 /**
  * The lab engine is standalone; these tests make it a one-node swarm (on loopback only) and leave
@@ -81,4 +82,31 @@ export function historyOf(store: Store, subject: string): UpdateRecord[] {
 
 export function entryOf(report: CycleReport, subject: string): CycleReport['entries'][number] | undefined {
   return report.entries.find((entry) => entry.name === subject);
+}
+
+/**
+ * A test file's swarm: the lab engine made a one-node swarm before its tests, and a fresh store
+ * their runs journal into, closed after them. Read `store` and `dir` inside tests.
+ */
+export function useSwarmStore(docker: Docker): { readonly store: Store; readonly dir: string } {
+  let temp: ReturnType<typeof tempStore> | undefined;
+  beforeAll(async () => {
+    await ensureSwarm(docker);
+    temp = tempStore();
+  });
+  afterAll(() => {
+    temp?.close();
+  });
+  const current = (): ReturnType<typeof tempStore> => {
+    if (temp === undefined) throw new Error('useSwarmStore: read inside a test, after beforeAll');
+    return temp;
+  };
+  return {
+    get store() {
+      return current().store;
+    },
+    get dir() {
+      return current().dir;
+    },
+  };
 }

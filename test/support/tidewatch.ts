@@ -6,9 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { loadSettings, type FlagValues } from '../../src/config/index.js';
 import { silentLogger } from '../../src/log/index.js';
-import { buildCycleDeps } from '../../src/wiring.js';
+import { buildCycleDeps, type WiredDeps } from '../../src/wiring.js';
 import { openStore, storeFile, type Store } from '../../src/store/index.js';
-import type { CycleDeps } from '../../src/updater/index.js';
 
 /**
  * Settings every test run gets unless it says otherwise: a 1 s stability window instead of 10 s,
@@ -21,7 +20,7 @@ const TEST_DEFAULTS: NodeJS.ProcessEnv = {
 };
 
 /** Wires Tidewatch in-process against the lab engine, as main.ts does, with a silent logger. */
-export async function tidewatchDeps(flags: FlagValues = {}, env: NodeJS.ProcessEnv = {}): Promise<CycleDeps> {
+export async function tidewatchDeps(flags: FlagValues = {}, env: NodeJS.ProcessEnv = {}): Promise<WiredDeps> {
   const settings = loadSettings(flags, { DOCKER_HOST: process.env.DOCKER_HOST, ...TEST_DEFAULTS, ...env });
   return buildCycleDeps(settings, silentLogger());
 }

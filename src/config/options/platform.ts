@@ -103,7 +103,7 @@ export const PLATFORM_OPTIONS = [
     field: 'gitopsSources',
     schema: z.array(GitopsSourceSetting),
     default: [],
-    read: fromList((entries, source) => parseGitopsSources(entries, source)),
+    read: fromList(parseGitopsSources),
     show: showGitopsSources,
     fileValue: {
       schema: z.array(GitopsSource, { error: 'expected a list of sources' }),
@@ -155,7 +155,7 @@ export const PLATFORM_OPTIONS = [
     field: 'registryLimits',
     schema: z.array(RegistryLimitSetting),
     default: [],
-    read: fromList((entries, source) => parseRegistryLimits(entries, source)),
+    read: fromList(parseRegistryLimits),
     show: showRegistryLimits,
     fileValue: {
       schema: z.array(RegistryLimit, { error: 'expected a list of limits' }),

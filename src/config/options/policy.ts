@@ -27,7 +27,7 @@ export const POLICY_OPTIONS = [
     field: 'policy',
     schema: z.custom<Policy>(isObject, 'expected a policy'),
     default: { kind: 'digest' },
-    read: fromText((text) => parsePolicy(text)),
+    read: fromText(parsePolicy),
     show: formatPolicy,
   }),
   option({
@@ -53,7 +53,7 @@ export const POLICY_OPTIONS = [
     field: 'minAgeFrom',
     schema: z.enum(MIN_AGE_SOURCES),
     default: 'seen',
-    read: fromText((text) => parseMinAgeSource(text)),
+    read: fromText(parseMinAgeSource),
   }),
   // Several windows are several `;`-separated ranges (src/policy/window.ts): a list reads better in a file.
   option({
@@ -66,7 +66,7 @@ export const POLICY_OPTIONS = [
     field: 'window',
     schema: z.custom<MaintenanceWindow>(isObject, 'expected a window').optional(),
     defaultText: 'any time',
-    read: fromText((text) => parseWindow(text)),
+    read: fromText(parseWindow),
     show: (window) => window?.text,
     fileValue: { schema: TextList, type: 'text or list of windows' },
   }),
@@ -81,7 +81,7 @@ export const POLICY_OPTIONS = [
     schema: z.string().min(1),
     defaultAt: processTimeZone,
     defaultText: 'the process zone, from TZ',
-    read: fromText((text) => parseTimeZone(text)),
+    read: fromText(parseTimeZone),
   }),
   option({
     key: 'approve',
@@ -94,7 +94,7 @@ export const POLICY_OPTIONS = [
     schema: z.number().int().min(0).max(100),
     default: 0,
     defaultText: 'false',
-    read: fromText((text) => parseApprovals(text)),
+    read: fromText(parseApprovals),
   }),
   // A week: long enough to cover a weekend and a holiday, short enough that stale requests go away.
   option({
