@@ -2,7 +2,8 @@
  * The composition root: parses the command line, loads and validates settings once, wires the
  * store, engine, registry and logger together, and runs the command. The only place that exits.
  */
-import { appendFileSync } from 'node:fs';
+import { testCrashHook } from './cli/test-crash-hook.js';
+import { fleetTokenCommand, fleetViewCommand } from './cli/fleet-command.js';
 import {
   approvalsCommand,
   buildProgram,
@@ -22,7 +23,7 @@ import {
 import { startApi } from './api/index.js';
 import { gitopsCommand } from './cli/gitops-command.js';
 import { startGitops } from './gitops/index.js';
-import { ownSchedules, runDaemon } from './daemon/index.js';
+import { fleetRole, ownSchedules, runDaemon } from './daemon/index.js';
 import { loadSettings, type FlagValues, type Settings } from './config/index.js';
 import { systemClock } from './domain/clock.js';
 import { TidewatchError, describeError } from './domain/errors.js';
@@ -139,26 +140,6 @@ async function withStore(
 }
 
 /**
- * Test-only hooks on every journal write, so the crash tests can stop the process at each one:
- * TIDEWATCH_TEST_CRASH_AFTER=<step name> kills it with SIGKILL right after that step is journaled,
- * TIDEWATCH_TEST_CRASH_AT=<n> right after its n-th journal write, and
- * TIDEWATCH_TEST_JOURNAL_TRACE=<file> appends every write's name to that file (to count them).
- * Never set them in production; they are not documented settings.
- */
-function testCrashHook(): ((step: string) => void) | undefined {
-  const target = process.env.TIDEWATCH_TEST_CRASH_AFTER ?? '';
-  const at = Number(process.env.TIDEWATCH_TEST_CRASH_AT ?? '0');
-  const trace = process.env.TIDEWATCH_TEST_JOURNAL_TRACE ?? '';
-  if (target === '' && !(at > 0) && trace === '') return undefined;
-  let writes = 0;
-  return (step) => {
-    writes += 1;
-    if (trace !== '') appendFileSync(trace, `${step}\n`);
-    if (step === target || writes === at) process.kill(process.pid, 'SIGKILL');
-  };
-}
-
-/**
  * `run` with self-update (src/self-update, docs/self-update.md): when a cycle left a ready
  * successor, the daemon has stopped and its store is closed (the lock released); this process then
  * hands over and waits to be stopped by the successor. If the successor never takes the lock, the
@@ -198,11 +179,14 @@ const program = buildProgram(
       runWithSelfUpdate((selfUpdater, successorOf) =>
         withStore(
           flags,
-          (deps) => {
+          (wired) => {
+            // A fleet controller, a member (whose registry is its controller), or neither (src/fleet).
+            const role = fleetRole(wired);
+            const deps = role.kind === 'member' ? { ...wired, registry: role.registry } : wired;
             // Own schedules (containers' and services'), and a run when a window opens or a cooldown ends (docs/policies.md).
             const schedules = ownSchedules();
             // First in, last out: subscribed before any run, stopped after the other services.
-            const notifications = notificationService(notificationsOf(deps));
+            const notifications = notificationService(notificationsOf(wired));
             // Cycles inspect only the containers the engine's events say changed (src/inventory).
             const inventory = startInventory(deps);
             // The container Tidewatch runs in is updated by a handover, after the cycle (src/self-update).
@@ -212,11 +196,13 @@ const program = buildProgram(
               { ...deps, inventory, onSelf, schedules: schedules.gate, wakeAt: schedules.wakeAt },
               [
                 notifications,
+                ...(role.kind === 'none' ? [] : [role.start]),
                 startApi,
                 schedules.start,
                 // GitOps sources (src/gitops): after the API, whose git webhook reaches it.
                 startGitops,
               ],
+              role.kind === 'controller' ? role.controller : undefined,
             ).finally(() => inventory.stop());
           },
           successorOf,
@@ -273,6 +259,19 @@ const program = buildProgram(
       const settings = loadSettings(flags, process.env);
       return Promise.resolve(
         action === 'check' ? configCheckCommand(settings, write) : configPrintCommand(settings, write),
+      );
+    },
+    // Tokens on the store like approvals (no engine, no lock); the views over the controller's API.
+    fleet: (flags, args) => {
+      const settings = loadSettings(flags, process.env);
+      const error = (text: string): void => void process.stderr.write(text);
+      if (args.action === 'status' || args.action === 'rollouts') {
+        return fleetViewCommand(settings.httpAddr, settings.apiToken, args.action, args.json, write, error);
+      }
+      const action =
+        args.action === 'token-create' ? 'create' : args.action === 'token-list' ? 'list' : 'revoke';
+      return Promise.resolve(
+        fleetTokenCommand(dataFile(settings), action, args.name, args.json, write, error),
       );
     },
     vote: (flags, id, voter, vote) =>

@@ -8,8 +8,14 @@ import { connectSwarm } from './swarm/index.js';
 import type { CycleDeps } from './updater/index.js';
 import type { EngineEvents } from './engine/index.js';
 
-/** A cycle's dependencies as wiring builds them: with the engine client's events, which `run` follows. */
-export type WiredDeps = CycleDeps & { readonly engineEvents: EngineEvents };
+/**
+ * A cycle's dependencies as wiring builds them: with the engine client's events, which `run`
+ * follows, and the registry client itself (a fleet controller copies images with it).
+ */
+export type WiredDeps = Omit<CycleDeps, 'registry'> & {
+  readonly registry: RegistryClient;
+  readonly engineEvents: EngineEvents;
+};
 
 /**
  * What a cycle needs, built from settings: the engine (API version negotiated), the credential

@@ -1,11 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Access } from './auth.js';
 import { defineRoute, type ApiRoute } from './route.js';
-
-const VERSION = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+import { VERSION } from '../domain/version.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -91,6 +87,12 @@ export function openApiDocument(routes: readonly ApiRoute[]): JsonSchema {
           type: 'http',
           scheme: 'bearer',
           description: 'The webhook secret (--webhook-secret, else the API token)',
+        },
+        memberToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'A fleet member token (`tidewatch fleet token create NAME`), with the name in X-Tidewatch-Member',
         },
         webhookQuery: {
           type: 'apiKey',

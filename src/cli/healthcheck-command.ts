@@ -3,11 +3,17 @@ import { describeError } from '../domain/errors.js';
 /** Docker runs the probe every interval: it must answer well inside the HEALTHCHECK timeout (5 s). */
 const PROBE_TIMEOUT_MS = 3000;
 
-/**
- * Where to probe the API that `run` serves on `httpAddr`: a wildcard address (`0.0.0.0`, `::`, or
- * none) is reached over loopback, since the probe runs inside the same container or host.
- */
+/** Where to probe the API that `run` serves on `httpAddr` (see apiUrl). */
 export function healthzUrl(httpAddr: string): string | undefined {
+  const base = apiUrl(httpAddr);
+  return base === undefined ? undefined : `${base}/healthz`;
+}
+
+/**
+ * The API that `run` serves on `httpAddr`, as a command on the same host reaches it: a wildcard
+ * address (`0.0.0.0`, `::`, or none) is reached over loopback.
+ */
+export function apiUrl(httpAddr: string): string | undefined {
   if (httpAddr === 'off') return undefined;
   const colon = httpAddr.lastIndexOf(':');
   const host = httpAddr.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
@@ -20,7 +26,7 @@ export function healthzUrl(httpAddr: string): string | undefined {
         : host.includes(':')
           ? `[${host}]`
           : host;
-  return `http://${target}:${port}/healthz`;
+  return `http://${target}:${port}`;
 }
 
 /**

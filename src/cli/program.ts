@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { OPTIONS, helpText, type AnyOption, type FlagValues } from '../config/index.js';
 import type { HistoryArgs } from './store-commands.js';
 import type { ApprovalsArgs } from './approvals-command.js';
+import { VERSION } from '../domain/version.js';
 
 export interface CommandHandlers {
   run(flags: FlagValues): Promise<number>;
@@ -22,6 +22,14 @@ export interface CommandHandlers {
   config(flags: FlagValues, action: 'check' | 'print'): Promise<number>;
   /** `healthcheck` (src/cli/healthcheck-command.ts): the image's HEALTHCHECK. */
   healthcheck(flags: FlagValues): Promise<number>;
+  /** `fleet token create|list|revoke`, `fleet status`, `fleet rollouts` (src/cli/fleet-command.ts). */
+  fleet(flags: FlagValues, args: FleetArgs): Promise<number>;
+}
+
+export interface FleetArgs {
+  readonly action: 'token-create' | 'token-list' | 'token-revoke' | 'status' | 'rollouts';
+  readonly name?: string | undefined;
+  readonly json: boolean;
 }
 
 /** The commands over the store alone take only the option that says where it is. */
@@ -33,10 +41,10 @@ const STORE_OPTIONS: readonly AnyOption[] = OPTIONS.filter(
 /** `healthcheck` probes the API where `run` serves it, so it takes only that option. */
 const HEALTHCHECK_OPTIONS: readonly AnyOption[] = OPTIONS.filter((option) => option.key === 'httpAddr');
 
-/** From package.json, one level above both src/ and dist/. */
-const VERSION = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+/** `fleet status` and `fleet rollouts` read the controller's API where `run` serves it. */
+const API_CLIENT_OPTIONS: readonly AnyOption[] = OPTIONS.filter((option) =>
+  ['httpAddr', 'apiToken', 'config'].includes(option.key),
+);
 
 /**
  * The command line: every setting from the options table is a flag of run, once and check;
@@ -159,13 +167,53 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
   ).action(async (_options: unknown, sub: Command) =>
     setExitCode(await handlers.notifyTest(flagValues(sub))),
   );
+  fleetCommands(program, command, handlers, setExitCode);
   return program;
 }
 
-/**
- * Commander's values keyed by option key. A `--no-x` flag is stored by commander as `x: false`
- * with `x: true` as its default, so "given" means false there.
- */
+type CommandMaker = (
+  name: string,
+  description: string,
+  options: readonly AnyOption[],
+  parent: Command,
+) => Command;
+
+/** `fleet ...` (docs/fleet.md): member tokens on the controller's store, and its view over the API. */
+function fleetCommands(
+  program: Command,
+  command: CommandMaker,
+  handlers: CommandHandlers,
+  setExitCode: (code: number) => void,
+): void {
+  const fleet = program.command('fleet').description('A fleet of hosts (see docs/fleet.md)');
+  const token = fleet.command('token').description("Members' tokens, on the controller");
+  const run = (sub: Command, args: FleetArgs): Promise<void> =>
+    handlers.fleet(flagValues(sub), args).then(setExitCode);
+  command('create', 'Create (or replace) the token of member NAME; prints it once', STORE_OPTIONS, token)
+    .argument('<name>', 'the member')
+    .action((name: string, _o: unknown, sub: Command) =>
+      run(sub, { action: 'token-create', name, json: false }),
+    );
+  command('list', 'List members with a token (never the tokens)', STORE_OPTIONS, token)
+    .option('--json', 'print one JSON array')
+    .action((o: { json?: boolean }, sub: Command) =>
+      run(sub, { action: 'token-list', json: o.json === true }),
+    );
+  command('revoke', "Revoke member NAME's token: its connection ends", STORE_OPTIONS, token)
+    .argument('<name>', 'the member')
+    .action((name: string, _o: unknown, sub: Command) =>
+      run(sub, { action: 'token-revoke', name, json: false }),
+    );
+  for (const [action, description] of [
+    ['status', 'Members: online, last seen, version, wave, containers'],
+    ['rollouts', 'Rollouts: each digest, its state, its wave and every member in it'],
+  ] as const) {
+    command(action, description, API_CLIENT_OPTIONS, fleet)
+      .option('--json', 'print JSON')
+      .action((o: { json?: boolean }, sub: Command) => run(sub, { action, json: o.json === true }));
+  }
+}
+
 /**
  * The option values commander parsed, keyed by option key: each flag is found by its long name, and
  * its value read under the attribute name commander itself gave it (a `--no-x` flag is negated:

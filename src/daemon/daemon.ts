@@ -3,6 +3,7 @@ import type { EventBus } from '../events/index.js';
 import type { RunQueue } from '../scheduler/index.js';
 import type { Store } from '../store/index.js';
 import type { CycleDeps } from '../updater/index.js';
+import type { FleetController } from '../fleet/index.js';
 
 /**
  * The running daemon as its services see it (the API, GitOps, schedules): the cycle's
@@ -13,6 +14,8 @@ export interface Daemon {
   readonly deps: CycleDeps & { readonly store: Store; readonly events: EventBus };
   /** Every run goes through here: one at a time, bursts merged (see RunQueue). */
   readonly runs: RunQueue<CycleReport>;
+  /** With --fleet: the fleet controller, whose routes the API serves (src/fleet). */
+  readonly fleet?: FleetController | undefined;
 }
 
 /** A service started with the daemon; stopped (in reverse order) after the last run finished. */

@@ -2,3 +2,4 @@
 export type { Daemon, Service, ServiceStarter } from './daemon.js';
 export { runDaemon } from './run-daemon.js';
 export { ownSchedules, type OwnSchedules, type OwnSchedulesOptions } from './own-schedules.js';
+export { fleetRole, type FleetRole } from './fleet-role.js';

@@ -1,3 +1,5 @@
+import { copyImage } from './copy.js';
+import type { ImageRef } from '../domain/index.js';
 import { systemSleep } from '../domain/clock.js';
 import { RegistryBudget } from './budget.js';
 import { Endpoints } from './endpoints.js';
@@ -44,6 +46,17 @@ export class RegistryClient {
       logger: options.logger,
       onRequest: options.onRequest,
     });
+  }
+
+  /** Copies `from@digest` to the tag `to` names (copy.ts): a fleet's promotion. */
+  copyImage(from: ImageRef, digest: string, to: ImageRef, signal: AbortSignal): Promise<void> {
+    return copyImage(
+      { endpoints: this.endpoints, credentials: this.options.credentials, fetch: this.options.fetch },
+      from,
+      digest,
+      to,
+      signal,
+    );
   }
 
   session(): RegistrySession {

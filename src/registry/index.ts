@@ -18,6 +18,8 @@ export type {
   Resolution,
   TagListing,
   CreatedLookup,
+  TagDigest,
 } from './types.js';
+export { describeRef } from './decide.js';
 export { observeRegistryRequests } from './http.js';
 export { pullCredentialsFor, type PullCredentials } from './pull-auth.js';

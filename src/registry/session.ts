@@ -16,7 +16,7 @@ import {
 import { Memo } from './memo.js';
 import { RepositoryReader } from './repository-reader.js';
 import { authorisedRequest } from './repository-request.js';
-import type { CreatedLookup, RegistrySession, Resolution, TagListing } from './types.js';
+import type { CreatedLookup, RegistrySession, Resolution, TagDigest, TagListing } from './types.js';
 
 export interface SessionDeps extends AuthDeps {
   readonly logger: Logger;
@@ -97,6 +97,18 @@ export class Session implements RegistrySession {
       );
       const wait = error instanceof RegistryRateLimited ? { wait: error.wait } : {};
       return { kind: 'error', code: error.code, message: error.message, ...wait };
+    }
+  }
+
+  async tagDigest(ref: ImageRef, signal: AbortSignal): Promise<TagDigest> {
+    try {
+      const digest = await this.tagDigests.get(describeRef(ref), signal, (shared) =>
+        this.fetchTagDigest(ref, shared),
+      );
+      return { kind: 'digest', digest };
+    } catch (error) {
+      if (!(error instanceof RegistryFailure) || signal.aborted) throw error;
+      return { kind: 'error', code: error.code, message: error.message };
     }
   }
 

@@ -78,8 +78,15 @@ export type CreatedLookup =
   | { readonly kind: 'created'; readonly at: number | undefined }
   | { readonly kind: 'error'; readonly code: RegistryErrorCode; readonly message: string };
 
+/** The digest a tag points at now, as a fleet controller asks it: one request per reference. */
+export type TagDigest =
+  | { readonly kind: 'digest'; readonly digest: string }
+  | { readonly kind: 'error'; readonly code: RegistryErrorCode; readonly message: string };
+
 export interface RegistrySession {
   resolve(ref: ImageRef, local: LocalImage, signal: AbortSignal): Promise<Resolution>;
+  /** What `ref`'s tag points at (one HEAD, shared with resolve within the session). */
+  tagDigest(ref: ImageRef, signal: AbortSignal): Promise<TagDigest>;
   /** Every tag of `ref`'s repository (all pages), once per session. */
   listTags(ref: ImageRef, signal: AbortSignal): Promise<TagListing>;
   /** The creation time of image `digest` (for an index, `platform`'s entry), once per session. */

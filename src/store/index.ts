@@ -32,6 +32,13 @@ export {
 export { openPolicyReader, voteOnApproval, type PolicyReader } from './approvals-access.js';
 export type { Outbox, OutboxInput, OutboxRow, OutboxStats } from './outbox.js';
 export type { Announced, AnnouncementKind } from './announced.js';
+export {
+  withFleetTokens,
+  type FleetTokens,
+  type FleetTokenRecord,
+  type FleetBadDigest,
+  type FleetBadDigests,
+} from './fleet.js';
 export { LOG_LINES } from './logs.js';
 export { canTransition, isFinished } from './update-transitions.js';
 export {

@@ -147,4 +147,23 @@ export const MIGRATIONS: readonly string[] = [
 
   ALTER TABLE updates ADD COLUMN plan_id INTEGER REFERENCES plans (id);
   `,
+  // 6: fleets (src/fleet). A controller's member tokens (only their sha256: a token is shown once,
+  // when it is created) and the digests a rollback anywhere in the fleet marked bad for everyone.
+  `
+  CREATE TABLE fleet_tokens (
+    member TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  ) STRICT;
+
+  CREATE TABLE fleet_bad_digests (
+    ref TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    member TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (ref, digest)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];

@@ -14,6 +14,7 @@ import { createApprovals, type Approvals } from './approvals.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { createAnnounced, type Announced } from './announced.js';
 import { createPlans, type Plans } from './plans.js';
+import { createFleetBadDigests, createFleetTokens, type FleetBadDigests, type FleetTokens } from './fleet.js';
 
 export const STORE_FILE = 'tidewatch.db';
 
@@ -38,6 +39,9 @@ export interface Store {
   readonly outbox: Outbox;
   /** What notifications already announced, per container and digest. */
   readonly announced: Announced;
+  /** A fleet controller's member tokens and fleet-wide bad digests (src/fleet). */
+  readonly fleetTokens: FleetTokens;
+  readonly fleetBadDigests: FleetBadDigests;
   /** Closes the database and releases the data dir. Safe to call twice. */
   close(): void;
 }
@@ -97,6 +101,8 @@ export function openStore(file: string, options: StoreOptions): Store {
       approvals: createApprovals(open, options.clock),
       outbox: createOutbox(open, options.clock),
       announced: createAnnounced(open, options.clock),
+      fleetTokens: createFleetTokens(open, options.clock),
+      fleetBadDigests: createFleetBadDigests(open, options.clock),
       close: (): void => {
         if (open.open) open.close();
         lock.release();

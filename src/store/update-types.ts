@@ -32,9 +32,10 @@ export type UpdateStrategy = z.infer<typeof UpdateStrategy>;
 
 /** What started an update; webhooks say which kind (`webhook:registry`, `webhook:github`, ...). */
 export const UpdateTrigger = z.union([
-  // gitops: an apply of a GitOps source's commit (src/gitops); repair: the reconciler's own record
+  // gitops: an apply of a GitOps source's commit (src/gitops); fleet: a controller's instruction
+  // (src/fleet); repair: the reconciler's own record
   // of what it found and put right (src/updater/reconcile.ts).
-  z.enum(['schedule', 'startup', 'api', 'cli', 'gitops', 'repair']),
+  z.enum(['schedule', 'startup', 'api', 'cli', 'gitops', 'repair', 'fleet']),
   z.templateLiteral(['webhook:', z.string().regex(/^[a-z0-9][a-z0-9._-]*$/)]),
 ]);
 export type UpdateTrigger = z.infer<typeof UpdateTrigger>;

@@ -18,7 +18,8 @@ import type { ComposeAwareness } from './compose-awareness.js';
 
 export interface CycleDeps {
   readonly engine: Engine;
-  readonly registry: RegistryClient;
+  /** Where each cycle gets its registry session: the client, or a fleet member's targets (src/fleet). */
+  readonly registry: Pick<RegistryClient, 'session'>;
   readonly credentials: CredentialStore;
   readonly logger: Logger;
   readonly settings: Readonly<Settings>;

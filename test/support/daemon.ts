@@ -8,6 +8,8 @@ export interface Daemon {
   readonly stderr: () => string;
   /** Sends the signal and resolves with the exit code (null when it had to be killed after 60 s). */
   readonly stop: (signal?: 'SIGTERM' | 'SIGINT') => Promise<number | null>;
+  /** Resolves with the exit code once the process ended, however it ended. */
+  readonly exited: Promise<number | null>;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function startDaemon(args: readonly string[], env: NodeJS.ProcessEn
   return {
     pid: child.pid ?? -1,
     stderr: () => stderr,
+    exited,
     stop: async (signal = 'SIGTERM') => {
       child.kill(signal);
       // A daemon that does not exit is a bug to see, not a test to hang: say what it last did.

@@ -61,6 +61,7 @@ function fakeSwarm(
 /** The registry says every tag has moved on to NEW. */
 const registry: RegistrySession = {
   resolve: () => Promise.resolve({ kind: 'update-available', remoteDigest: NEW }),
+  tagDigest: () => Promise.reject(new Error('not expected')),
   listTags: () => Promise.reject(new Error('not expected')),
   imageCreated: () => Promise.reject(new Error('not expected')),
 };

@@ -11,6 +11,7 @@ import { updateRoutes } from './updates.js';
 import { watchtowerRoutes } from './watchtower.js';
 import { webhookRoutes } from './webhooks.js';
 import { gitopsRoutes } from './gitops.js';
+import { fleetRoutes } from './fleet.js';
 
 /** A route file: its routes, given the API's context. */
 export type RouteFile = (ctx: ApiContext) => ApiRoute[];
@@ -28,4 +29,5 @@ export const ROUTE_FILES: readonly RouteFile[] = [
   gitopsRoutes,
   sessionRoutes,
   approvalRoutes,
+  fleetRoutes,
 ];

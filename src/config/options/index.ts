@@ -1,4 +1,5 @@
 import { API_OPTIONS } from './api.js';
+import { FLEET_OPTIONS } from './fleet.js';
 import { LEGACY_NOTIFICATION_OPTIONS } from './legacy.js';
 import { LOG_OPTIONS } from './log.js';
 import { NOTIFY_OPTIONS } from './notify.js';
@@ -17,6 +18,7 @@ export const OPTIONS = [
   ...POLICY_OPTIONS,
   ...PLATFORM_OPTIONS,
   ...API_OPTIONS,
+  ...FLEET_OPTIONS,
   ...NOTIFY_OPTIONS,
   ...LEGACY_NOTIFICATION_OPTIONS,
   ...LOG_OPTIONS,

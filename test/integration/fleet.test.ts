@@ -1,0 +1,228 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildAndPush,
+  startEngines,
+  startRegistry,
+  stopEngines,
+  uniqueName,
+  type ExtraEngine,
+  type LabRegistry,
+} from '../lab/index.js';
+import { useLab } from '../support/lab.js';
+import { eventually } from '../support/images.js';
+import {
+  containerNames,
+  fleetEventually,
+  fleetMember,
+  runOn,
+  runningDigest,
+  startController,
+  type Controller,
+  type FleetViewJson,
+  type Member,
+} from '../support/fleet.js';
+
+const SOAK_MS = 4000;
+const TIMEOUT_MS = 10_000;
+const LONG = 150_000;
+
+/**
+ * A real fleet on this machine (docs/fleet.md): three extra engines (scripts/lab-engines.sh), a
+ * member Tidewatch on each, one controller, two registries. Member a is the canary (wave 0), b is
+ * wave 1, c wave 2; c also runs the production image that a promotion rule fills from the canaries'
+ * verified digest. The tests run in order: each starts from where the one before left the fleet.
+ */
+describe('fleet', () => {
+  const lab = useLab();
+  const engineNames = ['fl-a', 'fl-b', 'fl-c'];
+  let engines: ExtraEngine[] = [];
+  let production: LabRegistry;
+  let controller: Controller;
+  let members: Member[] = [];
+  let repo: string;
+  let stableRepo: string;
+  let ref: string;
+  let stableRef: string;
+  const digests: Record<string, string> = {};
+
+  const member = (name: string): Member => {
+    const found = members.find((m) => m.name === name);
+    if (!found) throw new Error(`no member ${name}`);
+    return found;
+  };
+  const onApp = (name: string): Promise<string | undefined> => runningDigest(member(name).engine, 'app', repo);
+  const rolloutOf = (view: FleetViewJson, digest: string): FleetViewJson['rollouts'][number] | undefined =>
+    view.rollouts.find((r) => r.ref === ref && r.digest === digest);
+  /** Moves the tag the fleet follows to a new image (a CI push); its digest is kept as `version`. */
+  const publish = async (version: string, options = {}): Promise<string> => {
+    const { digest } = await buildAndPush(ref, options);
+    digests[version] = digest;
+    return digest;
+  };
+
+  beforeAll(async () => {
+    production = await startRegistry();
+    await stopEngines(engineNames);
+    engines = await startEngines(engineNames);
+    const name = uniqueName('fleet');
+    repo = `${lab.registry.host}/${name}`;
+    ref = `${repo}:live`;
+    stableRepo = `${production.host}/${name}`;
+    stableRef = `${stableRepo}:stable`;
+    digests['1'] = (await buildAndPush(ref)).digest;
+    digests.s1 = (await buildAndPush(stableRef)).digest;
+    for (const engine of engines) await runOn(engine, 'app', ref);
+    const [a, b, c] = engines as [ExtraEngine, ExtraEngine, ExtraEngine];
+    await runOn(c, 'prod', stableRef);
+
+    controller = await startController(
+      [
+        '--interval',
+        '2s',
+        '--wave-soak',
+        `${SOAK_MS / 1000}s`,
+        '--wave-timeout',
+        `${TIMEOUT_MS / 1000}s`,
+        '--promote',
+        `${ref}=${stableRef}@1`,
+      ],
+      uniqueName('fleet-scope'),
+    );
+    members = [
+      fleetMember(controller, a, 'a', 0, await controller.token('a')),
+      fleetMember(controller, b, 'b', 1, await controller.token('b')),
+      fleetMember(controller, c, 'c', 2, await controller.token('c')),
+    ];
+    for (const m of members) await m.start();
+    const view = await fleetEventually(
+      controller,
+      (v) => v.members.length === 3 && v.members.every((m) => m.online && m.containers.length > 0),
+      30_000,
+    );
+    expect(view.members.map((m) => [m.name, m.wave]).sort()).toEqual([
+      ['a', 0],
+      ['b', 1],
+      ['c', 2],
+    ]);
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const m of members) await m.daemon.stop().catch(() => undefined);
+    await controller?.stop();
+    await stopEngines(engineNames);
+    await production?.stop();
+  }, 300_000);
+
+  it('rolls a new digest to the canary first, to the next wave only after the soak, and promotes it after wave 1', async () => {
+    const v2 = await publish('2');
+    let canaryAt = 0;
+    let secondAt = 0;
+    let whenCanary: { b?: string; stable?: string } = {};
+    await eventually(
+      async () => {
+        const [da, db] = [await onApp('a'), await onApp('b')];
+        if (canaryAt === 0 && da === v2) {
+          canaryAt = Date.now();
+          whenCanary = { b: db, stable: await runningDigest(member('c').engine, 'prod', stableRepo) };
+        }
+        if (secondAt === 0 && db === v2) secondAt = Date.now();
+        return { da, db };
+      },
+      (s) => s.da === v2 && s.db === v2,
+      90_000,
+    );
+    // When the canary ran it, wave 1 and the promoted image had not moved.
+    expect(whenCanary.b).toBe(digests['1']);
+    expect(whenCanary.stable).toBe(digests.s1);
+    // The poll sees a commit up to a few hundred ms late: the soak, less that slack.
+    expect(secondAt - canaryAt).toBeGreaterThanOrEqual(SOAK_MS - 1000);
+
+    const done = await fleetEventually(controller, (v) => rolloutOf(v, v2)?.state === 'done', 90_000);
+    const rollout = rolloutOf(done, v2);
+    expect(rollout?.passedWaves).toEqual([0, 1, 2]);
+    expect(rollout?.members.map((m) => [m.name, m.progress]).sort()).toEqual([
+      ['a', 'committed'],
+      ['b', 'committed'],
+      ['c', 'committed'],
+    ]);
+    // The promotion copied exactly the verified digest; c, following the production tag, runs it.
+    expect(rollout?.promotions).toEqual([expect.objectContaining({ to: stableRef, state: 'copied' })]);
+    const prod = await eventually(
+      () => runningDigest(member('c').engine, 'prod', stableRepo),
+      (d) => d === v2,
+      90_000,
+    );
+    expect(prod).toBe(v2);
+    expect(await onApp('c')).toBe(v2);
+  }, LONG);
+
+  it('halts a digest the canary rolled back: no other member ever pulls it, nothing is promoted', async () => {
+    const broken = await publish('3', { cmd: ['sh', '-c', 'echo starting; echo boom >&2; exit 3'] });
+    const halted = await fleetEventually(controller, (v) => rolloutOf(v, broken)?.state === 'halted', 90_000);
+    const rollout = rolloutOf(halted, broken);
+    expect(rollout?.failure).toEqual(expect.objectContaining({ member: 'a', container: 'app' }));
+    expect(rollout?.members.find((m) => m.name === 'a')?.progress).toBe('rolled-back');
+    // The canary is back on the digest before; running.
+    expect(await onApp('a')).toBe(digests['2']);
+    const canary = await member('a').engine.docker.getContainer('app').inspect();
+    expect(canary.State.Running).toBe(true);
+
+    // Long enough for a soak and two checks: the others never get it, the bad digest stays out.
+    await new Promise((resolve) => setTimeout(resolve, SOAK_MS + 5000));
+    for (const name of ['b', 'c']) {
+      expect(await onApp(name)).toBe(digests['2']);
+      await expect(member(name).engine.docker.getImage(`${repo}@${broken}`).inspect()).rejects.toThrow();
+    }
+    expect(await runningDigest(member('c').engine, 'prod', stableRepo)).toBe(digests['2']);
+    const later = await controller.view();
+    expect(later.rollouts.filter((r) => r.digest === broken).map((r) => r.state)).toEqual(['halted']);
+  }, LONG);
+
+  it('finishes consistently when the canary is killed in the middle of its update and restarted', async () => {
+    const a = member('a');
+    await a.stop();
+    const crashing = await a.start({ TIDEWATCH_TEST_CRASH_AFTER: 'new-created' });
+    const v4 = await publish('4');
+    // SIGKILLed right after the new container was created: no exit code.
+    expect(await crashing.exited).toBeNull();
+    // Offline through its wave: the canary wave holds (no other wave has proved the digest).
+    const held = await fleetEventually(
+      controller,
+      (v) => rolloutOf(v, v4)?.members.some((m) => m.name === 'a' && ['offline', 'skipped'].includes(m.progress)) === true,
+      60_000,
+    );
+    expect(rolloutOf(held, v4)?.wave).toBe(0);
+    expect(await onApp('b')).toBe(digests['2']);
+
+    await a.start();
+    await eventually(
+      async () => [await onApp('a'), await onApp('b'), await onApp('c')],
+      (all) => all.every((d) => d === v4),
+      120_000,
+    );
+    // Nothing left behind by the kill: no parked or temporary copy (the parked one goes at commit).
+    expect(await eventually(() => containerNames(a.engine), (n) => n.length === 1, 30_000)).toEqual(['app']);
+    expect((await a.engine.docker.getContainer('app').inspect()).State.Running).toBe(true);
+    const done = await fleetEventually(controller, (v) => rolloutOf(v, v4)?.state === 'done', 60_000);
+    expect(rolloutOf(done, v4)?.passedWaves).toEqual([0, 1, 2]);
+  }, 240_000);
+
+  it('skips a member offline through its wave after the timeout, and gives it the digest when it returns', async () => {
+    const b = member('b');
+    await b.stop();
+    const v5 = await publish('5');
+    const skipped = await fleetEventually(
+      controller,
+      (v) => rolloutOf(v, v5)?.members.some((m) => m.name === 'b' && m.progress === 'skipped') === true,
+      90_000,
+    );
+    expect(rolloutOf(skipped, v5)?.passedWaves).toContain(0);
+    // The wave after it went on.
+    await eventually(() => onApp('c'), (d) => d === v5, 90_000);
+    expect(await onApp('b')).toBe(digests['4']);
+
+    await b.start();
+    expect(await eventually(() => onApp('b'), (d) => d === v5, 90_000)).toBe(v5);
+    expect(await eventually(() => containerNames(b.engine), (n) => n.length === 1, 30_000)).toEqual(['app']);
+  }, 240_000);
+});

@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ExtraEngine } from '../lab/index.js';
+import { progressOf } from '../lab/progress.js';
+import { startDaemon, type Daemon } from './daemon.js';
+import { eventually } from './images.js';
+import { expectExit, runCli } from './tidewatch.js';
+
+/** A fleet controller process (`run --fleet`) with its data dir and API URL. */
+export interface Controller {
+  readonly daemon: Daemon;
+  readonly url: string;
+  readonly dataDir: string;
+  /** A member token created on its store (`fleet token create NAME`). */
+  token(name: string): Promise<string>;
+  /** GET /api/v1/fleet. */
+  view(): Promise<FleetViewJson>;
+  stop(): Promise<void>;
+}
+
+export interface FleetViewJson {
+  members: { name: string; online: boolean; wave: number; containers: { name: string; ref: string; digest: string | null }[] }[];
+  rollouts: {
+    id: number;
+    ref: string;
+    digest: string;
+    state: string;
+    wave: number | null;
+    passedWaves: number[];
+    failure: { member: string; container: string; reason: string } | null;
+    members: { name: string; progress: string }[];
+    promotions: { to: string; state: string; reason: string | null }[];
+  }[];
+}
+
+/** Creates a data dir, then runs `tidewatch run --fleet ARGS` on it (the main engine, scope `scope`). */
+export async function startController(args: readonly string[], scope: string): Promise<Controller> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tidewatch-fleet-controller-'));
+  const env = { TIDEWATCH_DATA_DIR: dataDir };
+  const token = async (name: string): Promise<string> =>
+    expectExit(await runCli(['fleet', 'token', 'create', name], env)).stdout.trim();
+  const daemon = await startDaemon(['--fleet', '--scope', scope, ...args], env);
+  const listening = /"url":"(http:\/\/[^"]+)","msg":"api listening"/.exec(daemon.stderr());
+  if (!listening?.[1]) throw new Error(`the controller logged no API URL: ${daemon.stderr().slice(-2000)}`);
+  const url = listening[1];
+  return {
+    daemon,
+    url,
+    dataDir,
+    token,
+    view: async () => (await (await fetch(`${url}/api/v1/fleet`)).json()) as FleetViewJson,
+    stop: async () => {
+      await daemon.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A member: `tidewatch run --controller URL` on an extra engine, with its own data dir. */
+export interface Member {
+  readonly name: string;
+  readonly engine: ExtraEngine;
+  readonly dataDir: string;
+  daemon: Daemon;
+  /** Starts it (again), on the same data dir; `env` adds variables (a test crash hook). */
+  start(env?: NodeJS.ProcessEnv): Promise<Daemon>;
+  stop(): Promise<void>;
+}
+
+export function fleetMember(
+  controller: Controller,
+  engine: ExtraEngine,
+  name: string,
+  wave: number,
+  token: string,
+): Member {
+  const dataDir = mkdtempSync(join(tmpdir(), `tidewatch-fleet-${name}-`));
+  const member: Member = {
+    name,
+    engine,
+    dataDir,
+    daemon: undefined as unknown as Daemon,
+    start: async (env = {}) => {
+      member.daemon = await startDaemon(
+        ['--controller', controller.url, '--member-name', name, '--wave', String(wave), '--stop-timeout', '1s'],
+        { DOCKER_HOST: engine.host, TIDEWATCH_DATA_DIR: dataDir, TIDEWATCH_CONTROLLER_TOKEN: token, ...env },
+      );
+      return member.daemon;
+    },
+    stop: async () => {
+      await member.daemon.stop();
+    },
+  };
+  return member;
+}
+
+/** Pulls `ref` on `engine` and runs it as container `name` on no network. */
+export async function runOn(engine: ExtraEngine, name: string, ref: string): Promise<void> {
+  await progressOf(`pulling ${ref} on ${engine.name}`, () => engine.docker.pull(ref));
+  const container = await engine.docker.createContainer({
+    name,
+    Image: ref,
+    HostConfig: { NetworkMode: 'none' },
+  });
+  await container.start();
+}
+
+/**
+ * The digest container `name` on `engine` runs in repository `repo` (`host:port/path`): its
+ * image's RepoDigest there; undefined when it has none (or the container is gone).
+ */
+export async function runningDigest(engine: ExtraEngine, name: string, repo: string): Promise<string | undefined> {
+  try {
+    const info = await engine.docker.getContainer(name).inspect();
+    const image = (await engine.docker.getImage(info.Image).inspect()) as { RepoDigests?: string[] };
+    const entry = image.RepoDigests?.find((d) => d.startsWith(`${repo}@`));
+    return entry?.slice(repo.length + 1);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Names of every container on `engine` (parked and temporary copies show up here). */
+export async function containerNames(engine: ExtraEngine): Promise<string[]> {
+  const rows = await engine.docker.listContainers({ all: true });
+  return rows.map((row) => (row.Names[0] ?? '').replace(/^\//, '')).sort();
+}
+
+/** Waits until `predicate` holds for the controller's view; the last view when it never does. */
+export function fleetEventually(
+  controller: Controller,
+  predicate: (view: FleetViewJson) => boolean,
+  timeoutMs: number,
+): Promise<FleetViewJson> {
+  return eventually(() => controller.view(), predicate, timeoutMs);
+}
