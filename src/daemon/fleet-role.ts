@@ -3,6 +3,7 @@ import { TidewatchError } from '../domain/errors.js';
 import { parseImageRef } from '../domain/index.js';
 import { VERSION } from '../domain/version.js';
 import { ControllerLink, FleetController, FleetTargets, startFleetMember } from '../fleet/index.js';
+import type { EventBus } from '../events/index.js';
 import type { Logger } from '../log/index.js';
 import type { RegistryClient } from '../registry/index.js';
 import type { Store } from '../store/index.js';
@@ -25,6 +26,7 @@ interface RoleDeps {
   readonly logger: Logger;
   readonly store: Store;
   readonly registry: RegistryClient;
+  readonly events: EventBus;
 }
 
 /** The fleet role `run` takes from --fleet or --controller; both at once is a configuration error. */
@@ -41,7 +43,7 @@ export function fleetRole(deps: RoleDeps): FleetRole {
   return { kind: 'none' };
 }
 
-function controllerRole({ settings, logger, store, registry }: RoleDeps): FleetRole {
+function controllerRole({ settings, logger, store, registry, events }: RoleDeps): FleetRole {
   const controller = new FleetController({
     registry,
     tokens: store.fleetTokens,
@@ -54,6 +56,19 @@ function controllerRole({ settings, logger, store, registry }: RoleDeps): FleetR
     promote: settings.promote,
     copyImage: (from, digest, to, signal) =>
       registry.copyImage(parseImageRef(from), digest, parseImageRef(to), signal),
+    // A halted rollout is said like a rollback (notifications, the live stream), with the member.
+    onEvent: (event) => {
+      if (event.kind !== 'halted') return;
+      const { rollout, failure } = event;
+      events.emit({
+        type: 'fleet-rollout-halted',
+        rollout: rollout.id,
+        ref: rollout.ref,
+        digest: rollout.digest,
+        ...failure,
+        logs: event.logs,
+      });
+    },
   });
   const start: ServiceStarter = () => {
     controller.start();

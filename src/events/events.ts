@@ -53,6 +53,21 @@ export type TidewatchEvent =
       readonly deadlineAt?: number | undefined;
     }
   | {
+      /**
+       * A fleet controller halted a rollout (src/fleet): `member` rolled the digest back, so it is
+       * bad for the whole fleet and no other member gets it.
+       */
+      readonly type: 'fleet-rollout-halted';
+      readonly rollout: number;
+      readonly ref: string;
+      readonly digest: string;
+      readonly member: string;
+      readonly container: string;
+      readonly reason: string;
+      /** The last log lines of the member's failed container. */
+      readonly logs: string | null;
+    }
+  | {
       readonly type: 'check-finished';
       readonly trigger: UpdateTrigger;
       readonly checked: number;

@@ -6,8 +6,9 @@ import type { RegistryClient } from '../registry/index.js';
 import type { FleetBadDigests, FleetTokens } from '../store/index.js';
 import type { PromotionRule } from '../config/promotion.js';
 import type { FleetTarget, MemberReport } from './protocol.js';
-import { Rollouts, type FleetMember, type Rollout, type RolloutEvent } from './rollouts.js';
+import { Rollouts, type FleetMember, type RolloutEvent } from './rollouts.js';
 import { Promotions, type CopyImage } from './promotions.js';
+import { fleetView, type FleetView } from './view.js';
 
 /** How the controller reaches a connected member: its open stream. */
 export interface MemberStream {
@@ -247,60 +248,8 @@ export class FleetController {
     return refs;
   }
 
-  /** What `fleet status`, `fleet rollouts`, the API and the dashboard show. */
+  /** What `fleet status`, `fleet rollouts`, the API and the dashboard show (view.ts). */
   view(): FleetView {
-    const members = [...this.members.values()];
-    return {
-      members: members.map((member) => ({
-        name: member.name,
-        wave: member.wave,
-        version: member.version,
-        online: member.online,
-        lastSeen: member.lastSeen,
-        containers: member.containers,
-      })),
-      rollouts: this.rollouts
-        .list()
-        .map((rollout) => rolloutView(this.rollouts, rollout, members, this.promotions)),
-    };
+    return fleetView([...this.members.values()], this.rollouts, (id) => this.promotions.of(id));
   }
-}
-
-export interface FleetView {
-  readonly members: readonly {
-    readonly name: string;
-    readonly wave: number;
-    readonly version: string;
-    readonly online: boolean;
-    readonly lastSeen: number;
-    readonly containers: FleetMember['containers'];
-  }[];
-  readonly rollouts: readonly ReturnType<typeof rolloutView>[];
-}
-
-function rolloutView(
-  rollouts: Rollouts,
-  rollout: Rollout,
-  members: readonly FleetMember[],
-  promotions: Promotions,
-) {
-  const byName = new Map(members.map((member) => [member.name, member]));
-  return {
-    id: rollout.id,
-    ref: rollout.ref,
-    digest: rollout.digest,
-    state: rollout.state,
-    wave: rollout.wave,
-    passedWaves: [...rollout.passed],
-    createdAt: rollout.createdAt,
-    finishedAt: rollout.finishedAt,
-    failure: rollout.failure,
-    members: rollouts.participants(rollout, byName).map((member) => ({
-      name: member.name,
-      wave: member.wave,
-      progress: rollouts.progress(rollout, member),
-      committedAt: rollout.committedAt.get(member.name) ?? null,
-    })),
-    promotions: promotions.of(rollout.id),
-  };
 }

@@ -3,7 +3,8 @@
  * new digests out in waves, and the member side that dials it. Safety stays local: members update,
  * verify and roll back with their own journal.
  */
-export { FleetController, type ControllerDeps, type FleetView, type MemberStream } from './controller.js';
+export { FleetController, type ControllerDeps, type MemberStream } from './controller.js';
+export type { FleetView, MemberView, RolloutView } from './view.js';
 export { FleetTargets } from './member-session.js';
 export {
   MEMBER_HEADER,

@@ -47,7 +47,13 @@ export type RolloutEvent =
   | { readonly kind: 'wave-passed'; readonly rollout: Rollout; readonly wave: number }
   | { readonly kind: 'done'; readonly rollout: Rollout }
   | { readonly kind: 'skipped'; readonly rollout: Rollout; readonly member: string }
-  | { readonly kind: 'halted'; readonly rollout: Rollout; readonly failure: RolloutFailure };
+  | {
+      readonly kind: 'halted';
+      readonly rollout: Rollout;
+      readonly failure: RolloutFailure;
+      /** The last log lines of the failed container, as the member sent them. */
+      readonly logs: string | null;
+    };
 
 export interface RolloutSettings {
   /** How long a wave's last commit must stand before the next wave (--wave-soak). */
@@ -136,7 +142,7 @@ export class Rollouts {
       const failure = { member, container: outcome.container, reason: outcome.reason ?? 'rolled back' };
       rollout.failure = failure;
       this.finish(rollout, 'halted', now);
-      events.push({ kind: 'halted', rollout, failure });
+      events.push({ kind: 'halted', rollout, failure, logs: outcome.logs });
     }
     return events;
   }

@@ -137,6 +137,18 @@ export class Notifier {
         this.say({ notice: this.notice('approval-needed', 'warn', now, facts) });
         return;
       }
+      case 'fleet-rollout-halted': {
+        const facts: ContainerFacts = {
+          container: `${event.member}/${event.container}`,
+          image: event.ref,
+          toDigest: event.digest,
+          ...(shortId(event.digest) !== undefined ? { toShort: shortId(event.digest) } : {}),
+          reason: event.reason,
+          ...(event.logs !== null ? { logs: event.logs } : {}),
+        };
+        this.say({ notice: this.notice('rollout-halted', 'error', now, facts) });
+        return;
+      }
       case 'check-finished': {
         const run = this.run;
         this.run = undefined;

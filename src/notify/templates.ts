@@ -20,6 +20,14 @@ export const DEFAULT_TEMPLATES: Readonly<Record<NoticeKind, string>> = {
   skipped: '{{container}} ({{image}}): the update to {{to}} was skipped: {{reason}}',
   'approval-needed':
     '{{container}} ({{image}}): the update to {{to}} waits for approval #{{approvalId}}{{#deadline}} (until {{deadline}}){{/deadline}}',
+  'rollout-halted': [
+    'Fleet: the rollout of {{image}} {{to}} is halted for every member: {{container}} rolled it back.',
+    'Reason: {{reason}}',
+    '{{#logs}}',
+    'Last log lines of the new container:',
+    '{{logs}}',
+    '{{/logs}}',
+  ].join('\n'),
   report: [
     '{{checked}} scanned, {{updatedCount}} updated, {{failedCount}} failed',
     '{{#updated}}',

@@ -17,6 +17,7 @@ export const NOTICE_KINDS = [
   'failed',
   'skipped',
   'approval-needed',
+  'rollout-halted',
   'report',
   'test',
   'state',

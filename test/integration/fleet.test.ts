@@ -9,6 +9,8 @@ import {
   type LabRegistry,
 } from '../lab/index.js';
 import { useLab } from '../support/lab.js';
+import { startHttpReceiver, type HttpReceiver } from '../support/receivers.js';
+import { expectExit, runCli } from '../support/tidewatch.js';
 import { eventually } from '../support/images.js';
 import {
   containerNames,
@@ -37,8 +39,11 @@ describe('fleet', () => {
   const engineNames = ['fl-a', 'fl-b', 'fl-c'];
   let engines: ExtraEngine[] = [];
   let production: LabRegistry;
+  /** The controller's notification URL. */
+  let receiver: HttpReceiver;
   let controller: Controller;
   let members: Member[] = [];
+  const tokens: Record<string, string> = {};
   let repo: string;
   let stableRepo: string;
   let ref: string;
@@ -50,7 +55,8 @@ describe('fleet', () => {
     if (!found) throw new Error(`no member ${name}`);
     return found;
   };
-  const onApp = (name: string): Promise<string | undefined> => runningDigest(member(name).engine, 'app', repo);
+  const onApp = (name: string): Promise<string | undefined> =>
+    runningDigest(member(name).engine, 'app', repo);
   const rolloutOf = (view: FleetViewJson, digest: string): FleetViewJson['rollouts'][number] | undefined =>
     view.rollouts.find((r) => r.ref === ref && r.digest === digest);
   /** Moves the tag the fleet follows to a new image (a CI push); its digest is kept as `version`. */
@@ -62,6 +68,7 @@ describe('fleet', () => {
 
   beforeAll(async () => {
     production = await startRegistry();
+    receiver = await startHttpReceiver();
     await stopEngines(engineNames);
     engines = await startEngines(engineNames);
     const name = uniqueName('fleet');
@@ -85,13 +92,16 @@ describe('fleet', () => {
         `${TIMEOUT_MS / 1000}s`,
         '--promote',
         `${ref}=${stableRef}@1`,
+        '--notification-url',
+        `generic+http://127.0.0.1:${receiver.port}/fleet`,
       ],
       uniqueName('fleet-scope'),
     );
+    for (const name of ['a', 'b', 'c']) tokens[name] = await controller.token(name);
     members = [
-      fleetMember(controller, a, 'a', 0, await controller.token('a')),
-      fleetMember(controller, b, 'b', 1, await controller.token('b')),
-      fleetMember(controller, c, 'c', 2, await controller.token('c')),
+      fleetMember(controller, a, 'a', 0, tokens.a ?? ''),
+      fleetMember(controller, b, 'b', 1, tokens.b ?? ''),
+      fleetMember(controller, c, 'c', 2, tokens.c ?? ''),
     ];
     for (const m of members) await m.start();
     const view = await fleetEventually(
@@ -111,72 +121,97 @@ describe('fleet', () => {
     await controller?.stop();
     await stopEngines(engineNames);
     await production?.stop();
+    await receiver?.close();
   }, 300_000);
 
-  it('rolls a new digest to the canary first, to the next wave only after the soak, and promotes it after wave 1', async () => {
-    const v2 = await publish('2');
-    let canaryAt = 0;
-    let secondAt = 0;
-    let whenCanary: { b?: string; stable?: string } = {};
-    await eventually(
-      async () => {
-        const [da, db] = [await onApp('a'), await onApp('b')];
-        if (canaryAt === 0 && da === v2) {
-          canaryAt = Date.now();
-          whenCanary = { b: db, stable: await runningDigest(member('c').engine, 'prod', stableRepo) };
-        }
-        if (secondAt === 0 && db === v2) secondAt = Date.now();
-        return { da, db };
-      },
-      (s) => s.da === v2 && s.db === v2,
-      90_000,
-    );
-    // When the canary ran it, wave 1 and the promoted image had not moved.
-    expect(whenCanary.b).toBe(digests['1']);
-    expect(whenCanary.stable).toBe(digests.s1);
-    // The poll sees a commit up to a few hundred ms late: the soak, less that slack.
-    expect(secondAt - canaryAt).toBeGreaterThanOrEqual(SOAK_MS - 1000);
+  it(
+    'rolls a new digest to the canary first, to the next wave only after the soak, and promotes it after wave 1',
+    async () => {
+      const v2 = await publish('2');
+      let canaryAt = 0;
+      let secondAt = 0;
+      let whenCanary: { b?: string; stable?: string } = {};
+      await eventually(
+        async () => {
+          const [da, db] = [await onApp('a'), await onApp('b')];
+          if (canaryAt === 0 && da === v2) {
+            canaryAt = Date.now();
+            whenCanary = { b: db, stable: await runningDigest(member('c').engine, 'prod', stableRepo) };
+          }
+          if (secondAt === 0 && db === v2) secondAt = Date.now();
+          return { da, db };
+        },
+        (s) => s.da === v2 && s.db === v2,
+        90_000,
+      );
+      // When the canary ran it, wave 1 and the promoted image had not moved.
+      expect(whenCanary.b).toBe(digests['1']);
+      expect(whenCanary.stable).toBe(digests.s1);
+      // The poll sees a commit up to a few hundred ms late: the soak, less that slack.
+      expect(secondAt - canaryAt).toBeGreaterThanOrEqual(SOAK_MS - 1000);
 
-    const done = await fleetEventually(controller, (v) => rolloutOf(v, v2)?.state === 'done', 90_000);
-    const rollout = rolloutOf(done, v2);
-    expect(rollout?.passedWaves).toEqual([0, 1, 2]);
-    expect(rollout?.members.map((m) => [m.name, m.progress]).sort()).toEqual([
-      ['a', 'committed'],
-      ['b', 'committed'],
-      ['c', 'committed'],
-    ]);
-    // The promotion copied exactly the verified digest; c, following the production tag, runs it.
-    expect(rollout?.promotions).toEqual([expect.objectContaining({ to: stableRef, state: 'copied' })]);
-    const prod = await eventually(
-      () => runningDigest(member('c').engine, 'prod', stableRepo),
-      (d) => d === v2,
-      90_000,
-    );
-    expect(prod).toBe(v2);
-    expect(await onApp('c')).toBe(v2);
-  }, LONG);
+      const done = await fleetEventually(controller, (v) => rolloutOf(v, v2)?.state === 'done', 90_000);
+      const rollout = rolloutOf(done, v2);
+      expect(rollout?.passedWaves).toEqual([0, 1, 2]);
+      expect(rollout?.members.map((m) => [m.name, m.progress]).sort()).toEqual([
+        ['a', 'committed'],
+        ['b', 'committed'],
+        ['c', 'committed'],
+      ]);
+      // The promotion copied exactly the verified digest; c, following the production tag, runs it.
+      expect(rollout?.promotions).toEqual([expect.objectContaining({ to: stableRef, state: 'copied' })]);
+      const prod = await eventually(
+        () => runningDigest(member('c').engine, 'prod', stableRepo),
+        (d) => d === v2,
+        90_000,
+      );
+      expect(prod).toBe(v2);
+      expect(await onApp('c')).toBe(v2);
+    },
+    LONG,
+  );
 
-  it('halts a digest the canary rolled back: no other member ever pulls it, nothing is promoted', async () => {
-    const broken = await publish('3', { cmd: ['sh', '-c', 'echo starting; echo boom >&2; exit 3'] });
-    const halted = await fleetEventually(controller, (v) => rolloutOf(v, broken)?.state === 'halted', 90_000);
-    const rollout = rolloutOf(halted, broken);
-    expect(rollout?.failure).toEqual(expect.objectContaining({ member: 'a', container: 'app' }));
-    expect(rollout?.members.find((m) => m.name === 'a')?.progress).toBe('rolled-back');
-    // The canary is back on the digest before; running.
-    expect(await onApp('a')).toBe(digests['2']);
-    const canary = await member('a').engine.docker.getContainer('app').inspect();
-    expect(canary.State.Running).toBe(true);
+  it(
+    'halts a digest the canary rolled back: no other member ever pulls it, nothing is promoted',
+    async () => {
+      const broken = await publish('3', { cmd: ['sh', '-c', 'echo starting; echo boom >&2; exit 3'] });
+      const halted = await fleetEventually(
+        controller,
+        (v) => rolloutOf(v, broken)?.state === 'halted',
+        90_000,
+      );
+      const rollout = rolloutOf(halted, broken);
+      expect(rollout?.failure).toEqual(expect.objectContaining({ member: 'a', container: 'app' }));
+      expect(rollout?.members.find((m) => m.name === 'a')?.progress).toBe('rolled-back');
+      // Said once, naming the member, the reason and the failed container's last log lines.
+      const said = await eventually(
+        () =>
+          receiver.requests.filter(
+            (r) => (r.json as { event?: string } | undefined)?.event === 'rollout-halted',
+          ),
+        (found) => found.length > 0,
+        30_000,
+      );
+      const message = (said[0]?.json as { message: string }).message;
+      expect(message).toContain(`a/app rolled it back`);
+      expect(message).toContain('boom');
+      // The canary is back on the digest before; running.
+      expect(await onApp('a')).toBe(digests['2']);
+      const canary = await member('a').engine.docker.getContainer('app').inspect();
+      expect(canary.State.Running).toBe(true);
 
-    // Long enough for a soak and two checks: the others never get it, the bad digest stays out.
-    await new Promise((resolve) => setTimeout(resolve, SOAK_MS + 5000));
-    for (const name of ['b', 'c']) {
-      expect(await onApp(name)).toBe(digests['2']);
-      await expect(member(name).engine.docker.getImage(`${repo}@${broken}`).inspect()).rejects.toThrow();
-    }
-    expect(await runningDigest(member('c').engine, 'prod', stableRepo)).toBe(digests['2']);
-    const later = await controller.view();
-    expect(later.rollouts.filter((r) => r.digest === broken).map((r) => r.state)).toEqual(['halted']);
-  }, LONG);
+      // Long enough for a soak and two checks: the others never get it, the bad digest stays out.
+      await new Promise((resolve) => setTimeout(resolve, SOAK_MS + 5000));
+      for (const name of ['b', 'c']) {
+        expect(await onApp(name)).toBe(digests['2']);
+        await expect(member(name).engine.docker.getImage(`${repo}@${broken}`).inspect()).rejects.toThrow();
+      }
+      expect(await runningDigest(member('c').engine, 'prod', stableRepo)).toBe(digests['2']);
+      const later = await controller.view();
+      expect(later.rollouts.filter((r) => r.digest === broken).map((r) => r.state)).toEqual(['halted']);
+    },
+    LONG,
+  );
 
   it('finishes consistently when the canary is killed in the middle of its update and restarted', async () => {
     const a = member('a');
@@ -188,7 +223,10 @@ describe('fleet', () => {
     // Offline through its wave: the canary wave holds (no other wave has proved the digest).
     const held = await fleetEventually(
       controller,
-      (v) => rolloutOf(v, v4)?.members.some((m) => m.name === 'a' && ['offline', 'skipped'].includes(m.progress)) === true,
+      (v) =>
+        rolloutOf(v, v4)?.members.some(
+          (m) => m.name === 'a' && ['offline', 'skipped'].includes(m.progress),
+        ) === true,
       60_000,
     );
     expect(rolloutOf(held, v4)?.wave).toBe(0);
@@ -201,7 +239,13 @@ describe('fleet', () => {
       120_000,
     );
     // Nothing left behind by the kill: no parked or temporary copy (the parked one goes at commit).
-    expect(await eventually(() => containerNames(a.engine), (n) => n.length === 1, 30_000)).toEqual(['app']);
+    expect(
+      await eventually(
+        () => containerNames(a.engine),
+        (n) => n.length === 1,
+        30_000,
+      ),
+    ).toEqual(['app']);
     expect((await a.engine.docker.getContainer('app').inspect()).State.Running).toBe(true);
     const done = await fleetEventually(controller, (v) => rolloutOf(v, v4)?.state === 'done', 60_000);
     expect(rolloutOf(done, v4)?.passedWaves).toEqual([0, 1, 2]);
@@ -218,11 +262,81 @@ describe('fleet', () => {
     );
     expect(rolloutOf(skipped, v5)?.passedWaves).toContain(0);
     // The wave after it went on.
-    await eventually(() => onApp('c'), (d) => d === v5, 90_000);
+    await eventually(
+      () => onApp('c'),
+      (d) => d === v5,
+      90_000,
+    );
     expect(await onApp('b')).toBe(digests['4']);
 
     await b.start();
-    expect(await eventually(() => onApp('b'), (d) => d === v5, 90_000)).toBe(v5);
-    expect(await eventually(() => containerNames(b.engine), (n) => n.length === 1, 30_000)).toEqual(['app']);
+    expect(
+      await eventually(
+        () => onApp('b'),
+        (d) => d === v5,
+        90_000,
+      ),
+    ).toBe(v5);
+    const done = await fleetEventually(controller, (v) => rolloutOf(v, v5)?.state === 'done', 60_000);
+    expect(rolloutOf(done, v5)?.members.find((m) => m.name === 'b')?.progress).toBe('committed');
+    expect(
+      await eventually(
+        () => containerNames(b.engine),
+        (n) => n.length === 1,
+        30_000,
+      ),
+    ).toEqual(['app']);
   }, 240_000);
+
+  it("shows the fleet on the CLI, refuses a token that is not the member's, and cuts a revoked member off", async () => {
+    const api = { TIDEWATCH_HTTP_ADDR: controller.url.replace('http://', '') };
+    const status = expectExit(await runCli(['fleet', 'status'], api)).stdout;
+    expect(status).toMatch(/^a\s+0\s+online\s/m);
+    expect(status).toMatch(/^c\s+2\s+online\s.*\s2\s*$/m);
+    const rollouts = JSON.parse(expectExit(await runCli(['fleet', 'rollouts', '--json'], api)).stdout) as {
+      digest: string;
+      state: string;
+    }[];
+    expect(rollouts.find((r) => r.digest === digests['3'])?.state).toBe('halted');
+    expect(rollouts.find((r) => r.digest === digests['5'])?.state).toBe('done');
+
+    // b's token presented as a's; an unknown one.
+    const report = (token: string, name: string) =>
+      fetch(`${controller.url}/api/v1/fleet/report`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'x-tidewatch-member': name,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ version: '0', wave: 0, containers: [], outcomes: [] }),
+      });
+    const stolen = await report(tokens.b ?? '', 'a');
+    expect(stolen.status).toBe(401);
+    expect(await stolen.text()).toContain("the token is member b's, not a's");
+    expect((await report('twm_nothing', 'a')).status).toBe(401);
+
+    const store = { TIDEWATCH_DATA_DIR: controller.dataDir };
+    expect(expectExit(await runCli(['fleet', 'token', 'revoke', 'c'], store)).stdout).toContain('revoked');
+    const cut = await fleetEventually(
+      controller,
+      (v) => v.members.find((m) => m.name === 'c')?.online === false,
+      10_000,
+    );
+    expect(cut.members.find((m) => m.name === 'c')?.online).toBe(false);
+    const log = await eventually(
+      () => member('c').daemon.stderr(),
+      (text) => text.includes('unknown or revoked member token'),
+      10_000,
+    );
+    expect(log).toContain('unknown or revoked member token');
+    const listed = JSON.parse(
+      expectExit(await runCli(['fleet', 'token', 'list', '--json'], store)).stdout,
+    ) as unknown;
+    expect(listed).toEqual([
+      expect.objectContaining({ member: 'a', revokedAt: null }),
+      expect.objectContaining({ member: 'b', revokedAt: null }),
+      expect.objectContaining({ member: 'c', revokedAt: expect.any(Number) }),
+    ]);
+  });
 });

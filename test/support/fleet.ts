@@ -20,7 +20,12 @@ export interface Controller {
 }
 
 export interface FleetViewJson {
-  members: { name: string; online: boolean; wave: number; containers: { name: string; ref: string; digest: string | null }[] }[];
+  members: {
+    name: string;
+    online: boolean;
+    wave: number;
+    containers: { name: string; ref: string; digest: string | null }[];
+  }[];
   rollouts: {
     id: number;
     ref: string;
@@ -83,7 +88,16 @@ export function fleetMember(
     daemon: undefined as unknown as Daemon,
     start: async (env = {}) => {
       member.daemon = await startDaemon(
-        ['--controller', controller.url, '--member-name', name, '--wave', String(wave), '--stop-timeout', '1s'],
+        [
+          '--controller',
+          controller.url,
+          '--member-name',
+          name,
+          '--wave',
+          String(wave),
+          '--stop-timeout',
+          '1s',
+        ],
         { DOCKER_HOST: engine.host, TIDEWATCH_DATA_DIR: dataDir, TIDEWATCH_CONTROLLER_TOKEN: token, ...env },
       );
       return member.daemon;
@@ -110,7 +124,11 @@ export async function runOn(engine: ExtraEngine, name: string, ref: string): Pro
  * The digest container `name` on `engine` runs in repository `repo` (`host:port/path`): its
  * image's RepoDigest there; undefined when it has none (or the container is gone).
  */
-export async function runningDigest(engine: ExtraEngine, name: string, repo: string): Promise<string | undefined> {
+export async function runningDigest(
+  engine: ExtraEngine,
+  name: string,
+  repo: string,
+): Promise<string | undefined> {
   try {
     const info = await engine.docker.getContainer(name).inspect();
     const image = (await engine.docker.getImage(info.Image).inspect()) as { RepoDigests?: string[] };

@@ -38,6 +38,8 @@ describe('migrations', () => {
       'approval_votes',
       'approvals',
       'bad_digests',
+      'fleet_bad_digests',
+      'fleet_tokens',
       'outbox',
       'plan_steps',
       'plans',

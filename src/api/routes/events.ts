@@ -11,6 +11,7 @@ const EVENT_TYPES = [
   'update-skipped',
   'approval-needed',
   'check-finished',
+  'fleet-rollout-halted',
 ] as const satisfies readonly TidewatchEventType[];
 
 const EventsQuery = z.strictObject({

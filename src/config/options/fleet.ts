@@ -91,10 +91,10 @@ export const FLEET_OPTIONS = [
     env: ['TIDEWATCH_CONTROLLER_CA'],
     kind: 'string',
     valueName: 'file',
-    description:
-      "Member: PEM file of the CA that signed the controller's certificate (default: the system's)",
+    description: "Member: PEM file of the CA that signed the controller's certificate",
     field: 'controllerCa',
     schema: z.string().optional(),
+    defaultText: "the system's CAs",
   }),
   option({
     key: 'memberName',
