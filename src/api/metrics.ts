@@ -165,6 +165,7 @@ export class ApiMetrics {
       case 'container-checked':
       case 'update-skipped':
       case 'approval-needed':
+        return;
       // A controller's halted rollout: each member counts its own rollback.
       case 'fleet-rollout-halted':
         return;
