@@ -4,6 +4,7 @@ import { assertEngine, cleanupLab, startRegistry, uniqueName, type LabRegistry }
 import { measureCheckCycle } from './scenarios/check-cycle.js';
 import { measureDowntime } from './scenarios/downtime.js';
 import { Fleet } from './scenarios/fleet.js';
+import { measureFleetController } from './scenarios/fleet-controller.js';
 import { measureFootprint } from './scenarios/footprint.js';
 import { measurePushToRunning } from './scenarios/push.js';
 import { round } from './support/daemon.js';
@@ -14,7 +15,7 @@ import { writeResults, type BenchResults } from './support/report.js';
  * then bench/results/<date>.json and .md. It measures; it asserts nothing about time. One
  * scenario: `npm run bench -- -t push`. BENCH_UPDATES (downtime, default 10), BENCH_PUSHES
  * (default 20), BENCH_IDLE_SECONDS (default 60) and BENCH_MAX_CONTAINERS (default 1000) change the
- * counts.
+ * counts; BENCH_FLEET_MEMBERS (default 1000) the simulated hosts of `-t fleet`.
  */
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 10);
 const PUSHES = Number(process.env.BENCH_PUSHES ?? 20);
@@ -22,6 +23,8 @@ const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 /** The largest fleet (default 1000); smaller skips the larger sizes, for a quick look. */
 const MAX_CONTAINERS = Number(process.env.BENCH_MAX_CONTAINERS ?? 1000);
 const VERIFY_WINDOW_MS = 2000;
+/** Simulated hosts of the fleet controller scenario (default 1000; 100 is also measured). */
+const FLEET_MEMBERS = Number(process.env.BENCH_FLEET_MEMBERS ?? 1000);
 
 let registry: LabRegistry;
 let fleet: Fleet;
@@ -64,4 +67,9 @@ it('check cycle 10, 100; footprint at 100; check cycle 500; scale 1000', async (
   if (MAX_CONTAINERS < 1000) return;
   await grow(1000);
   results.scale = await measureCheckCycle(registry, fleet.scope, fleet.size, fleet.imageCount);
+});
+
+it('fleet controller: simulated members, 20 images each', async () => {
+  const sizes = [100, FLEET_MEMBERS].filter((n, i, all) => all.indexOf(n) === i && n <= FLEET_MEMBERS);
+  results.fleetController = await measureFleetController(registry, uniqueName('bench-fleet'), sizes, 20);
 });

@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import type { CheckCycleResult } from '../scenarios/check-cycle.js';
 import type { StrategyResult } from '../scenarios/downtime.js';
 import type { FootprintResult } from '../scenarios/footprint.js';
+import type { FleetControllerResult } from '../scenarios/fleet-controller.js';
 import type { PushResult } from '../scenarios/push.js';
 
 export interface BenchResults {
@@ -11,6 +12,8 @@ export interface BenchResults {
   downtime: StrategyResult[];
   footprint?: FootprintResult;
   scale?: CheckCycleResult;
+  /** A fleet controller with simulated members (bench/scenarios/fleet-controller.ts). */
+  fleetController?: FleetControllerResult;
   /** Seconds it took to create the containers, per fleet size (setup, not Tidewatch). */
   setupSeconds: Record<string, number>;
 }
@@ -60,6 +63,29 @@ export function budgets(results: BenchResults): Budget[] {
         ? `${results.footprint.readyMs} ms (median of ${results.footprint.readySamplesMs.length})`
         : '-',
       met: results.footprint && results.footprint.readyMs < 500,
+    },
+    ...fleetBudgets(results.fleetController),
+  ];
+}
+
+/** docs/fleet.md's budgets: one manifest request per reference per cycle, memory and speed per member. */
+function fleetBudgets(fleet: FleetControllerResult | undefined): Budget[] {
+  const largest = fleet?.sizes.at(-1)?.members;
+  return [
+    {
+      budget: `fleet of ${largest ?? 1000} members × 20 images: at most 20 manifest requests per cycle`,
+      measured: fleet ? String(fleet.manifestRequestsPerCycle) : '-',
+      met: fleet && fleet.manifestRequestsPerCycle <= fleet.images,
+    },
+    {
+      budget: 'fleet controller: under 50 KB of memory per member',
+      measured: fleet ? `${fleet.kbPerMember} KB` : '-',
+      met: fleet && fleet.kbPerMember < 50,
+    },
+    {
+      budget: 'a new digest told to every member of a wave (1000) in under 2 s',
+      measured: fleet ? `${fleet.instructAllMs} ms (${fleet.instructedMembers} members)` : '-',
+      met: fleet && fleet.instructAllMs < 2000,
     },
   ];
 }
@@ -172,6 +198,16 @@ export function markdown(results: BenchResults, date: string): string {
             f.cpuPercent,
           ],
         ],
+      ),
+    );
+  }
+  if (results.fleetController) {
+    const f = results.fleetController;
+    sections.push(
+      '## Fleet controller',
+      table(
+        ['members', 'images each', 'cycle (ms)', 'controller RSS (MB)'],
+        [[0, f.images, '-', f.rssIdleMb], ...f.sizes.map((s) => [s.members, f.images, s.cycleMs, s.rssMb])],
       ),
     );
   }

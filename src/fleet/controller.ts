@@ -50,6 +50,8 @@ export class FleetController {
   private readonly streams = new Map<string, { stream: MemberStream; token: string }>();
   private readonly sent = new Map<string, string>();
   private readonly bad = new Set<string>();
+  /** Interned references and digests (see report); rebuilt from the members at each check. */
+  private strings = new Map<string, string>();
   private readonly promotions: Promotions;
   private timers: NodeJS.Timeout[] = [];
   private checking: Promise<void> | undefined;
@@ -115,7 +117,12 @@ export class FleetController {
     const knownRefs = this.refs();
     member.version = report.version;
     member.wave = report.wave;
-    member.containers = report.containers;
+    // Every member names the same references and digests: one string each, not one per member.
+    member.containers = report.containers.map((c) => ({
+      name: c.name,
+      ref: this.intern(c.ref),
+      digest: c.digest === null ? null : this.intern(c.digest),
+    }));
     const now = this.deps.clock();
     this.handle(this.rollouts.outcomes(name, report.outcomes, now));
     this.handle(this.rollouts.advance(this.members, now));
@@ -133,6 +140,7 @@ export class FleetController {
   }
 
   private async checkAll(): Promise<void> {
+    const started = this.deps.clock();
     const session = this.deps.registry.session();
     const limit = pLimit(CHECKS_AT_ONCE);
     const signal = this.stopping.signal;
@@ -152,13 +160,21 @@ export class FleetController {
         }),
       ),
     );
+    this.strings = new Map();
+    for (const member of this.members.values()) {
+      for (const c of member.containers) {
+        this.intern(c.ref);
+        if (c.digest !== null) this.intern(c.digest);
+      }
+    }
     const now = this.deps.clock();
     for (const entry of found) {
       if (entry) this.handle(this.rollouts.observe(entry.ref, entry.digest, this.members.values(), now));
     }
     this.handle(this.rollouts.advance(this.members, now));
     this.push();
-    this.deps.logger.info({ refs: refs.length, members: this.members.size }, 'fleet check finished');
+    const durationMs = this.deps.clock() - started;
+    this.deps.logger.info({ refs: refs.length, members: this.members.size, durationMs }, 'fleet check finished');
   }
 
   private checkSoon(): void {
@@ -230,6 +246,13 @@ export class FleetController {
       }
       this.deps.onEvent?.(event);
     }
+  }
+
+  private intern(text: string): string {
+    const known = this.strings.get(text);
+    if (known !== undefined) return known;
+    this.strings.set(text, text);
+    return text;
   }
 
   private member(name: string): FleetMember {

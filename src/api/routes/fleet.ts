@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import {
   MEMBER_HEADER,
@@ -10,6 +9,7 @@ import {
 } from '../../fleet/index.js';
 import { bearerToken, type Denial } from '../auth.js';
 import type { ApiContext } from '../context.js';
+import { memberStream } from '../member-stream.js';
 import { defineRoute, type ApiRoute } from '../route.js';
 
 const StreamQuery = z.strictObject({
@@ -58,45 +58,14 @@ export function fleetRoutes(ctx: ApiContext): ApiRoute[] {
       responses: { 200: 'The stream', 401: 'No, an unknown, a revoked or another member’s token' },
       handle: ({ c, query }) => {
         const { member, token } = who(c);
-        return streamSSE(c, async (stream) => {
-          let closed = false;
-          let wake: (() => void) | undefined;
-          const end = (): void => {
-            closed = true;
-            wake?.();
-          };
-          const outbox: string[] = [];
-          const disconnect = fleet.connect(member, query.wave, token, {
-            sendTargets: (targets) => {
-              outbox.push(JSON.stringify({ targets }));
-              wake?.();
-            },
-            close: end,
-          });
-          stream.onAbort(end);
-          ctx.stopping.addEventListener('abort', end);
-          try {
-            await stream.write(': connected\n\n');
-            while (!closed && !stream.aborted && !stream.closed) {
-              const data = outbox.shift();
-              if (data !== undefined) {
-                await stream.writeSSE({ event: 'targets', data });
-                continue;
-              }
-              const woken = await new Promise<boolean>((resolve) => {
-                const timer = setTimeout(() => resolve(false), ctx.heartbeatMs);
-                wake = () => {
-                  clearTimeout(timer);
-                  resolve(true);
-                };
-              });
-              wake = undefined;
-              if (!woken) await stream.write(': heartbeat\n\n');
-            }
-          } finally {
-            disconnect();
-            ctx.stopping.removeEventListener('abort', end);
-          }
+        return memberStream(c, {
+          heartbeatMs: ctx.heartbeatMs,
+          stopping: ctx.stopping,
+          open: (send, end) =>
+            fleet.connect(member, query.wave, token, {
+              sendTargets: (targets) => send('targets', JSON.stringify({ targets })),
+              close: end,
+            }),
         });
       },
     }),
