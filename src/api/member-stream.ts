@@ -29,7 +29,7 @@ export function memberStream(c: Context, options: MemberStreamOptions): Response
   });
   out.write(': connected\n\n');
   let ended = false;
-  let onEnd: (() => void) | undefined;
+  let onEnd: (() => void) | undefined = undefined;
   const heartbeat = setInterval(() => out.write(': heartbeat\n\n'), options.heartbeatMs);
   const end = (): void => {
     if (ended) return;
