@@ -174,7 +174,10 @@ export class FleetController {
     this.handle(this.rollouts.advance(this.members, now));
     this.push();
     const durationMs = this.deps.clock() - started;
-    this.deps.logger.info({ refs: refs.length, members: this.members.size, durationMs }, 'fleet check finished');
+    this.deps.logger.info(
+      { refs: refs.length, members: this.members.size, durationMs },
+      'fleet check finished',
+    );
   }
 
   private checkSoon(): void {
