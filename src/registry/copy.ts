@@ -91,7 +91,8 @@ class CopyClient {
     const url = new URL(location, this.base(to));
     url.searchParams.set('digest', digest);
     const length = source.headers.get('content-length');
-    const put = await this.send(to, 'push', url, {
+    // A streamed body needs `duplex: 'half'` (Node's fetch; not in every RequestInit typing).
+    const upload: RequestInit & { duplex: 'half' } = {
       method: 'PUT',
       headers: {
         'content-type': 'application/octet-stream',
@@ -99,7 +100,8 @@ class CopyClient {
       },
       body: source.body,
       duplex: 'half',
-    });
+    };
+    const put = await this.send(to, 'push', url, upload);
     if (put.status !== 201) throw statusFailure(put.status, `${what} upload`);
   }
 

@@ -6,6 +6,7 @@ import { hrefFor, useRoute } from './router.js';
 import type { ContainerRow, UpdateRecord } from './types.js';
 import type { Shared } from './shared.js';
 import { ApprovalsView } from './views/approvals.js';
+import { FleetView, useIsController } from './views/fleet.js';
 import { ContainerPage } from './views/container-page.js';
 import { ContainersView } from './views/containers.js';
 import { HistoryView } from './views/history.js';
@@ -100,6 +101,7 @@ function Dashboard({ onSignedOut }: { onSignedOut: () => void }): JSX.Element {
   );
 
   const shared: Shared = { containers, error, refresh, version, act };
+  const controller = useIsController();
   const pendingApprovals = containers?.filter((row) => row.waitingFor?.kind === 'approval').length ?? 0;
 
   return (
@@ -121,6 +123,11 @@ function Dashboard({ onSignedOut }: { onSignedOut: () => void }): JSX.Element {
           <a href={hrefFor.approvals} aria-current={route.view === 'approvals'}>
             Approvals{pendingApprovals > 0 ? <span class="badge">{pendingApprovals}</span> : null}
           </a>
+          {controller ? (
+            <a href={hrefFor.fleet} aria-current={route.view === 'fleet'}>
+              Fleet
+            </a>
+          ) : null}
         </nav>
         <span class={live ? 'live on' : 'live'} title={live ? 'live updates on' : 'reconnecting'}>
           {live ? 'live' : 'offline'}
@@ -139,6 +146,7 @@ function Dashboard({ onSignedOut }: { onSignedOut: () => void }): JSX.Element {
         {route.view === 'container' ? <ContainerPage name={route.name} shared={shared} /> : null}
         {route.view === 'history' ? <HistoryView shared={shared} /> : null}
         {route.view === 'approvals' ? <ApprovalsView shared={shared} /> : null}
+        {route.view === 'fleet' ? <FleetView shared={shared} /> : null}
       </main>
     </div>
   );

@@ -5,7 +5,8 @@ export type Route =
   | { readonly view: 'containers' }
   | { readonly view: 'container'; readonly name: string }
   | { readonly view: 'history' }
-  | { readonly view: 'approvals' };
+  | { readonly view: 'approvals' }
+  | { readonly view: 'fleet' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -13,6 +14,7 @@ export function parseRoute(hash: string): Route {
   if (first === 'containers' && second !== undefined) return { view: 'container', name: second };
   if (first === 'history') return { view: 'history' };
   if (first === 'approvals') return { view: 'approvals' };
+  if (first === 'fleet') return { view: 'fleet' };
   return { view: 'containers' };
 }
 
@@ -21,6 +23,7 @@ export const hrefFor = {
   container: (name: string): string => `#/containers/${encodeURIComponent(name)}`,
   history: '#/history',
   approvals: '#/approvals',
+  fleet: '#/fleet',
 };
 
 export function useRoute(): Route {

@@ -9,6 +9,7 @@ export type { UpdateRecord } from '../store/update-types.js';
 export type { HistoryPage } from '../store/history.js';
 export type { ApprovalRecord as Approval } from '../store/approvals.js';
 export type { WaitingFor } from '../domain/run.js';
+export type { FleetView, MemberView, RolloutView } from '../fleet/view.js';
 
 /** One row of GET /api/v1/containers. */
 export type ContainerRow = ContainerInfo;

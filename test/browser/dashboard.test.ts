@@ -1,27 +1,18 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAndPush, runContainer, uniqueName } from '../lab/index.js';
 import { startDaemon, type Daemon } from '../support/daemon.js';
 import { eventually, publishUpdate } from '../support/images.js';
 import { useLab } from '../support/lab.js';
+import { launchChromium } from '../support/browser.js';
 import { logLines } from '../support/tidewatch.js';
 
 /** Screenshots of every view, kept as test artefacts (test-artifacts/ is not committed). */
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
 const TOKEN = 'dashboard-test-token-0123456789';
-// Debian's chromium, as DESIGN.md says: no browser download, no sandbox as root, nothing online.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /**
  * The dashboard in a real browser against a real `tidewatch run` on the lab: sign in, see the
@@ -80,7 +71,7 @@ describe('the dashboard in a browser', () => {
     url = String(logLines(daemon.stderr()).find((line) => line.msg === 'api listening')?.url);
     // Before the browser opens: a rollback to read, and an approval to vote on.
     expect((await api('POST', `/api/v1/check?container=${names.broken},${names.gated}`)).status).toBe(200);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   });
 

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildAndPush,
@@ -9,6 +11,7 @@ import {
   type LabRegistry,
 } from '../lab/index.js';
 import { useLab } from '../support/lab.js';
+import { launchChromium } from '../support/browser.js';
 import { startHttpReceiver, type HttpReceiver } from '../support/receivers.js';
 import { expectExit, runCli } from '../support/tidewatch.js';
 import { eventually } from '../support/images.js';
@@ -24,6 +27,8 @@ import {
   type Member,
 } from '../support/fleet.js';
 
+/** Screenshots, kept as test artefacts (test-artifacts/ is not committed). */
+const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
 const SOAK_MS = 4000;
 const TIMEOUT_MS = 10_000;
 const LONG = 150_000;
@@ -212,6 +217,27 @@ describe('fleet', () => {
     },
     LONG,
   );
+
+  it("the dashboard shows the members and every rollout with its members' progress", async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${controller.url}/#/fleet`);
+      for (const name of ['a', 'b', 'c']) {
+        await page.locator(`tr[data-member="${name}"]`, { hasText: 'online' }).waitFor({ timeout: 15_000 });
+      }
+      const halted = page.locator('li[data-state="halted"]', { hasText: 'Rolled back on a (app)' });
+      await halted.waitFor({ timeout: 15_000 });
+      expect(await halted.locator('li[data-member="a"]').textContent()).toBe('a (wave 0): rolled-back');
+      const done = page.locator('li[data-state="done"]', { hasText: 'promoted to' }).first();
+      expect(await done.locator('li[data-progress="committed"]').count()).toBe(3);
+      expect(await page.locator('nav a', { hasText: 'Fleet' }).getAttribute('aria-current')).toBe('true');
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'fleet.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   it('finishes consistently when the canary is killed in the middle of its update and restarted', async () => {
     const a = member('a');
