@@ -101,7 +101,12 @@ function memberRole({ settings, logger }: RoleDeps, url: string): FleetRole {
       // In turn with the runs: the report reads the engine between updates, never during one.
       inspect: () =>
         daemon.runs.exclusive('fleet', () =>
-          runCycle(daemon.deps, { names: [], update: false, signal: new AbortController().signal }),
+          runCycle(daemon.deps, {
+            names: [],
+            update: false,
+            trigger: 'fleet',
+            signal: new AbortController().signal,
+          }),
         ),
       events: daemon.deps.events,
       logger: logger.child({ fleet: settings.memberName }),

@@ -43,26 +43,34 @@ export function startFleetMember(deps: MemberDeps): { stop(): Promise<void> } {
       const outcome = outcomeOf(event.update);
       if (outcome) outcomes.push(outcome);
     }
+    // A run of its own (its schedule, the API, a webhook) may have changed what it runs: say so.
+    // The member's own runs and inspections are `fleet` runs, reported already.
+    if (event.type === 'check-finished' && event.trigger !== 'fleet') work(false);
   });
 
   let dirty = false;
+  let applyWanted = false;
   let working: Promise<void> | undefined;
-  const work = (): void => {
+  /** Reports (after an update run for the targets when `apply`), one at a time, bursts merged. */
+  const work = (apply: boolean): void => {
     dirty = true;
+    applyWanted ||= apply;
     working ??= (async () => {
       while (dirty && !signal.aborted) {
         dirty = false;
-        await applyAndReport();
+        const applying = applyWanted;
+        applyWanted = false;
+        await applyAndReport(applying);
       }
     })().finally(() => {
       working = undefined;
     });
   };
 
-  const applyAndReport = async (): Promise<void> => {
+  const applyAndReport = async (apply: boolean): Promise<void> => {
     try {
       const refs = deps.targets.refs();
-      if (refs.length > 0) await deps.runs.request({ trigger: 'fleet', images: refs });
+      if (apply && refs.length > 0) await deps.runs.request({ trigger: 'fleet', images: refs });
       const inventory = await deps.inspect();
       const sent = outcomes;
       outcomes = [];
@@ -91,12 +99,12 @@ export function startFleetMember(deps: MemberDeps): { stop(): Promise<void> } {
         (message) => {
           deps.logger.info({ targets: message.targets.length }, 'fleet targets received');
           deps.targets.set(message.targets);
-          work();
+          work(true);
         },
         () => {
           delay = RETRY_MIN_MS;
           deps.logger.info('connected to the fleet controller');
-          work();
+          work(true);
         },
         signal,
       );

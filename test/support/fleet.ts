@@ -34,7 +34,7 @@ export interface FleetViewJson {
     wave: number | null;
     passedWaves: number[];
     failure: { member: string; container: string; reason: string } | null;
-    members: { name: string; progress: string }[];
+    members: { name: string; progress: string; committedAt: number | null }[];
     promotions: { to: string; state: string; reason: string | null }[];
   }[];
 }
@@ -46,9 +46,7 @@ export async function startController(args: readonly string[], scope: string): P
   const token = async (name: string): Promise<string> =>
     expectExit(await runCli(['fleet', 'token', 'create', name], env)).stdout.trim();
   const daemon = await startDaemon(['--fleet', '--scope', scope, ...args], env);
-  const listening = /"url":"(http:\/\/[^"]+)","msg":"api listening"/.exec(daemon.stderr());
-  if (!listening?.[1]) throw new Error(`the controller logged no API URL: ${daemon.stderr().slice(-2000)}`);
-  const url = listening[1];
+  const url = apiUrlOf(daemon);
   return {
     daemon,
     url,
@@ -60,6 +58,16 @@ export async function startController(args: readonly string[], scope: string): P
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Every member's own API token (its API asks for a run: `POST /api/v1/check`). */
+export const MEMBER_API_TOKEN = 'fleet-member-api-token';
+
+/** The URL a daemon's API listens on, from its log. */
+export function apiUrlOf(daemon: Daemon): string {
+  const listening = /"url":"(http:\/\/[^"]+)","msg":"api listening"/.exec(daemon.stderr());
+  if (!listening?.[1]) throw new Error(`no API URL in the log: ${daemon.stderr().slice(-2000)}`);
+  return listening[1];
 }
 
 /** A member: `tidewatch run --controller URL` on an extra engine, with its own data dir. */
@@ -98,7 +106,13 @@ export function fleetMember(
           '--stop-timeout',
           '1s',
         ],
-        { DOCKER_HOST: engine.host, TIDEWATCH_DATA_DIR: dataDir, TIDEWATCH_CONTROLLER_TOKEN: token, ...env },
+        {
+          DOCKER_HOST: engine.host,
+          TIDEWATCH_DATA_DIR: dataDir,
+          TIDEWATCH_CONTROLLER_TOKEN: token,
+          TIDEWATCH_API_TOKEN: MEMBER_API_TOKEN,
+          ...env,
+        },
       );
       return member.daemon;
     },
