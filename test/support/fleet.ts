@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,13 +10,16 @@ import { expectExit, runCli } from './tidewatch.js';
 
 /** A fleet controller process (`run --fleet`) with its data dir and API URL. */
 export interface Controller {
-  readonly daemon: Daemon;
+  daemon: Daemon;
+  /** On a port fixed for its life, so members find it again after a restart. */
   readonly url: string;
   readonly dataDir: string;
   /** A member token created on its store (`fleet token create NAME`). */
   token(name: string): Promise<string>;
   /** GET /api/v1/fleet. */
   view(): Promise<FleetViewJson>;
+  /** Stops it (SIGTERM) and starts it again on the same data dir and port. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,19 +49,35 @@ export async function startController(args: readonly string[], scope: string): P
   const env = { TIDEWATCH_DATA_DIR: dataDir };
   const token = async (name: string): Promise<string> =>
     expectExit(await runCli(['fleet', 'token', 'create', name], env)).stdout.trim();
-  const daemon = await startDaemon(['--fleet', '--scope', scope, ...args], env);
+  const port = await freePort();
+  const start = (): Promise<Daemon> =>
+    startDaemon(['--fleet', '--scope', scope, '--http-addr', `127.0.0.1:${port}`, ...args], env);
+  const daemon = await start();
   const url = apiUrlOf(daemon);
-  return {
+  const controller: Controller = {
     daemon,
     url,
     dataDir,
     token,
     view: async () => (await (await fetch(`${url}/api/v1/fleet`)).json()) as FleetViewJson,
+    restart: async () => {
+      await controller.daemon.stop();
+      controller.daemon = await start();
+    },
     stop: async () => {
-      await daemon.stop();
+      await controller.daemon.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return controller;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 /** Every member's own API token (its API asks for a run: `POST /api/v1/check`). */
