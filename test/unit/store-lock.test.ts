@@ -13,7 +13,8 @@ const OPEN_AND_HOLD = `
 const [url, file] = process.argv.slice(1);
 const { openStore } = await import(url);
 try {
-  openStore(file, { clock: Date.now });
+  // Kept reachable: a store the garbage collector finalizes closes its lock, and the holder lets go.
+  globalThis.held = openStore(file, { clock: Date.now });
 } catch (error) {
   console.log(JSON.stringify({ code: error.code, message: error.message }));
   process.exit(0);
