@@ -50,6 +50,8 @@ export class FleetController {
   private readonly streams = new Map<string, { stream: MemberStream; token: string }>();
   private readonly sent = new Map<string, string>();
   private readonly bad = new Set<string>();
+  /** The references the last check asked the registry about. */
+  private checkedRefs = new Set<string>();
   /** Interned references and digests (see report); rebuilt from the members at each check. */
   private strings = new Map<string, string>();
   private readonly promotions: Promotions;
@@ -101,7 +103,7 @@ export class FleetController {
     member.online = true;
     member.wave = wave;
     this.deps.logger.info({ member: name, wave }, 'fleet member connected');
-    this.push();
+    this.push([name]);
     return () => {
       if (this.streams.get(name)?.stream !== stream) return;
       this.streams.delete(name);
@@ -114,7 +116,6 @@ export class FleetController {
   /** A member's report: its containers and what it did. */
   report(name: string, report: MemberReport): void {
     const member = this.member(name);
-    const knownRefs = this.refs();
     member.version = report.version;
     member.wave = report.wave;
     // Every member names the same references and digests: one string each, not one per member.
@@ -124,11 +125,13 @@ export class FleetController {
       digest: c.digest === null ? null : this.intern(c.digest),
     }));
     const now = this.deps.clock();
-    this.handle(this.rollouts.outcomes(name, report.outcomes, now));
-    this.handle(this.rollouts.advance(this.members, now));
-    this.push();
-    // A reference nobody ran before is checked soon, not at the next interval.
-    if ([...this.refs()].some((ref) => !knownRefs.has(ref))) this.checkSoon();
+    const moved =
+      this.handle(this.rollouts.outcomes(name, report.outcomes, now)) +
+      this.handle(this.rollouts.advance(this.members, now));
+    // A rollout that moved may change anyone's targets; otherwise only this member's can have.
+    this.push(moved > 0 ? undefined : [name]);
+    // A reference the last check did not cover is checked soon, not at the next interval.
+    if (member.containers.some((c) => !this.checkedRefs.has(c.ref))) this.checkSoon();
   }
 
   /** One registry check of every distinct reference the fleet runs; at most one request each. */
@@ -145,6 +148,7 @@ export class FleetController {
     const limit = pLimit(CHECKS_AT_ONCE);
     const signal = this.stopping.signal;
     const refs = [...this.refs()];
+    this.checkedRefs = new Set(refs);
     const found = await Promise.all(
       refs.map((ref) =>
         limit(async () => {
@@ -197,15 +201,19 @@ export class FleetController {
         stream.close();
       }
     }
-    this.handle(this.rollouts.advance(this.members, this.deps.clock()));
-    this.push();
+    // Targets change only when a rollout moves (a soak ended, a timeout ran out).
+    if (this.handle(this.rollouts.advance(this.members, this.deps.clock())) > 0) this.push();
   }
 
-  /** Sends each connected member its targets when they changed since the last it was sent. */
-  private push(): void {
-    for (const [name, { stream }] of this.streams) {
+  /**
+   * Sends connected members (`names`, or all) their targets when they changed since the last they
+   * were sent.
+   */
+  private push(names: Iterable<string> = this.streams.keys()): void {
+    for (const name of names) {
+      const stream = this.streams.get(name)?.stream;
       const member = this.members.get(name);
-      if (!member) continue;
+      if (!stream || !member) continue;
       const targets = this.rollouts.targetsFor(member);
       const text = JSON.stringify(targets);
       if (this.sent.get(name) === text) continue;
@@ -214,7 +222,8 @@ export class FleetController {
     }
   }
 
-  private handle(events: readonly RolloutEvent[]): void {
+  /** Logs and acts on rollout events; returns how many there were. */
+  private handle(events: readonly RolloutEvent[]): number {
     for (const event of events) {
       const { rollout } = event;
       const about = { rollout: rollout.id, ref: rollout.ref, digest: rollout.digest };
@@ -249,6 +258,7 @@ export class FleetController {
       }
       this.deps.onEvent?.(event);
     }
+    return events.length;
   }
 
   private intern(text: string): string {

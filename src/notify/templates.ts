@@ -5,16 +5,21 @@ import type { NoticeKind } from './types.js';
  * message data is documented in docs/notifications.md; a global --notification-template or a URL's
  * `tidewatch_template` replaces these for every event.
  */
+/** Why an update was undone, and the failed container's last log lines when there are any. */
+const REASON_AND_LOGS = [
+  'Reason: {{reason}}',
+  '{{#logs}}',
+  'Last log lines of the new container:',
+  '{{logs}}',
+  '{{/logs}}',
+];
+
 export const DEFAULT_TEMPLATES: Readonly<Record<NoticeKind, string>> = {
   'update-available': '{{container}} ({{image}}): an update is available, {{from}} → {{to}}',
   updated: '{{container}} ({{image}}): updated {{from}} → {{to}}',
   'rolled-back': [
     '{{container}} ({{image}}): the update to {{to}} was rolled back; {{from}} runs again.',
-    'Reason: {{reason}}',
-    '{{#logs}}',
-    'Last log lines of the new container:',
-    '{{logs}}',
-    '{{/logs}}',
+    ...REASON_AND_LOGS,
   ].join('\n'),
   failed: '{{container}} ({{image}}): the update to {{to}} failed: {{reason}}',
   skipped: '{{container}} ({{image}}): the update to {{to}} was skipped: {{reason}}',
@@ -22,11 +27,7 @@ export const DEFAULT_TEMPLATES: Readonly<Record<NoticeKind, string>> = {
     '{{container}} ({{image}}): the update to {{to}} waits for approval #{{approvalId}}{{#deadline}} (until {{deadline}}){{/deadline}}',
   'rollout-halted': [
     'Fleet: the rollout of {{image}} {{to}} is halted for every member: {{container}} rolled it back.',
-    'Reason: {{reason}}',
-    '{{#logs}}',
-    'Last log lines of the new container:',
-    '{{logs}}',
-    '{{/logs}}',
+    ...REASON_AND_LOGS,
   ].join('\n'),
   report: [
     '{{checked}} scanned, {{updatedCount}} updated, {{failedCount}} failed',

@@ -16,7 +16,7 @@ import { startHttpReceiver, type HttpReceiver } from '../support/receivers.js';
 import { expectExit, runCli } from '../support/tidewatch.js';
 import { eventually } from '../support/images.js';
 import {
-  containerNames,
+  settledContainers,
   MEMBER_API_TOKEN,
   apiUrlOf,
   fleetEventually,
@@ -293,13 +293,7 @@ describe('fleet', () => {
       120_000,
     );
     // Nothing left behind by the kill: no parked or temporary copy (the parked one goes at commit).
-    expect(
-      await eventually(
-        () => containerNames(a.engine),
-        (n) => n.length === 1,
-        30_000,
-      ),
-    ).toEqual(['app']);
+    expect(await settledContainers(a.engine)).toEqual(['app']);
     expect((await a.engine.docker.getContainer('app').inspect()).State.Running).toBe(true);
     const done = await fleetEventually(controller, (v) => rolloutOf(v, v4)?.state === 'done', 60_000);
     expect(rolloutOf(done, v4)?.passedWaves).toEqual([0, 1, 2]);
@@ -340,13 +334,7 @@ describe('fleet', () => {
       60_000,
     );
     expect(rolloutOf(done, v5)?.members.find((m) => m.name === 'b')?.progress).toBe('committed');
-    expect(
-      await eventually(
-        () => containerNames(b.engine),
-        (n) => n.length === 1,
-        30_000,
-      ),
-    ).toEqual(['app']);
+    expect(await settledContainers(b.engine)).toEqual(['app']);
   }, 240_000);
 
   it("shows the fleet on the CLI, refuses a token that is not the member's, and cuts a revoked member off", async () => {

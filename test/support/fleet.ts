@@ -179,6 +179,18 @@ export async function containerNames(engine: ExtraEngine): Promise<string[]> {
   return rows.map((row) => (row.Names[0] ?? '').replace(/^\//, '')).sort();
 }
 
+/**
+ * The containers on `engine` once only one is left (bounded): a parked copy goes a moment after
+ * the update committed.
+ */
+export function settledContainers(engine: ExtraEngine): Promise<string[]> {
+  return eventually(
+    () => containerNames(engine),
+    (names) => names.length === 1,
+    30_000,
+  );
+}
+
 /** Waits until `predicate` holds for the controller's view; the last view when it never does. */
 export function fleetEventually(
   controller: Controller,
