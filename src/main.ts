@@ -4,6 +4,8 @@
  */
 import { testCrashHook } from './cli/test-crash-hook.js';
 import { fleetTokenCommand, fleetViewCommand } from './cli/fleet-command.js';
+import { bundleCommand } from './cli/bundle-command.js';
+import { bundleInbox } from './bundle/inbox-service.js';
 import {
   approvalsCommand,
   buildProgram,
@@ -42,7 +44,7 @@ import {
 } from './store/index.js';
 import { watchShutdown, type Shutdown } from './cli/shutdown.js';
 import { reconcile } from './updater/index.js';
-import { SUCCESSOR_ENV, SelfUpdater, awaitTurn, takeOver, waitToBeStopped } from './self-update/index.js';
+import { awaitTurn, runWithSelfUpdate, takeOver } from './self-update/index.js';
 import type { ContainerSummary } from './domain/index.js';
 import { dirname } from 'node:path';
 
@@ -139,30 +141,6 @@ async function withStore(
   }
 }
 
-/**
- * `run` with self-update (src/self-update, docs/self-update.md): when a cycle left a ready
- * successor, the daemon has stopped and its store is closed (the lock released); this process then
- * hands over and waits to be stopped by the successor. If the successor never takes the lock, the
- * daemon runs again here. TIDEWATCH_SUCCESSOR_OF makes the first run a successor's.
- */
-async function runWithSelfUpdate(
-  daemon: (selfUpdater: SelfUpdater, successorOf: string | undefined) => Promise<number>,
-): Promise<number> {
-  // As SIGTERM does: services stop, then the store closes (the self-update comes after the run).
-  const selfUpdater = new SelfUpdater(() => process.kill(process.pid, 'SIGTERM'));
-  const env = process.env[SUCCESSOR_ENV];
-  let successorOf = env === undefined || env === '' ? undefined : env;
-  for (;;) {
-    const code = await daemon(selfUpdater, successorOf);
-    successorOf = undefined;
-    if (!selfUpdater.handingOver) return code;
-    if (await selfUpdater.handOver()) {
-      await waitToBeStopped();
-      return 0;
-    }
-  }
-}
-
 const write = (text: string): void => {
   process.stdout.write(text);
 };
@@ -201,6 +179,8 @@ const program = buildProgram(
                 schedules.start,
                 // GitOps sources (src/gitops): after the API, whose git webhook reaches it.
                 startGitops,
+                // --inbox: offline bundles dropped into a directory (src/bundle).
+                ...bundleInbox({ ...wired, storeFile: wired.store.file }),
               ],
               role.kind === 'controller' ? role.controller : undefined,
             ).finally(() => inventory.stop());
@@ -273,6 +253,18 @@ const program = buildProgram(
       return Promise.resolve(
         fleetTokenCommand(dataFile(settings), action, args.name, args.json, write, error),
       );
+    },
+    // create and have need the engine or a registry, apply the store's lock as once does (docs/offline.md).
+    bundle: (flags, args) => {
+      const configured = configure(flags);
+      return bundleCommand(args, {
+        ...configured,
+        storeFile: dataFile(configured.settings),
+        connect: () => connect(configured),
+        withStore: (use) => withStore(flags, use),
+        write,
+        writeError: (text) => process.stderr.write(text),
+      });
     },
     vote: (flags, id, voter, vote) =>
       Promise.resolve(

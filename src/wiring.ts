@@ -7,6 +7,7 @@ import { RegistryClient, createCredentialStore } from './registry/index.js';
 import { connectSwarm } from './swarm/index.js';
 import type { CycleDeps } from './updater/index.js';
 import type { EngineEvents } from './engine/index.js';
+import { imageArchivesOf, type ImageArchives } from './engine/image-archives.js';
 
 /**
  * A cycle's dependencies as wiring builds them: with the engine client's events, which `run`
@@ -15,6 +16,8 @@ import type { EngineEvents } from './engine/index.js';
 export type WiredDeps = Omit<CycleDeps, 'registry'> & {
   readonly registry: RegistryClient;
   readonly engineEvents: EngineEvents;
+  /** The engine's image store for offline bundles (src/bundle): layer chains, `docker load`. */
+  readonly archives: ImageArchives;
 };
 
 /**
@@ -47,6 +50,7 @@ export async function buildCycleDeps(settings: Readonly<Settings>, logger: Logge
   return {
     engine,
     engineEvents: client.events,
+    archives: imageArchivesOf(client.docker),
     registry,
     credentials,
     logger,

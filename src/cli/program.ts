@@ -2,6 +2,8 @@ import { Command, Option } from 'commander';
 import { OPTIONS, helpText, type AnyOption, type FlagValues } from '../config/index.js';
 import type { HistoryArgs } from './store-commands.js';
 import type { ApprovalsArgs } from './approvals-command.js';
+import type { BundleArgs } from './bundle-command.js';
+import { bundleCommands } from './bundle-program.js';
 import { VERSION } from '../domain/version.js';
 
 export interface CommandHandlers {
@@ -24,6 +26,8 @@ export interface CommandHandlers {
   healthcheck(flags: FlagValues): Promise<number>;
   /** `fleet token create|list|revoke`, `fleet status`, `fleet rollouts` (src/cli/fleet-command.ts). */
   fleet(flags: FlagValues, args: FleetArgs): Promise<number>;
+  /** `bundle create|apply|have|keygen|list` (src/cli/bundle-command.ts). */
+  bundle(flags: FlagValues, args: BundleArgs): Promise<number>;
 }
 
 export interface FleetArgs {
@@ -168,10 +172,16 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
     setExitCode(await handlers.notifyTest(flagValues(sub))),
   );
   fleetCommands(program, command, handlers, setExitCode);
+  bundleCommands(
+    program,
+    command,
+    (sub, args) => handlers.bundle(flagValues(sub), args).then(setExitCode),
+    STORE_OPTIONS,
+  );
   return program;
 }
 
-type CommandMaker = (
+export type CommandMaker = (
   name: string,
   description: string,
   options: readonly AnyOption[],

@@ -78,6 +78,9 @@ export const ERROR_CODES = {
   'demo-no-registry': { status: 500, exit: 1 },
   'demo-registry-failed': { status: 500, exit: 1 },
   'demo-tidewatch-failed': { status: 500, exit: 1 },
+  // Bundles (src/bundle): a refused file is bad input; a failed load or push is the engine's or registry's.
+  'bundle-rejected': { status: 422, exit: 1 },
+  'bundle-failed': { status: 500, exit: 1 },
 } as const satisfies Record<string, { readonly status: number; readonly exit: 1 | 2 }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

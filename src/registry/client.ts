@@ -1,4 +1,5 @@
 import { copyImage } from './copy.js';
+import { RegistryTransfer } from './transfer.js';
 import type { ImageRef } from '../domain/index.js';
 import { systemSleep } from '../domain/clock.js';
 import { RegistryBudget } from './budget.js';
@@ -55,6 +56,14 @@ export class RegistryClient {
       from,
       digest,
       to,
+      signal,
+    );
+  }
+
+  /** Raw transfers of manifests and blobs (offline bundles): `signal` ends every request. */
+  transfer(signal: AbortSignal): RegistryTransfer {
+    return new RegistryTransfer(
+      { endpoints: this.endpoints, credentials: this.options.credentials, fetch: this.options.fetch },
       signal,
     );
   }

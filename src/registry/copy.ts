@@ -1,16 +1,10 @@
 import { z } from 'zod';
 import { familiarName, type ImageRef } from '../domain/index.js';
-import { parseWwwAuthenticate, selectAuth } from './auth-challenge.js';
-import type { Endpoints } from './endpoints.js';
 import { RegistryFailure, statusFailure } from './failure.js';
 import { MANIFEST_ACCEPT, sha256Digest } from './manifest-schemas.js';
-import type { CredentialStore } from './types.js';
+import { RegistryTransfer, type TransferDeps } from './transfer.js';
 
-export interface CopyDeps {
-  readonly endpoints: Endpoints;
-  readonly credentials: CredentialStore;
-  readonly fetch?: typeof fetch;
-}
+export type CopyDeps = TransferDeps;
 
 const Descriptor = z.object({ digest: z.string(), mediaType: z.string().optional() });
 const CopiedManifest = z.object({
@@ -38,14 +32,14 @@ export async function copyImage(
 }
 
 class CopyClient {
-  private readonly tokens = new Map<string, string>();
-  private readonly fetch: typeof fetch;
+  private readonly transfer: RegistryTransfer;
 
-  constructor(
-    private readonly deps: CopyDeps,
-    private readonly signal: AbortSignal,
-  ) {
-    this.fetch = deps.fetch ?? fetch;
+  constructor(deps: CopyDeps, signal: AbortSignal) {
+    this.transfer = new RegistryTransfer(deps, signal);
+  }
+
+  private send(...args: Parameters<RegistryTransfer['send']>): Promise<Response> {
+    return this.transfer.send(...args);
   }
 
   async copyManifest(from: ImageRef, digest: string, to: ImageRef, reference: string): Promise<void> {
@@ -64,105 +58,18 @@ class CopyClient {
       await this.copyManifest(from, child.digest, to, child.digest);
     const blobs = [manifest.config, ...(manifest.layers ?? []), ...(manifest.blobs ?? [])];
     for (const blob of blobs) if (blob) await this.copyBlob(from, to, blob.digest);
-    const put = await this.send(to, 'push', `/manifests/${reference}`, {
-      method: 'PUT',
-      headers: { 'content-type': contentType },
-      body,
-    });
-    if (put.status !== 201 && put.status !== 200) {
-      throw statusFailure(put.status, `${familiarName(to)}:${reference} manifest upload`);
-    }
+    await this.transfer.putManifest(to, reference, contentType, body);
   }
 
   private async copyBlob(from: ImageRef, to: ImageRef, digest: string): Promise<void> {
-    const what = `${familiarName(to)} blob ${digest}`;
-    const head = await this.send(to, 'push', `/blobs/${digest}`, { method: 'HEAD' });
-    if (head.status === 200) return;
-    let uploadPath = '/blobs/uploads/';
-    if (from.registry === to.registry) uploadPath += `?mount=${digest}&from=${from.repository}`;
-    const started = await this.send(to, 'push', uploadPath, { method: 'POST' });
-    if (started.status === 201) return; // mounted
-    if (started.status !== 202) throw statusFailure(started.status, `${what} upload`);
-    const location = started.headers.get('location');
-    if (!location) throw new RegistryFailure('registry-bad-response', `${what}: upload has no Location`);
-    const source = await this.send(from, 'pull', `/blobs/${digest}`, {});
-    if (source.status !== 200 || !source.body)
-      throw statusFailure(source.status, `${familiarName(from)} blob ${digest}`);
-    const url = new URL(location, this.base(to));
-    url.searchParams.set('digest', digest);
-    const length = source.headers.get('content-length');
-    // A streamed body needs `duplex: 'half'` (Node's fetch; not in every RequestInit typing).
-    const upload: RequestInit & { duplex: 'half' } = {
-      method: 'PUT',
-      headers: {
-        'content-type': 'application/octet-stream',
-        ...(length ? { 'content-length': length } : {}),
-      },
-      body: source.body,
-      duplex: 'half',
-    };
-    const put = await this.send(to, 'push', url, upload);
-    if (put.status !== 201) throw statusFailure(put.status, `${what} upload`);
-  }
-
-  private base(ref: ImageRef): string {
-    return `${this.deps.endpoints.baseUrl(ref.registry)}/v2/${ref.repository}`;
-  }
-
-  /** One request, answering the registry's Basic or Bearer challenge once. */
-  private async send(
-    ref: ImageRef,
-    access: 'pull' | 'push',
-    path: string | URL,
-    init: RequestInit,
-  ): Promise<Response> {
-    const url = typeof path === 'string' ? `${this.base(ref)}${path}` : path.toString();
-    const scope = `repository:${ref.repository}:${access === 'push' ? 'pull,push' : 'pull'}`;
-    const key = `${ref.registry} ${scope}`;
-    const attempt = (authorization: string | undefined): Promise<Response> =>
-      this.fetch(url, {
-        ...init,
-        headers: { ...(init.headers as Record<string, string>), ...(authorization ? { authorization } : {}) },
-        signal: this.signal,
-      });
-    const known = this.tokens.get(key);
-    const first = await attempt(known);
-    // A streamed body cannot be sent twice: its request must have its authorization already.
-    if (first.status !== 401 || init.body instanceof ReadableStream) return first;
-    await first.arrayBuffer().catch(() => undefined);
-    const authorization = await this.authorise(ref, scope, first.headers.get('www-authenticate') ?? '');
-    this.tokens.set(key, authorization);
-    return attempt(authorization);
-  }
-
-  private async authorise(ref: ImageRef, scope: string, header: string): Promise<string> {
-    const auth = selectAuth(parseWwwAuthenticate(header));
-    const what = `${ref.registry}/${ref.repository}`;
-    const login = await this.deps.credentials.get(ref.registry, this.signal);
-    const basic =
-      login?.username !== undefined && login.password !== undefined
-        ? `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}`
-        : undefined;
-    if (auth?.scheme === 'basic' && basic) return basic;
-    if (auth?.scheme !== 'bearer')
-      throw new RegistryFailure('registry-unauthorized', `${what}: access refused`);
-    const realm = new URL(auth.realm);
-    if (auth.service) realm.searchParams.set('service', auth.service);
-    realm.searchParams.set('scope', scope);
-    if (basic && !this.deps.endpoints.mayCarryCredentials(realm)) {
-      throw new RegistryFailure(
-        'registry-unauthorized',
-        `${what}: refusing to send credentials over plain http`,
-      );
-    }
-    const response = await this.fetch(realm, {
-      headers: basic ? { authorization: basic } : {},
-      signal: this.signal,
+    if (await this.transfer.hasBlob(to, digest)) return;
+    const mountFrom = from.registry === to.registry ? from.repository : undefined;
+    await this.transfer.uploadBlob(to, digest, mountFrom, async () => {
+      const source = await this.send(from, 'pull', `/blobs/${digest}`, {});
+      if (source.status !== 200 || !source.body)
+        throw statusFailure(source.status, `${familiarName(from)} blob ${digest}`);
+      const length = source.headers.get('content-length');
+      return { body: source.body, length: length === null ? undefined : Number(length) };
     });
-    if (response.status !== 200) throw statusFailure(response.status, `${what}: token`);
-    const body = z
-      .object({ token: z.string().optional(), access_token: z.string().optional() })
-      .parse(await response.json());
-    return `Bearer ${body.token ?? body.access_token ?? ''}`;
   }
 }

@@ -23,3 +23,4 @@ export type {
 export { describeRef } from './decide.js';
 export { observeRegistryRequests } from './http.js';
 export { pullCredentialsFor, type PullCredentials } from './pull-auth.js';
+export { RegistryTransfer } from './transfer.js';

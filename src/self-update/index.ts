@@ -6,3 +6,4 @@ export { SelfUpdater, waitToBeStopped } from './self-updater.js';
 export { awaitTurn, takeOver, type Turn } from './successor.js';
 export { SUCCESSOR_ENV, readyFile } from './handover-file.js';
 export { successorSpec, overlapBlocker } from './successor-spec.js';
+export { runWithSelfUpdate } from './run-with-self-update.js';

@@ -39,6 +39,7 @@ export {
   type FleetBadDigest,
   type FleetBadDigests,
 } from './fleet.js';
+export { withBundles, type Bundles, type BundleRecord } from './bundles.js';
 export { LOG_LINES } from './logs.js';
 export { canTransition, isFinished } from './update-transitions.js';
 export {

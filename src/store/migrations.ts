@@ -166,4 +166,28 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (ref, digest)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 7: offline bundles (src/bundle). Every bundle received, applied or refused, with what it carried
+  // and updated; and per tag the bundle that last moved it and the blobs its image needs (the blob
+  // cache keeps exactly those).
+  `
+  CREATE TABLE bundles (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    bundle_id TEXT,
+    file TEXT NOT NULL,
+    created TEXT,
+    received_at INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('applied', 'rejected')),
+    reason TEXT,
+    images TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    updated TEXT
+  ) STRICT;
+  CREATE UNIQUE INDEX bundles_applied ON bundles (bundle_id) WHERE state = 'applied';
+
+  CREATE TABLE bundle_tags (
+    ref TEXT PRIMARY KEY,
+    bundle_id TEXT NOT NULL,
+    blobs TEXT NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];

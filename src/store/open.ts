@@ -14,6 +14,7 @@ import { createApprovals, type Approvals } from './approvals.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { createAnnounced, type Announced } from './announced.js';
 import { createPlans, type Plans } from './plans.js';
+import { createBundles, type Bundles } from './bundles.js';
 import { createFleetBadDigests, createFleetTokens, type FleetBadDigests, type FleetTokens } from './fleet.js';
 
 export const STORE_FILE = 'tidewatch.db';
@@ -42,6 +43,8 @@ export interface Store {
   /** A fleet controller's member tokens and fleet-wide bad digests (src/fleet). */
   readonly fleetTokens: FleetTokens;
   readonly fleetBadDigests: FleetBadDigests;
+  /** Offline bundles received and the blobs their tags need (src/bundle). */
+  readonly bundles: Bundles;
   /** Closes the database and releases the data dir. Safe to call twice. */
   close(): void;
 }
@@ -103,6 +106,7 @@ export function openStore(file: string, options: StoreOptions): Store {
       announced: createAnnounced(open, options.clock),
       fleetTokens: createFleetTokens(open, options.clock),
       fleetBadDigests: createFleetBadDigests(open, options.clock),
+      bundles: createBundles(open, options.clock),
       close: (): void => {
         if (open.open) open.close();
         lock.release();

@@ -33,9 +33,9 @@ export type UpdateStrategy = z.infer<typeof UpdateStrategy>;
 /** What started an update; webhooks say which kind (`webhook:registry`, `webhook:github`, ...). */
 export const UpdateTrigger = z.union([
   // gitops: an apply of a GitOps source's commit (src/gitops); fleet: a controller's instruction
-  // (src/fleet); repair: the reconciler's own record
+  // (src/fleet); bundle: an offline bundle applied (src/bundle); repair: the reconciler's own record
   // of what it found and put right (src/updater/reconcile.ts).
-  z.enum(['schedule', 'startup', 'api', 'cli', 'gitops', 'repair', 'fleet']),
+  z.enum(['schedule', 'startup', 'api', 'cli', 'gitops', 'repair', 'fleet', 'bundle']),
   z.templateLiteral(['webhook:', z.string().regex(/^[a-z0-9][a-z0-9._-]*$/)]),
 ]);
 export type UpdateTrigger = z.infer<typeof UpdateTrigger>;

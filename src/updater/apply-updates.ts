@@ -176,7 +176,8 @@ function memberUpdate(
 
 function badDigestReason(deps: CycleDeps, item: CheckedContainer): string | undefined {
   const name = item.result.name;
-  const digest = deps.settings.noPull ? undefined : item.result.latestDigest;
+  // With --no-pull the latest "digest" is the local tag's image id, as remembered on a rollback.
+  const digest = item.result.latestDigest;
   const bad =
     digest === undefined
       ? undefined

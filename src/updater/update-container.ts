@@ -228,8 +228,10 @@ function outcomeOf(
       // Only a verification the new image failed marks its digest bad: never a fault of the engine.
       const blamed = result.fault.kind === 'verify' ? result.fault.member : undefined;
       const own = blamed === undefined ? undefined : pulled.get(blamed);
-      if (own?.update.digest !== undefined && blamed !== undefined) {
-        deps.badDigests?.remember(blamed, own.update.digest, result.reason);
+      // With --no-pull (and bundles) the new image is a local tag: its image id is what is bad.
+      const badDigest = own?.update.digest ?? own?.newImage.id;
+      if (badDigest !== undefined && blamed !== undefined) {
+        deps.badDigests?.remember(blamed, badDigest, result.reason);
       }
       for (const name of pulled.keys()) {
         if (name !== details.name) others.set(name, { kind: result.kind, reason: result.reason });

@@ -16,15 +16,36 @@ interface Update {
   readonly reason?: string | null;
 }
 
-/** The last lines of Tidewatch's log above debug level, for a failure message. */
+/** The first warnings and the last lines of Tidewatch's log above debug level, for a failure message. */
 function logTail(file: string): string {
   if (!existsSync(file)) return '(no log)';
-  const lines = readFileSync(file, 'utf8').split('\n');
-  return lines
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
     .filter((line) => !line.startsWith('{"level":20'))
-    .slice(-40)
-    .map((line) => line.slice(0, 400))
-    .join('\n');
+    .map((line) => line.slice(0, 400));
+  const firstWarnings = lines.filter((line) => /^\{"level":[45]0/.test(line)).slice(0, 10);
+  return [...firstWarnings, '…', ...lines.slice(-40)].join('\n');
+}
+
+/**
+ * The engine's image deletions and untaggings while the demo runs, for a failure message: the demo
+ * once lost a running container's image to something else on a shared engine, and this names when.
+ */
+async function recordImageEvents(
+  docker: ReturnType<typeof labDocker>,
+): Promise<{ lines: string[]; stop: () => void }> {
+  const lines: string[] = [];
+  const stream = (await docker.getEvents({
+    filters: { type: ['image'], event: ['delete', 'untag'] },
+  })) as NodeJS.ReadableStream & { destroy: () => void };
+  stream.on('data', (chunk: Buffer) => {
+    for (const text of chunk.toString().split('\n').filter(Boolean)) {
+      const event = JSON.parse(text) as { Action: string; id: string; time: number };
+      lines.push(`${new Date(event.time * 1000).toISOString()} ${event.Action} ${event.id}`);
+    }
+  });
+  stream.on('error', () => undefined);
+  return { lines, stop: () => stream.destroy() };
 }
 
 function alive(pid: number): boolean {
@@ -65,6 +86,7 @@ describe('npm run demo', () => {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = once(child, 'exit');
+    const imageEvents = await recordImageEvents(docker);
     const line = (pattern: RegExp): string | undefined => pattern.exec(stdout)?.[1];
     try {
       const token = await eventually(
@@ -98,6 +120,7 @@ describe('npm run demo', () => {
         `demo output:\n${stdout}\n${stderr}`,
         `updates: ${JSON.stringify(updates.map(({ containerName, state, reason }) => ({ containerName, state, reason })))}`,
         `tidewatch log ends:\n${logTail(join(workDir, 'tidewatch.log'))}`,
+        `engine image deletions meanwhile:\n${imageEvents.lines.join('\n')}`,
       ].join('\n');
       expect(seen, story).toContain('committed');
       expect(seen, story).toContain('rolled-back');
@@ -113,6 +136,7 @@ describe('npm run demo', () => {
       expect(alive(registryPid)).toBe(false);
       expect(existsSync(workDir)).toBe(false);
     } finally {
+      imageEvents.stop();
       if (child.exitCode === null) {
         child.kill('SIGINT');
         await exited;

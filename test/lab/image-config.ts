@@ -18,6 +18,8 @@ export interface BuildOptions {
   stopSignal?: string;
   /** Written to /tidewatch-marker so each build has distinct content and digest; default random. */
   marker?: string;
+  /** A layer of this many pseudo-random bytes from `seed`, between busybox and the marker. */
+  payload?: { seed: string; bytes: number };
 }
 
 export interface ContainerConfigJson {

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { labDocker } from './engine.js';
 import { containerConfig, type BuildOptions } from './image-config.js';
 import { progressOf } from './progress.js';
-import { baseLayer, markerLayer, type Layer } from './rootfs.js';
+import { baseLayer, markerLayer, payloadLayer, type Layer } from './rootfs.js';
 import { createTar } from './tar.js';
 
 export type { BuildOptions } from './image-config.js';
@@ -62,7 +62,12 @@ function saveArchive(ref: string, config: Buffer, layers: readonly Layer[]): Buf
 export async function buildImage(ref: string, options: BuildOptions = {}): Promise<string> {
   const { repository, tag } = splitRef(ref);
   const fullRef = `${repository}:${tag}`;
-  const layers = [await baseLayer(), markerLayer(options.marker ?? randomUUID())];
+  const payload = options.payload && payloadLayer(options.payload.seed, options.payload.bytes);
+  const layers = [
+    await baseLayer(),
+    ...(payload ? [payload] : []),
+    markerLayer(options.marker ?? randomUUID()),
+  ];
   const { os, architecture } = await enginePlatform();
   const config = Buffer.from(
     JSON.stringify({
@@ -71,7 +76,9 @@ export async function buildImage(ref: string, options: BuildOptions = {}): Promi
       created: new Date().toISOString(),
       config: containerConfig(options),
       rootfs: { type: 'layers', diff_ids: layers.map((layer) => layer.diffId) },
-      history: [{ created_by: 'tidewatch lab: busybox' }, { created_by: 'tidewatch lab: marker' }],
+      history: layers.map((_layer, index) => ({
+        created_by: `tidewatch lab: ${index === 0 ? 'busybox' : index === layers.length - 1 ? 'marker' : 'payload'}`,
+      })),
     }),
   );
   const docker = labDocker();

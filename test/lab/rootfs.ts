@@ -89,3 +89,19 @@ export function baseLayer(): Promise<Layer> {
 export function markerLayer(marker: string): Layer {
   return layerOf([{ type: 'file', path: 'tidewatch-marker', content: Buffer.from(`${marker}\n`) }]);
 }
+
+/**
+ * A middle layer of `bytes` pseudo-random bytes from `seed` (incompressible, as real binaries
+ * nearly are): the same seed gives the same layer, so a build can change only its marker above it.
+ */
+export function payloadLayer(seed: string, bytes: number): Layer {
+  const chunks: Buffer[] = [];
+  let block = createHash('sha256').update(seed).digest();
+  for (let made = 0; made < bytes; made += block.length) {
+    chunks.push(block);
+    block = createHash('sha256').update(block).digest();
+  }
+  return layerOf([
+    { type: 'file', path: 'tidewatch-payload', content: Buffer.concat(chunks).subarray(0, bytes) },
+  ]);
+}

@@ -1,4 +1,5 @@
 import { API_OPTIONS } from './api.js';
+import { BUNDLE_OPTIONS } from './bundle.js';
 import { FLEET_OPTIONS } from './fleet.js';
 import { LEGACY_NOTIFICATION_OPTIONS } from './legacy.js';
 import { LOG_OPTIONS } from './log.js';
@@ -19,6 +20,7 @@ export const OPTIONS = [
   ...PLATFORM_OPTIONS,
   ...API_OPTIONS,
   ...FLEET_OPTIONS,
+  ...BUNDLE_OPTIONS,
   ...NOTIFY_OPTIONS,
   ...LEGACY_NOTIFICATION_OPTIONS,
   ...LOG_OPTIONS,

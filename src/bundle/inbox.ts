@@ -1,0 +1,98 @@
+import { existsSync, mkdirSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeError } from '../domain/errors.js';
+import type { Logger } from '../log/index.js';
+import type { ApplyOutcome } from './apply.js';
+
+export interface InboxOptions {
+  readonly dir: string;
+  readonly logger: Logger;
+  /** Applies one file (in turn with the daemon's runs). */
+  readonly apply: (file: string) => Promise<ApplyOutcome>;
+  /** How often the directory is looked at besides the file system's own notices. */
+  readonly pollMs?: number;
+}
+
+/**
+ * --inbox DIR: every regular file dropped into DIR is applied once its size stopped changing for a
+ * poll (a USB copy in progress is not read half-way; rsync and `cp x .x.part && mv` write under a
+ * dot name, which is ignored until renamed). Files are taken oldest first; each then moves to
+ * DIR/applied, or to DIR/rejected with NAME.reason beside it.
+ */
+export class Inbox {
+  private readonly sizes = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private watcher: FSWatcher | undefined;
+  private working: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly options: InboxOptions) {
+    for (const sub of ['', 'applied', 'rejected']) mkdirSync(join(options.dir, sub), { recursive: true });
+  }
+
+  start(): void {
+    const poll = this.options.pollMs ?? 1000;
+    this.timer = setInterval(() => this.look(), poll);
+    try {
+      this.watcher = watch(this.options.dir, () => this.look());
+      this.watcher.on('error', () => undefined);
+    } catch {
+      // Some file systems (network mounts) cannot be watched: the poll alone finds the files.
+    }
+    this.look();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.watcher?.close();
+    await this.working;
+  }
+
+  private look(): void {
+    this.working = this.working
+      .then(() => this.scan())
+      .catch((error: unknown) => {
+        this.options.logger.error(
+          { inbox: this.options.dir, reason: describeError(error) },
+          'inbox scan failed',
+        );
+      });
+  }
+
+  private async scan(): Promise<void> {
+    if (this.stopped) return;
+    const ready: { file: string; mtime: number }[] = [];
+    for (const name of readdirSync(this.options.dir)) {
+      if (name.startsWith('.') || name.endsWith('.partial')) continue;
+      const file = join(this.options.dir, name);
+      const stat = statSync(file, { throwIfNoEntry: false });
+      if (!stat?.isFile()) continue;
+      // Ready when its size is the one seen at the last look: nothing is being written to it.
+      if (this.sizes.get(file) === stat.size) ready.push({ file, mtime: stat.mtimeMs });
+      else this.sizes.set(file, stat.size);
+    }
+    ready.sort((a, b) => a.mtime - b.mtime || a.file.localeCompare(b.file));
+    for (const { file } of ready) {
+      if (this.stopped) return;
+      this.sizes.delete(file);
+      const outcome = await this.options.apply(file);
+      const name = file.slice(this.options.dir.length + 1);
+      if (outcome.state === 'applied') {
+        await rename(file, freeName(join(this.options.dir, 'applied'), name));
+      } else {
+        const target = freeName(join(this.options.dir, 'rejected'), name);
+        await rename(file, target);
+        await writeFile(`${target}.reason`, `${outcome.reason}\n`);
+      }
+    }
+  }
+}
+
+/** `dir/name`, or `dir/name.2`, `.3`… when a file of that name was processed before. */
+function freeName(dir: string, name: string): string {
+  let candidate = join(dir, name);
+  for (let n = 2; existsSync(candidate); n += 1) candidate = join(dir, `${name}.${n}`);
+  return candidate;
+}

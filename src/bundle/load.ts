@@ -1,0 +1,33 @@
+import { TidewatchError } from '../domain/errors.js';
+import type { ApplyDeps } from './apply.js';
+import type { BlobCache } from './cache.js';
+import { dockerArchive } from './docker-archive.js';
+import type { VerifiedBundle } from './verify.js';
+
+/**
+ * Loads the verified images into the engine as a `docker save` archive built from the blob cache
+ * (every blob the bundle carried is in it by now), then reads each tag back: the load counts only
+ * when the tag names exactly the image id (config digest) the bundle carried.
+ */
+export async function loadIntoEngine(
+  deps: Pick<ApplyDeps, 'archives' | 'imageIdOf'> & { readonly cache: BlobCache },
+  verified: VerifiedBundle,
+): Promise<string[]> {
+  const images = verified.uses.flatMap(({ image, platforms }) =>
+    platforms.map((platform) => ({
+      tag: image.ref,
+      platform,
+      file: (digest: string) => (deps.cache.has(digest) ? deps.cache.path(digest) : undefined),
+    })),
+  );
+  await deps.archives.load(dockerArchive(images));
+  for (const image of images) {
+    const id = await deps.imageIdOf(image.tag);
+    if (id !== image.platform.config)
+      throw new TidewatchError(
+        'bundle-failed',
+        `${image.tag} names ${id ?? 'nothing'} in the engine after the load, not ${image.platform.config}`,
+      );
+  }
+  return images.map((image) => image.tag);
+}
