@@ -6,6 +6,7 @@ import { measureDowntime } from './scenarios/downtime.js';
 import { Fleet } from './scenarios/fleet.js';
 import { measureFleetController } from './scenarios/fleet-controller.js';
 import { measureFootprint } from './scenarios/footprint.js';
+import { measureBundles } from './scenarios/bundle.js';
 import { measurePushToRunning } from './scenarios/push.js';
 import { round } from './support/daemon.js';
 import { writeResults, type BenchResults } from './support/report.js';
@@ -15,7 +16,8 @@ import { writeResults, type BenchResults } from './support/report.js';
  * then bench/results/<date>.json and .md. It measures; it asserts nothing about time. One
  * scenario: `npm run bench -- -t push`. BENCH_UPDATES (downtime, default 10), BENCH_PUSHES
  * (default 20), BENCH_IDLE_SECONDS (default 60) and BENCH_MAX_CONTAINERS (default 1000) change the
- * counts; BENCH_FLEET_MEMBERS (default 1000) the simulated hosts of `-t fleet`.
+ * counts; BENCH_FLEET_MEMBERS (default 1000) the simulated hosts of `-t fleet`, BENCH_BUNDLE_MB
+ * (default 20) the payload layer of `-t bundle`.
  */
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 10);
 const PUSHES = Number(process.env.BENCH_PUSHES ?? 20);
@@ -25,6 +27,8 @@ const MAX_CONTAINERS = Number(process.env.BENCH_MAX_CONTAINERS ?? 1000);
 const VERIFY_WINDOW_MS = 2000;
 /** Simulated hosts of the fleet controller scenario (default 1000; 100 is also measured). */
 const FLEET_MEMBERS = Number(process.env.BENCH_FLEET_MEMBERS ?? 1000);
+/** The payload layer of the bundle scenario, in MB. */
+const BUNDLE_MB = Number(process.env.BENCH_BUNDLE_MB ?? 20);
 
 let registry: LabRegistry;
 let fleet: Fleet;
@@ -72,4 +76,8 @@ it('check cycle 10, 100; footprint at 100; check cycle 500; scale 1000', async (
 it('fleet controller: simulated members, 20 images each', async () => {
   const sizes = [100, FLEET_MEMBERS].filter((n, i, all) => all.indexOf(n) === i && n <= FLEET_MEMBERS);
   results.fleetController = await measureFleetController(registry, uniqueName('bench-fleet'), sizes, 20);
+});
+
+it('bundle: full and --have delta of a one-layer change, against docker save | gzip', async () => {
+  results.bundle = await measureBundles(registry, BUNDLE_MB * 1024 * 1024);
 });

@@ -6,6 +6,7 @@ import { testCrashHook } from './cli/test-crash-hook.js';
 import { fleetTokenCommand, fleetViewCommand } from './cli/fleet-command.js';
 import { bundleCommand } from './cli/bundle-command.js';
 import { bundleInbox } from './bundle/inbox-service.js';
+import { haveOf } from './bundle/service.js';
 import {
   approvalsCommand,
   buildProgram,
@@ -182,7 +183,11 @@ const program = buildProgram(
                 // --inbox: offline bundles dropped into a directory (src/bundle).
                 ...bundleInbox({ ...wired, storeFile: wired.store.file }),
               ],
-              role.kind === 'controller' ? role.controller : undefined,
+              {
+                fleet: role.kind === 'controller' ? role.controller : undefined,
+                bundleHave: () =>
+                  haveOf({ ...wired, storeFile: wired.store.file }, wired.store.bundles.lastApplied()),
+              },
             ).finally(() => inventory.stop());
           },
           successorOf,

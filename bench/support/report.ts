@@ -5,6 +5,7 @@ import type { StrategyResult } from '../scenarios/downtime.js';
 import type { FootprintResult } from '../scenarios/footprint.js';
 import type { FleetControllerResult } from '../scenarios/fleet-controller.js';
 import type { PushResult } from '../scenarios/push.js';
+import type { BundleResult } from '../scenarios/bundle.js';
 
 export interface BenchResults {
   checkCycles: CheckCycleResult[];
@@ -14,6 +15,8 @@ export interface BenchResults {
   scale?: CheckCycleResult;
   /** A fleet controller with simulated members (bench/scenarios/fleet-controller.ts). */
   fleetController?: FleetControllerResult;
+  /** Offline bundles, full and delta (bench/scenarios/bundle.ts). */
+  bundle?: BundleResult;
   /** Seconds it took to create the containers, per fleet size (setup, not Tidewatch). */
   setupSeconds: Record<string, number>;
 }
@@ -65,6 +68,13 @@ export function budgets(results: BenchResults): Budget[] {
       met: results.footprint && results.footprint.readyMs < 500,
     },
     ...fleetBudgets(results.fleetController),
+    {
+      budget: 'bundle delta of a one-layer change: at most that layer + 1% + 16 KB',
+      measured: results.bundle
+        ? `${results.bundle.delta.bytes} bytes (budget ${results.bundle.deltaBudgetBytes}; the full bundle ${results.bundle.full.bytes})`
+        : '-',
+      met: results.bundle && results.bundle.delta.bytes <= results.bundle.deltaBudgetBytes,
+    },
   ];
 }
 
@@ -208,6 +218,21 @@ export function markdown(results: BenchResults, date: string): string {
       table(
         ['members', 'images each', 'cycle (ms)', 'controller RSS (MB)'],
         [[0, f.images, '-', f.rssIdleMb], ...f.sizes.map((s) => [s.members, f.images, s.cycleMs, s.rssMb])],
+      ),
+    );
+  }
+  if (results.bundle) {
+    const b = results.bundle;
+    sections.push(
+      '## Offline bundles',
+      table(
+        ['', 'bytes', 'create (ms)', 'apply (ms)'],
+        [
+          ['`docker save \\| gzip`', b.saveGzipBytes, '-', '-'],
+          [`full bundle (${b.layers} layers)`, b.full.bytes, b.full.createMs, b.full.applyMs],
+          ['delta bundle (--have, one layer changed)', b.delta.bytes, b.delta.createMs, b.delta.applyMs],
+          ['the changed layer, compressed', b.changedLayerBytes, '-', '-'],
+        ],
       ),
     );
   }

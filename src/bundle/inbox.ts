@@ -12,16 +12,19 @@ export interface InboxOptions {
   readonly apply: (file: string) => Promise<ApplyOutcome>;
   /** How often the directory is looked at besides the file system's own notices. */
   readonly pollMs?: number;
+  /** How long a file's size must hold still before it is taken (default 1 s). */
+  readonly settleMs?: number;
 }
 
 /**
- * --inbox DIR: every regular file dropped into DIR is applied once its size stopped changing for a
- * poll (a USB copy in progress is not read half-way; rsync and `cp x .x.part && mv` write under a
+ * --inbox DIR: every regular file dropped into DIR is applied once its size held still for a
+ * second (a USB copy in progress is not read half-way; rsync and `cp x .x.part && mv` write under a
  * dot name, which is ignored until renamed). Files are taken oldest first; each then moves to
  * DIR/applied, or to DIR/rejected with NAME.reason beside it.
  */
 export class Inbox {
-  private readonly sizes = new Map<string, number>();
+  /** Each file's size and since when it has had it. */
+  private readonly sizes = new Map<string, { size: number; since: number }>();
   private timer: NodeJS.Timeout | undefined;
   private watcher: FSWatcher | undefined;
   private working: Promise<void> = Promise.resolve();
@@ -69,9 +72,12 @@ export class Inbox {
       const file = join(this.options.dir, name);
       const stat = statSync(file, { throwIfNoEntry: false });
       if (!stat?.isFile()) continue;
-      // Ready when its size is the one seen at the last look: nothing is being written to it.
-      if (this.sizes.get(file) === stat.size) ready.push({ file, mtime: stat.mtimeMs });
-      else this.sizes.set(file, stat.size);
+      // Ready when its size held still for settleMs: nothing is being written to it.
+      const known = this.sizes.get(file);
+      const now = Date.now();
+      if (known?.size !== stat.size) this.sizes.set(file, { size: stat.size, since: now });
+      else if (now - known.since >= (this.options.settleMs ?? 1000))
+        ready.push({ file, mtime: stat.mtimeMs });
     }
     ready.sort((a, b) => a.mtime - b.mtime || a.file.localeCompare(b.file));
     for (const { file } of ready) {

@@ -1,5 +1,5 @@
 import { TidewatchError } from '../domain/errors.js';
-import type { ApplyDeps } from './apply.js';
+import type { ImageArchives } from '../engine/image-archives.js';
 import type { BlobCache } from './cache.js';
 import { dockerArchive } from './docker-archive.js';
 import type { VerifiedBundle } from './verify.js';
@@ -10,7 +10,11 @@ import type { VerifiedBundle } from './verify.js';
  * when the tag names exactly the image id (config digest) the bundle carried.
  */
 export async function loadIntoEngine(
-  deps: Pick<ApplyDeps, 'archives' | 'imageIdOf'> & { readonly cache: BlobCache },
+  deps: {
+    readonly archives: ImageArchives;
+    readonly imageIdOf: (tag: string) => Promise<string | undefined>;
+    readonly cache: BlobCache;
+  },
   verified: VerifiedBundle,
 ): Promise<string[]> {
   const images = verified.uses.flatMap(({ image, platforms }) =>

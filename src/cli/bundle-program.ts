@@ -1,9 +1,16 @@
 import type { Command } from 'commander';
 import { OPTIONS, type AnyOption } from '../config/index.js';
 import type { BundleArgs } from './bundle-command.js';
-import type { CommandMaker } from './program.js';
 
 type Run = (sub: Command, args: BundleArgs) => Promise<void>;
+
+/** Makes a subcommand of `parent` with these options (program.ts's maker). */
+export type CommandMaker = (
+  name: string,
+  description: string,
+  options: readonly AnyOption[],
+  parent: Command,
+) => Command;
 
 interface CreateFlags {
   output?: string;

@@ -3,7 +3,7 @@ import { OPTIONS, helpText, type AnyOption, type FlagValues } from '../config/in
 import type { HistoryArgs } from './store-commands.js';
 import type { ApprovalsArgs } from './approvals-command.js';
 import type { BundleArgs } from './bundle-command.js';
-import { bundleCommands } from './bundle-program.js';
+import { bundleCommands, type CommandMaker } from './bundle-program.js';
 import { VERSION } from '../domain/version.js';
 
 export interface CommandHandlers {
@@ -180,13 +180,6 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
   );
   return program;
 }
-
-export type CommandMaker = (
-  name: string,
-  description: string,
-  options: readonly AnyOption[],
-  parent: Command,
-) => Command;
 
 /** `fleet ...` (docs/fleet.md): member tokens on the controller's store, and its view over the API. */
 function fleetCommands(

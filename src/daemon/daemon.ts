@@ -4,6 +4,7 @@ import type { RunQueue } from '../scheduler/index.js';
 import type { Store } from '../store/index.js';
 import type { CycleDeps } from '../updater/index.js';
 import type { FleetController } from '../fleet/index.js';
+import type { HaveFile } from '../bundle/format.js';
 
 /**
  * The running daemon as its services see it (the API, GitOps, schedules): the cycle's
@@ -16,6 +17,8 @@ export interface Daemon {
   readonly runs: RunQueue<CycleReport>;
   /** With --fleet: the fleet controller, whose routes the API serves (src/fleet). */
   readonly fleet?: FleetController | undefined;
+  /** What this host holds for the next offline bundle (`bundle have`, src/bundle). */
+  readonly bundleHave?: (() => Promise<HaveFile>) | undefined;
 }
 
 /** A service started with the daemon; stopped (in reverse order) after the last run finished. */

@@ -6,7 +6,7 @@ import { RunQueue, Scheduler } from '../scheduler/index.js';
 import type { Store } from '../store/index.js';
 import { runCycle, type CycleDeps } from '../updater/index.js';
 import type { Service, ServiceStarter } from './daemon.js';
-import type { FleetController } from '../fleet/index.js';
+import type { Daemon } from './daemon.js';
 
 /**
  * `tidewatch run`: the daemon. SIGTERM or SIGINT aborts the run in flight (an update being verified
@@ -17,7 +17,7 @@ import type { FleetController } from '../fleet/index.js';
 export async function runDaemon(
   deps: CycleDeps & { readonly store: Store; readonly events: EventBus },
   services: readonly ServiceStarter[] = [],
-  fleet?: FleetController,
+  extras: Pick<Daemon, 'fleet' | 'bundleHave'> = {},
 ): Promise<number> {
   const { settings, logger } = deps;
   let stopping = false;
@@ -51,7 +51,7 @@ export async function runDaemon(
 
   const started: Service[] = [];
   try {
-    for (const start of services) started.push(await start({ deps, runs, fleet }));
+    for (const start of services) started.push(await start({ deps, runs, ...extras }));
     logger.info({ engineApi: deps.engine.apiVersion }, 'tidewatch started');
     // --api-only: runs start only when asked (API, webhooks, dashboard), as Watchtower's API mode.
     if (settings.apiOnly) logger.info('no schedule: checks run only when asked over the API');

@@ -42,7 +42,10 @@ export class RegistryTransfer {
     to: ImageRef,
     digest: string,
     mountFrom: string | undefined,
-    open: () => Promise<{ body: ReadableStream<Uint8Array> | Buffer; length?: number | undefined }>,
+    open: () => Promise<{
+      body: ReadableStream<Uint8Array> | Buffer<ArrayBuffer>;
+      length?: number | undefined;
+    }>,
   ): Promise<void> {
     const what = `${familiarName(to)} blob ${digest}`;
     let uploadPath = '/blobs/uploads/';
@@ -72,7 +75,12 @@ export class RegistryTransfer {
   }
 
   /** PUTs a manifest under `reference` (a tag, or its own digest for an index's children). */
-  async putManifest(to: ImageRef, reference: string, mediaType: string, body: Buffer): Promise<void> {
+  async putManifest(
+    to: ImageRef,
+    reference: string,
+    mediaType: string,
+    body: Buffer<ArrayBuffer>,
+  ): Promise<void> {
     const put = await this.send(to, 'push', `/manifests/${reference}`, {
       method: 'PUT',
       headers: { 'content-type': mediaType },

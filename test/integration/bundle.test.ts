@@ -15,7 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  attestationDescriptor,
   buildAndPush,
+  manifestDescriptor,
+  pushForeignManifest,
+  putIndex,
   startEngines,
   startRegistry,
   stopEngines,
@@ -25,6 +29,8 @@ import {
 } from '../lab/index.js';
 import { bundleManifest, flipByteInBlob, tarEntries, writeTarFile } from '../support/bundle-files.js';
 import { startDaemon } from '../support/daemon.js';
+import { apiUrlOf } from '../support/fleet.js';
+import { progressOf } from '../lab/progress.js';
 import { eventually } from '../support/images.js';
 import { useLab } from '../support/lab.js';
 import { expectExit, runCli, type CliResult } from '../support/tidewatch.js';
@@ -346,8 +352,99 @@ describe('offline bundles', () => {
       );
       expect(readFileSync(reason, 'utf8')).toMatch(/^it is not a readable tar file|^the file ends early/);
       expect(readdirSync(inbox).filter((name) => !['applied', 'rejected'].includes(name))).toEqual([]);
+
+      // The API says the same: the bundles received, and what the next delta may leave out.
+      const api = apiUrlOf(daemon);
+      const bundles = (await (await fetch(`${api}/api/v1/bundles`)).json()) as {
+        items: { file: string; state: string; reason: string | null }[];
+      };
+      expect(bundles.items.slice(0, 2)).toEqual([
+        expect.objectContaining({
+          file: 'junk.twb',
+          state: 'rejected',
+          reason: expect.any(String) as string,
+        }),
+        expect.objectContaining({ file: 'svc.twb', state: 'applied' }),
+      ]);
+      const served = (await (await fetch(`${api}/api/v1/bundles/have`)).json()) as {
+        images: string[];
+        blobs: string[];
+      };
+      expect(served.images).toContain(svc);
+      expect(served.blobs.length).toBeGreaterThan(0);
     } finally {
       expect(await daemon.stop()).toBe(0);
+    }
+  }, 300_000);
+
+  it('keeps only the requested platforms of a multi-platform image, and such bundles still load', async () => {
+    const repo = uniqueName('bundle-multi');
+    const ref = `${lab.registry.host}/${repo}:latest`;
+    const version = await far.docker.version();
+    const ownPlatform = { os: version.Os, architecture: version.Arch };
+    const ownTag = `${lab.registry.host}/${repo}:own`;
+    const built = await buildAndPush(ownTag, { payload, marker: 'multi' });
+    const own = await manifestDescriptor(lab.registry, repo, 'own', ownPlatform);
+    const foreign = await pushForeignManifest(lab.registry, repo, { os: 'linux', architecture: 's390x' });
+    const attestation = await attestationDescriptor(lab.registry, repo, own);
+    const indexDigest = await putIndex(lab.registry, repo, 'latest', [own, foreign, attestation]);
+
+    const kept = file('multi-own.twb');
+    await create(kept, [ref, '--platform', `${ownPlatform.os}/${ownPlatform.architecture}`]);
+    const manifest = await bundleManifest(kept);
+    expect(manifest.images[0]?.platforms.map((p) => p.platform)).toEqual([
+      `${ownPlatform.os}/${ownPlatform.architecture}`,
+    ]);
+    expect(manifest.images[0]?.digest).not.toBe(indexDigest); // the index, rewritten to that platform
+    expect(manifest.blobs.map((blob) => blob.digest)).not.toContain(foreign.digest);
+    const index = (await tarEntries(kept)).find(
+      (e) => e.name === `blobs/sha256/${manifest.images[0]?.digest.slice(7)}`,
+    );
+    expect(
+      (JSON.parse(index?.body.toString() ?? '{}') as { manifests: { digest: string }[] }).manifests,
+    ).toEqual([expect.objectContaining({ digest: own.digest })]);
+    expectExit(await apply(kept));
+    expect((await far.docker.getImage(ref).inspect()).Id).toBe(built.imageId);
+
+    // All platforms: carried whole (s390x and the attestation too), and the engine's own one loads.
+    await buildAndPush(ownTag, { payload, marker: 'multi-2' });
+    const ownTwo = await manifestDescriptor(lab.registry, repo, 'own', ownPlatform);
+    await putIndex(lab.registry, repo, 'latest', [ownTwo, foreign, attestation]);
+    const all = file('multi-all.twb');
+    await create(all, [ref]);
+    const allManifest = await bundleManifest(all);
+    expect(allManifest.images[0]?.platforms).toHaveLength(3);
+    expect(allManifest.blobs.map((blob) => blob.digest)).toContain(foreign.digest);
+    expectExit(await apply(all));
+    expect((await far.docker.getImage(ref).inspect()).Id).not.toBe(built.imageId);
+  }, 300_000);
+
+  it('--bundle-target-registry pushes into a site registry, and the containers there update from it', async () => {
+    const site = await startRegistry();
+    try {
+      const name = uniqueName('bundle-site');
+      const ref = `${lab.registry.host}/${name}:live`;
+      const onSite = `${site.host}/${name}:live`;
+      const toSite = { TIDEWATCH_BUNDLE_TARGET_REGISTRY: site.host };
+      await buildAndPush(ref, { payload, marker: 'site-1' });
+      const first = file('site-1.twb');
+      await create(first, [ref]);
+      expect(expectExit(await farCli(['bundle', 'apply', first], toSite)).stdout).toContain(onSite);
+      await progressOf('pull from the site registry', () => far.docker.pull(onSite));
+      await runOnFar('sited', onSite);
+
+      const v2 = await buildAndPush(ref, { payload, marker: 'site-2' });
+      const have = file('have-site.json');
+      expectExit(await farCli(['bundle', 'have', '-o', have]));
+      const second = file('site-2.twb');
+      await create(second, [ref, '--have', have]);
+      // The payload is in the far side's blob cache from the first bundle: not carried again.
+      expect(statSync(second).size).toBeLessThan(payload.bytes / 4);
+      const result = expectExit(await farCli(['bundle', 'apply', second], toSite));
+      expect(result.stdout).toContain('sited: updated');
+      expect(await running('sited')).toMatchObject({ image: v2.imageId, running: true });
+    } finally {
+      await site.stop();
     }
   }, 300_000);
 });

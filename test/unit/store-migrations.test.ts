@@ -38,6 +38,8 @@ describe('migrations', () => {
       'approval_votes',
       'approvals',
       'bad_digests',
+      'bundle_tags',
+      'bundles',
       'fleet_bad_digests',
       'fleet_tokens',
       'outbox',

@@ -12,6 +12,7 @@ import { watchtowerRoutes } from './watchtower.js';
 import { webhookRoutes } from './webhooks.js';
 import { gitopsRoutes } from './gitops.js';
 import { fleetRoutes } from './fleet.js';
+import { bundleRoutes } from './bundles.js';
 
 /** A route file: its routes, given the API's context. */
 export type RouteFile = (ctx: ApiContext) => ApiRoute[];
@@ -30,4 +31,5 @@ export const ROUTE_FILES: readonly RouteFile[] = [
   sessionRoutes,
   approvalRoutes,
   fleetRoutes,
+  bundleRoutes,
 ];
