@@ -3,7 +3,7 @@
  * set at sign-in. Every mutating request carries the CSRF header the server requires of cookie
  * sessions (a cross-site form cannot set it, and no CORS preflight is ever allowed).
  */
-import type { Approval, ContainerRow, FleetView, HistoryPage, UpdateRecord } from './types.js';
+import type { Approval, ContainerRow, FleetView, HistoryPage, UpdateRecord, BundleRecord } from './types.js';
 
 export class ApiError extends Error {
   constructor(
@@ -67,6 +67,8 @@ export const api = {
   approvals: (): Promise<{ items: Approval[] }> => call('GET', '/approvals'),
   /** A fleet controller's members and rollouts; 404 on a Tidewatch that is not one. */
   fleet: (): Promise<FleetView> => call('GET', '/fleet'),
+  /** Offline bundles received (docs/offline.md), newest first. */
+  bundles: (): Promise<{ items: BundleRecord[] }> => call('GET', '/bundles'),
   approve: (id: number, voter: string): Promise<unknown> =>
     call('POST', `/approvals/${id}/approve`, { voter }),
   reject: (id: number, voter: string): Promise<unknown> => call('POST', `/approvals/${id}/reject`, { voter }),

@@ -7,6 +7,7 @@ import type { ContainerRow, UpdateRecord } from './types.js';
 import type { Shared } from './shared.js';
 import { ApprovalsView } from './views/approvals.js';
 import { FleetView, useIsController } from './views/fleet.js';
+import { BundlesView, useHasBundles } from './views/bundles.js';
 import { ContainerPage } from './views/container-page.js';
 import { ContainersView } from './views/containers.js';
 import { HistoryView } from './views/history.js';
@@ -102,6 +103,7 @@ function Dashboard({ onSignedOut }: { onSignedOut: () => void }): JSX.Element {
 
   const shared: Shared = { containers, error, refresh, version, act };
   const controller = useIsController();
+  const bundles = useHasBundles(shared.version);
   const pendingApprovals = containers?.filter((row) => row.waitingFor?.kind === 'approval').length ?? 0;
 
   return (
@@ -128,6 +130,11 @@ function Dashboard({ onSignedOut }: { onSignedOut: () => void }): JSX.Element {
               Fleet
             </a>
           ) : null}
+          {bundles ? (
+            <a href={hrefFor.bundles} aria-current={route.view === 'bundles'}>
+              Bundles
+            </a>
+          ) : null}
         </nav>
         <span class={live ? 'live on' : 'live'} title={live ? 'live updates on' : 'reconnecting'}>
           {live ? 'live' : 'offline'}
@@ -147,6 +154,7 @@ function Dashboard({ onSignedOut }: { onSignedOut: () => void }): JSX.Element {
         {route.view === 'history' ? <HistoryView shared={shared} /> : null}
         {route.view === 'approvals' ? <ApprovalsView shared={shared} /> : null}
         {route.view === 'fleet' ? <FleetView shared={shared} /> : null}
+        {route.view === 'bundles' ? <BundlesView shared={shared} /> : null}
       </main>
     </div>
   );

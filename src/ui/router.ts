@@ -6,7 +6,8 @@ export type Route =
   | { readonly view: 'container'; readonly name: string }
   | { readonly view: 'history' }
   | { readonly view: 'approvals' }
-  | { readonly view: 'fleet' };
+  | { readonly view: 'fleet' }
+  | { readonly view: 'bundles' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -15,6 +16,7 @@ export function parseRoute(hash: string): Route {
   if (first === 'history') return { view: 'history' };
   if (first === 'approvals') return { view: 'approvals' };
   if (first === 'fleet') return { view: 'fleet' };
+  if (first === 'bundles') return { view: 'bundles' };
   return { view: 'containers' };
 }
 
@@ -24,6 +26,7 @@ export const hrefFor = {
   history: '#/history',
   approvals: '#/approvals',
   fleet: '#/fleet',
+  bundles: '#/bundles',
 };
 
 export function useRoute(): Route {

@@ -14,3 +14,4 @@ export type { FleetView, MemberView, RolloutView } from '../fleet/view.js';
 /** One row of GET /api/v1/containers. */
 export type ContainerRow = ContainerInfo;
 export type ContainerStatus = ContainerInfo['status'];
+export type { BundleRecord } from '../store/bundles.js';

@@ -30,6 +30,7 @@ import {
 import { bundleManifest, flipByteInBlob, tarEntries, writeTarFile } from '../support/bundle-files.js';
 import { startDaemon } from '../support/daemon.js';
 import { apiUrlOf } from '../support/fleet.js';
+import { launchChromium } from '../support/browser.js';
 import { progressOf } from '../lab/progress.js';
 import { eventually } from '../support/images.js';
 import { useLab } from '../support/lab.js';
@@ -40,6 +41,8 @@ import { expectExit, runCli, type CliResult } from '../support/tidewatch.js';
  * registry; the far side is an extra engine of its own (scripts/lab-engines.sh) that holds nothing
  * but what bundles brought it, with its own Tidewatch data dir and trusted key.
  */
+const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
+
 describe('offline bundles', () => {
   const lab = useLab();
   const engineName = 'bdl';
@@ -372,6 +375,22 @@ describe('offline bundles', () => {
       };
       expect(served.images).toContain(svc);
       expect(served.blobs.length).toBeGreaterThan(0);
+
+      // And the dashboard: a Bundles tab once one was received, each bundle with what it did.
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        await page.goto(`${api}/#/bundles`);
+        const good = page.locator('li[data-bundle="svc.twb"][data-state="applied"]');
+        await good.locator('li[data-container="svc"][data-outcome="updated"]').waitFor({ timeout: 15_000 });
+        const junk = page.locator('li[data-bundle="junk.twb"][data-state="rejected"]');
+        expect(await junk.locator('.reason').textContent()).toBe(readFileSync(reason, 'utf8').trim());
+        expect(await page.locator('nav a', { hasText: 'Bundles' }).getAttribute('aria-current')).toBe('true');
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: join(ARTIFACTS, 'bundles.png'), fullPage: true });
+      } finally {
+        await browser.close();
+      }
     } finally {
       expect(await daemon.stop()).toBe(0);
     }
