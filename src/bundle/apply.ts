@@ -53,6 +53,7 @@ export async function applyBundle(deps: ApplyDeps, file: string): Promise<ApplyO
   const staging = await mkdtemp(join(deps.stagingRoot, 'bundle-'));
   const bytes = sizeOf(file);
   let manifest: BundleManifest | undefined;
+  let applied: { seq: number; manifest: BundleManifest; refs: string[] };
   try {
     const read = await readBundle(file, staging);
     manifest = read.manifest;
@@ -85,16 +86,7 @@ export async function applyBundle(deps: ApplyDeps, file: string): Promise<ApplyO
     );
     const pruned = await deps.cache.prune(deps.bundles.blobsInUse());
     deps.logger.info({ bundle: manifest.id, images: refs, pruned }, 'bundle verified and loaded');
-    const report = await deps.update(refs, deps.target !== undefined);
-    const updated = report.entries
-      .filter((entry) => entry.action !== undefined || entry.status === 'unknown')
-      .map((entry) => ({
-        container: entry.name,
-        outcome: entry.action ?? entry.status,
-        ...(entry.reason ? { reason: entry.reason } : {}),
-      }));
-    deps.bundles.setUpdated(seq, updated);
-    return { state: 'applied', manifest, refs, updated };
+    applied = { seq, manifest, refs };
   } catch (error) {
     const reason =
       error instanceof BundleRejected ? error.message : `it could not be applied: ${describeError(error)}`;
@@ -112,6 +104,27 @@ export async function applyBundle(deps: ApplyDeps, file: string): Promise<ApplyO
     return { state: 'rejected', reason };
   } finally {
     await rm(staging, { recursive: true, force: true });
+  }
+  // Applied from here on: a cycle that fails is that cycle's outcome, never a refused bundle.
+  const updated = await updatesOf(deps, applied.refs);
+  deps.bundles.setUpdated(applied.seq, updated);
+  return { state: 'applied', manifest: applied.manifest, refs: applied.refs, updated };
+}
+
+/** What the updates of the containers on `refs` did, per container (a failed cycle: one line for all). */
+async function updatesOf(deps: ApplyDeps, refs: string[]): Promise<NonNullable<BundleRecord['updated']>> {
+  try {
+    const report = await deps.update(refs, deps.target !== undefined);
+    return report.entries
+      .filter((entry) => entry.action !== undefined || entry.status === 'unknown')
+      .map((entry) => ({
+        container: entry.name,
+        outcome: entry.action ?? entry.status,
+        ...(entry.reason ? { reason: entry.reason } : {}),
+      }));
+  } catch (error) {
+    deps.logger.error({ images: refs, reason: describeError(error) }, 'the updates of a bundle failed');
+    return [{ container: '*', outcome: 'failed', reason: describeError(error) }];
   }
 }
 

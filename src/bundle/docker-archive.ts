@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type { BundlePlatform } from './format.js';
@@ -57,7 +58,7 @@ function add(pack: tar.Pack, name: string, body: Buffer): Promise<void> {
 }
 
 async function addFile(pack: tar.Pack, name: string, path: string): Promise<void> {
-  const { size } = await import('node:fs/promises').then((fs) => fs.stat(path));
+  const { size } = await stat(path);
   await new Promise<void>((resolve, reject) => {
     const entry = pack.entry({ name, size }, (error) => (error ? reject(error) : resolve()));
     createReadStream(path).on('error', reject).pipe(entry);

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { applyBundle } from '../bundle/apply.js';
 import { createBundle } from '../bundle/create.js';
@@ -159,7 +160,6 @@ function readJson<T>(file: string, schema: { parse: (value: unknown) => T }, wha
 
 /** The manifest of an earlier bundle file (--since), read without keeping its blobs. */
 async function manifestOf(file: string): Promise<BundleManifest> {
-  const { mkdtemp, rm } = await import('node:fs/promises');
   const staging = await mkdtemp(`${dirname(file)}/.tidewatch-since-`);
   try {
     return (await readBundle(file, staging)).manifest;

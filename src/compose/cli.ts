@@ -72,12 +72,18 @@ function lastLine(text: string): string {
 
 let detected: Promise<ComposeCli> | undefined;
 
-/** Finds the compose CLI once per process: v2's plugin first, then v1. */
+/**
+ * Finds the compose CLI once per process: v2's plugin first, then v1. The limit only guards against
+ * a hang: Python's docker-compose took over 10 s just to print its version on a busy 2-core host.
+ */
+const DETECT_TIMEOUT_MS = 60_000;
+
+/** The compose CLI (see DETECT_TIMEOUT_MS). */
 export function detectComposeCli(options: ComposeRunOptions = {}): Promise<ComposeCli> {
-  detected ??= exec('docker', ['compose', 'version'], { ...options, timeoutMs: 10_000 }).then(
+  detected ??= exec('docker', ['compose', 'version'], { ...options, timeoutMs: DETECT_TIMEOUT_MS }).then(
     (): ComposeCli => ({ command: 'docker', prefix: ['compose'], version: 'v2' }),
     () =>
-      exec('docker-compose', ['version'], { ...options, timeoutMs: 10_000 }).then(
+      exec('docker-compose', ['version'], { ...options, timeoutMs: DETECT_TIMEOUT_MS }).then(
         (): ComposeCli => ({ command: 'docker-compose', prefix: [], version: 'v1' }),
         (error: unknown) => {
           detected = undefined;

@@ -83,7 +83,10 @@ describe('GitOps sources', () => {
     if (!source) throw new Error('no source parsed');
     const first = await commit(`# stacks\nservices:\n${service('web')}`, 'web only');
     const applied = await applySource(deps, source);
-    expect(applied).toMatchObject({ kind: 'applied', commit: { id: first, message: 'web only' } });
+    expect(applied, JSON.stringify(applied)).toMatchObject({
+      kind: 'applied',
+      commit: { id: first, message: 'web only' },
+    });
     const web = await container('web');
     expect(web.State.Running).toBe(true);
 
