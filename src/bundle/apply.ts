@@ -7,7 +7,7 @@ import type { ImageArchives } from '../engine/image-archives.js';
 import type { Logger } from '../log/index.js';
 import type { Bundles, BundleRecord } from '../store/index.js';
 import type { BlobCache } from './cache.js';
-import { chainIds } from './collect.js';
+import { chainIds } from '../registry/manifest-schemas.js';
 import { loadIntoEngine } from './load.js';
 import type { BundleImage, BundleManifest, BundlePlatform } from './format.js';
 import type { TrustedKey } from './keys.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatPlatform, normalisePlatform } from '../registry/platform.js';
-import { MANIFEST_ACCEPT, sha256Digest } from '../registry/manifest-schemas.js';
+import { MANIFEST_ACCEPT, chainIds, sha256Digest } from '../registry/manifest-schemas.js';
 import { RegistryFailure, statusFailure } from '../registry/failure.js';
 import type { RegistryTransfer } from '../registry/transfer.js';
 import { familiarName, type ImageRef, type Platform } from '../domain/index.js';
@@ -193,17 +193,4 @@ async function collectPlatform(
     config: body.config.digest,
     layers: body.layers.map((layer) => layer.digest),
   };
-}
-
-/**
- * The OCI chain ids of a stack of layers: the first is its diff id, each next one the sha256 of
- * "<chain below> <diff id>". An engine that holds a chain id holds that layer and all below it.
- */
-export function chainIds(diffIds: readonly string[]): string[] {
-  const chains: string[] = [];
-  for (const diffId of diffIds) {
-    const below = chains.at(-1);
-    chains.push(below === undefined ? diffId : sha256Digest(Buffer.from(`${below} ${diffId}`)));
-  }
-  return chains;
 }

@@ -25,7 +25,6 @@ export interface CreateRequest {
   /** A bundle the far side applied (--since): everything it listed is left out. */
   readonly since?: BundleManifest | undefined;
   readonly signing?: { readonly key: KeyObject; readonly id: string } | undefined;
-  readonly now?: Date;
 }
 
 export interface CreateResult {
@@ -58,7 +57,7 @@ export async function createBundle(
   const manifest: BundleManifest = {
     format: BUNDLE_FORMAT,
     id: randomUUID(),
-    created: (request.now ?? new Date()).toISOString(),
+    created: new Date().toISOString(),
     previous: request.since?.id ?? null,
     images: collected.images,
     blobs,

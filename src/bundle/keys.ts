@@ -34,44 +34,38 @@ export function generateBundleKeys(): { privatePem: string; publicPem: string; i
   };
 }
 
-function readKeyFile(file: string, what: string): string {
+/**
+ * The Ed25519 key in PEM file `file`, given as `flag`, read as a private or a public key. Every failure is one line naming the flag, the file and the cause.
+ */
+function readEd25519(file: string, flag: string, kind: 'private' | 'public'): KeyObject {
+  let pem: string;
   try {
-    return readFileSync(file, 'utf8');
+    pem = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new TidewatchError('invalid-config', `${what} ${file}: ${(error as Error).message}`);
+    throw new TidewatchError('invalid-config', `${flag} ${file}: ${(error as Error).message}`);
   }
-}
-
-export function loadSigningKey(file: string): { key: KeyObject; id: string } {
   let key: KeyObject;
   try {
-    key = createPrivateKey(readKeyFile(file, '--sign-key'));
-  } catch (error) {
-    if (error instanceof TidewatchError) throw error;
-    throw new TidewatchError('invalid-config', `--sign-key ${file}: not a PEM private key`);
+    key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
+  } catch {
+    throw new TidewatchError('invalid-config', `${flag} ${file}: not a PEM ${kind} key`);
   }
   if (key.asymmetricKeyType !== 'ed25519')
     throw new TidewatchError(
       'invalid-config',
-      `--sign-key ${file}: an ${key.asymmetricKeyType} key, not Ed25519`,
+      `${flag} ${file}: an ${key.asymmetricKeyType} key, not Ed25519`,
     );
+  return key;
+}
+
+export function loadSigningKey(file: string): { key: KeyObject; id: string } {
+  const key = readEd25519(file, '--sign-key', 'private');
   return { key, id: keyIdOf(createPublicKey(key)) };
 }
 
 export function loadTrustedKeys(files: readonly string[]): TrustedKey[] {
   return files.map((file) => {
-    let key: KeyObject;
-    try {
-      key = createPublicKey(readKeyFile(file, '--bundle-key'));
-    } catch (error) {
-      if (error instanceof TidewatchError) throw error;
-      throw new TidewatchError('invalid-config', `--bundle-key ${file}: not a PEM public key`);
-    }
-    if (key.asymmetricKeyType !== 'ed25519')
-      throw new TidewatchError(
-        'invalid-config',
-        `--bundle-key ${file}: an ${key.asymmetricKeyType} key, not Ed25519`,
-      );
+    const key = readEd25519(file, '--bundle-key', 'public');
     return { id: keyIdOf(key), key, file };
   });
 }

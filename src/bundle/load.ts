@@ -6,7 +6,7 @@ import type { VerifiedBundle } from './verify.js';
 
 /**
  * Loads the verified images into the engine as a `docker save` archive built from the blob cache
- * (every blob the bundle carried is in it by now), then reads each tag back: the load counts only
+ * (every blob the bundle carried is in it by now; the layers verification found in the engine are left out), then reads each tag back: the load counts only
  * when the tag names exactly the image id (config digest) the bundle carried.
  */
 export async function loadIntoEngine(
@@ -21,7 +21,9 @@ export async function loadIntoEngine(
     platforms.map((platform) => ({
       tag: image.ref,
       platform,
-      file: (digest: string) => (deps.cache.has(digest) ? deps.cache.path(digest) : undefined),
+      // Verification decided where each blob is; the bundle's own are in the cache by now.
+      file: (digest: string) =>
+        verified.sources.get(digest)?.kind === 'engine' ? undefined : deps.cache.path(digest),
     })),
   );
   await deps.archives.load(dockerArchive(images));

@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { describeError } from '../domain/errors.js';
@@ -14,6 +12,7 @@ import {
   SIGNATURE_FILE,
 } from './format.js';
 import { BundleRejected } from './rejected.js';
+import { DigestMeter } from './tar-file.js';
 
 /** A blob as found in the file, written to the staging dir: its real digest, for the checks. */
 export interface StagedBlob {
@@ -54,20 +53,9 @@ export async function readBundle(file: string, stagingDir: string): Promise<Read
         const hex = name.slice(BLOB_DIR.length);
         if (!/^[0-9a-f]{64}$/.test(hex)) throw new BundleRejected(`unexpected entry "${name}"`);
         const path = join(stagingDir, hex);
-        const hash = createHash('sha256');
-        let size = 0;
-        await pipeline(
-          entry,
-          new Transform({
-            transform(chunk: Buffer, _encoding, next) {
-              size += chunk.length;
-              hash.update(chunk);
-              next(null, chunk);
-            },
-          }),
-          createWriteStream(path),
-        );
-        blobs.set(`sha256:${hex}`, { path, size, actualDigest: `sha256:${hash.digest('hex')}` });
+        const meter = new DigestMeter();
+        await pipeline(entry, meter, createWriteStream(path));
+        blobs.set(`sha256:${hex}`, { path, size: meter.size, actualDigest: meter.digest() });
       } else if (
         name === MANIFEST_FILE ||
         name === SIGNATURE_FILE ||
@@ -97,6 +85,33 @@ export async function readBundle(file: string, stagingDir: string): Promise<Read
     signature: parseSignature(small.get(SIGNATURE_FILE)),
     blobs,
   };
+}
+
+/**
+ * Only the manifest of a bundle file (`bundle create --since`): it is the file's first entry, so
+ * reading stops there; the blobs after it are never read.
+ */
+export async function readManifestOnly(file: string): Promise<BundleManifest> {
+  const extract = tar.extract();
+  const source = createReadStream(file);
+  source.pipe(extract);
+  try {
+    for await (const entry of extract) {
+      if (entry.header.name.replace(/^\.\//, '') !== MANIFEST_FILE) {
+        entry.resume();
+        continue;
+      }
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry) chunks.push(chunk as Buffer);
+      return parseManifest(Buffer.concat(chunks));
+    }
+  } catch (error) {
+    throw readFailure(error);
+  } finally {
+    source.destroy();
+    extract.destroy();
+  }
+  throw new BundleRejected(`it has no ${MANIFEST_FILE}: not a Tidewatch bundle`);
 }
 
 function readFailure(error: unknown): BundleRejected {

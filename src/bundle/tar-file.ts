@@ -56,29 +56,33 @@ async function addEntry(pack: tar.Pack, entry: TarEntry): Promise<void> {
     );
     return;
   }
-  const hash = createHash('sha256');
-  let seen = 0;
-  const sink = pack.entry({ name: entry.name, size: entry.size });
-  const done = new Promise<void>((resolve, reject) => {
-    sink.on('finish', resolve);
-    sink.on('error', reject);
-  });
-  await pipeline(
-    body,
-    new Transform({
-      transform(chunk: Buffer, _encoding, next) {
-        seen += chunk.length;
-        hash.update(chunk);
-        next(null, chunk);
-      },
-    }),
-    sink,
-  );
-  await done;
-  const digest = `sha256:${hash.digest('hex')}`;
-  if (seen !== entry.size) throw new Error(`${entry.name}: ${seen} bytes where ${entry.size} were announced`);
-  if (entry.digest !== undefined && digest !== entry.digest)
-    throw new Error(`${entry.name}: the bytes read hash to ${digest}, not ${entry.digest}`);
+  const meter = new DigestMeter();
+  await pipeline(body, meter, pack.entry({ name: entry.name, size: entry.size }));
+  if (meter.size !== entry.size)
+    throw new Error(`${entry.name}: ${meter.size} bytes where ${entry.size} were announced`);
+  if (entry.digest !== undefined && meter.digest() !== entry.digest)
+    throw new Error(`${entry.name}: the bytes read hash to ${meter.digest()}, not ${entry.digest}`);
+}
+
+/** Passes bytes through, counting them and hashing them (sha256) on the way: blobs in and out of bundles. */
+export class DigestMeter extends Transform {
+  size = 0;
+  private readonly hash = createHash('sha256');
+
+  override _transform(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    next: (error?: Error | null, data?: Buffer) => void,
+  ): void {
+    this.size += chunk.length;
+    this.hash.update(chunk);
+    next(null, chunk);
+  }
+
+  /** `sha256:<hex>` of everything that passed; call once the stream ended. */
+  digest(): string {
+    return `sha256:${this.hash.copy().digest('hex')}`;
+  }
 }
 
 /** A web stream (fetch's body) as a Node stream. */

@@ -1,12 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { applyBundle } from '../bundle/apply.js';
 import { createBundle } from '../bundle/create.js';
-import { BundleManifest, HaveFile, MANIFEST_FILE } from '../bundle/format.js';
+import { BundleManifest, HaveFile } from '../bundle/format.js';
 import { generateBundleKeys, loadSigningKey } from '../bundle/keys.js';
 import { parsePlatformList } from '../bundle/platforms.js';
-import { readBundle } from '../bundle/read.js';
+import { readManifestOnly } from '../bundle/read.js';
 import { applyDepsOf, haveOf } from '../bundle/service.js';
 import type { Settings } from '../config/index.js';
 import { systemClock } from '../domain/clock.js';
@@ -158,17 +156,11 @@ function readJson<T>(file: string, schema: { parse: (value: unknown) => T }, wha
   }
 }
 
-/** The manifest of an earlier bundle file (--since), read without keeping its blobs. */
+/** The manifest of an earlier bundle file (--since). */
 async function manifestOf(file: string): Promise<BundleManifest> {
-  const staging = await mkdtemp(`${dirname(file)}/.tidewatch-since-`);
   try {
-    return (await readBundle(file, staging)).manifest;
+    return await readManifestOnly(file);
   } catch (error) {
-    throw new TidewatchError(
-      'invalid-argument',
-      `--since ${file}: ${describeError(error)} (${MANIFEST_FILE})`,
-    );
-  } finally {
-    await rm(staging, { recursive: true, force: true });
+    throw new TidewatchError('invalid-argument', `--since ${file}: ${describeError(error)}`);
   }
 }

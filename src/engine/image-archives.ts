@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { sha256Digest } from '../registry/manifest-schemas.js';
+import { chainIds } from '../registry/manifest-schemas.js';
 import { engineError } from './docker-errors.js';
 
 /**
@@ -14,11 +14,10 @@ export interface ImageArchives {
   /** The engine's `os/architecture`, as bundles name platforms. */
   platform(): Promise<{ os: string; architecture: string; variant?: string }>;
   /** Loads a docker-archive (the `docker save` format); resolves when the engine finished it. */
-  load(archive: Readable): Promise<string[]>;
+  load(archive: Readable): Promise<void>;
 }
 
 interface LoadEvent {
-  readonly stream?: string;
   readonly error?: string;
   readonly errorDetail?: { readonly message?: string };
 }
@@ -33,11 +32,7 @@ export function imageArchivesOf(docker: Docker): ImageArchives {
             .getImage(summary.Id)
             .inspect()
             .catch(() => undefined);
-          let below: string | undefined;
-          for (const diffId of image?.RootFS?.Layers ?? []) {
-            below = below === undefined ? diffId : sha256Digest(Buffer.from(`${below} ${diffId}`));
-            chains.add(below);
-          }
+          for (const chain of chainIds(image?.RootFS?.Layers ?? [])) chains.add(chain);
         }
       } catch (error) {
         throw engineError('listing images', error);
@@ -74,9 +69,6 @@ export function imageArchivesOf(docker: Docker): ImageArchives {
           'loading images',
           new Error(failed.errorDetail?.message ?? failed.error ?? 'failed'),
         );
-      return events
-        .flatMap((event) => (event.stream ?? '').split('\n'))
-        .filter((line) => line.startsWith('Loaded image'));
     },
   };
 }

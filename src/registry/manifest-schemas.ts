@@ -65,6 +65,19 @@ export function sha256Digest(body: Uint8Array): string {
   return `sha256:${createHash('sha256').update(body).digest('hex')}`;
 }
 
+/**
+ * The OCI chain ids of a stack of layers: the first is its diff id, each next one the sha256 of
+ * "<chain below> <diff id>". An engine that holds a chain id holds that layer and all below it.
+ */
+export function chainIds(diffIds: readonly string[]): string[] {
+  const chains: string[] = [];
+  for (const diffId of diffIds) {
+    const below = chains.at(-1);
+    chains.push(below === undefined ? diffId : sha256Digest(Buffer.from(`${below} ${diffId}`)));
+  }
+  return chains;
+}
+
 /** One line out of a zod error, never echoing values (they might be tokens). */
 export function describeZodError(error: z.ZodError): string {
   const issue = error.issues[0];

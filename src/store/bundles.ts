@@ -7,7 +7,7 @@ import { BUSY_TIMEOUT_MS } from './open-common.js';
 /** A bundle as history shows it (docs/offline.md). */
 export interface BundleRecord {
   readonly seq: number;
-  /** Undefined when the file was refused before its manifest could be read. */
+  /** Null when the file was refused before its manifest could be read. */
   readonly bundleId: string | null;
   readonly file: string;
   readonly created: string | null;

@@ -68,7 +68,7 @@ export const api = {
   /** A fleet controller's members and rollouts; 404 on a Tidewatch that is not one. */
   fleet: (): Promise<FleetView> => call('GET', '/fleet'),
   /** Offline bundles received (docs/offline.md), newest first. */
-  bundles: (): Promise<{ items: BundleRecord[] }> => call('GET', '/bundles'),
+  bundles: (limit = 100): Promise<{ items: BundleRecord[] }> => call('GET', `/bundles?limit=${limit}`),
   approve: (id: number, voter: string): Promise<unknown> =>
     call('POST', `/approvals/${id}/approve`, { voter }),
   reject: (id: number, voter: string): Promise<unknown> => call('POST', `/approvals/${id}/reject`, { voter }),

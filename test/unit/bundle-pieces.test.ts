@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chainIds } from '../../src/bundle/collect.js';
+import { chainIds } from '../../src/registry/manifest-schemas.js';
 import type { BundleImage, BundleManifest } from '../../src/bundle/format.js';
 import {
   generateBundleKeys,

@@ -10,11 +10,12 @@ import { Notice } from './notice.js';
 export function useHasBundles(version: number): boolean {
   const [has, setHas] = useState(false);
   useEffect(() => {
-    api.bundles().then(
+    if (has) return; // once seen, the tab stays: no more requests for it
+    api.bundles(1).then(
       (answer) => setHas(answer.items.length > 0),
       () => setHas(false),
     );
-  }, [version]);
+  }, [version, has]);
   return has;
 }
 
