@@ -25,7 +25,8 @@ import { SCENARIOS, type FaultCase, type ScenarioName } from './scenarios.js';
 export const ONCE_FLAGS = ['--stop-timeout', '2s', '--verify-window', '500ms'] as const;
 /** A faulted run that has not exited by then hangs: that is a failure of its own. */
 export const FAULT_RUN_TIMEOUT_MS = 45_000;
-const RUN_TIMEOUT_MS = 60_000;
+/** The repair and completion runs: a repair plus a whole update, on a machine every case loads. */
+const RUN_TIMEOUT_MS = 120_000;
 
 export interface CaseContext {
   readonly fault: FaultCase;

@@ -19,9 +19,10 @@ describe('approvals over the API', () => {
   const lab = useLab();
   let harness: DaemonHarness;
   let api: Api;
+  const scope = uniqueName('apiapprove-scope');
 
   beforeAll(async () => {
-    harness = await daemonHarness({ stopTimeout: '1s' });
+    harness = await daemonHarness({ scope, stopTimeout: '1s' });
     api = createApi(harness.daemon);
   });
   afterAll(async () => {
@@ -41,7 +42,9 @@ describe('approvals over the API', () => {
     const image = `${lab.registry.host}/${uniqueName('apiapprove')}:1.0`;
     await buildAndPush(image);
     const name = uniqueName('apiapprove');
-    const { id } = await runContainer(name, image, { Labels: { 'tidewatch.approve': 'true' } });
+    const { id } = await runContainer(name, image, {
+      Labels: { 'tidewatch.approve': 'true', 'tidewatch.scope': scope },
+    });
     const { digest } = await publishUpdate(image);
     await harness.daemon.runs.request({ trigger: 'api', names: [name] });
     const listed = (await (await call('GET', `/api/v1/approvals?container=${name}`)).json()) as {

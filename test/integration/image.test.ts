@@ -40,7 +40,7 @@ describe('the container image', () => {
         .getImage(tag)
         .remove({ force: true })
         .catch(() => undefined);
-  }, 60_000);
+  }, 300_000);
 
   it('has the same runtime stage in Dockerfile and Dockerfile.local', () => {
     expect(runtimeStage('Dockerfile')).toBe(runtimeStage('Dockerfile.local'));

@@ -5,6 +5,7 @@ import type { ApiDaemon } from '../../src/api/index.js';
 import { RunQueue } from '../../src/scheduler/index.js';
 import type { Store } from '../../src/store/index.js';
 import { runCycle, type CycleReport } from '../../src/updater/index.js';
+import { uniqueName } from '../lab/index.js';
 import { tempStore, tidewatchDeps } from './tidewatch.js';
 
 export const TOKEN = 'test-token-0123456789abcdef';
@@ -21,12 +22,18 @@ export interface DaemonHarness {
  * What `tidewatch run` hands its services, in-process: the lab engine, a temp store whose journal
  * emits events, and a run queue running real cycles (as runDaemon builds it). The API gets the
  * test token unless `env` says otherwise.
+ *
+ * Always scoped: without `flags.scope` the harness gets a scope of its own that no container has.
+ * An unscoped run watches every container on the engine, and the lab engine is shared by test
+ * files running in parallel: one such whole-engine check (a test of POST /api/v1/check) once
+ * updated another file's container in the middle of that file's own update.
  */
 export async function daemonHarness(
   flags: FlagValues = {},
   env: NodeJS.ProcessEnv = {},
 ): Promise<DaemonHarness> {
-  const deps = await tidewatchDeps(flags, { TIDEWATCH_API_TOKEN: TOKEN, ...env });
+  const scoped = { ...flags, scope: flags.scope ?? uniqueName('harness-scope') };
+  const deps = await tidewatchDeps(scoped, { TIDEWATCH_API_TOKEN: TOKEN, ...env });
   const temp = tempStore();
   const events = new EventBus();
   const store: Store = { ...temp.store, journal: observeJournal(temp.store.journal, events) };
