@@ -57,6 +57,12 @@ describe('bundle inbox', () => {
       5000,
     );
     expect(seen).toEqual(['b.twb', 'a-bad.twb']);
+    // Seen means applied; the file moves once the outcome is back, a moment later.
+    await eventually(
+      () => existsSync(join(dir, 'rejected', 'a-bad.twb.reason')),
+      (moved) => moved,
+      5000,
+    );
     expect(readdirSync(join(dir, 'applied'))).toEqual(['b.twb']);
     expect(readFileSync(join(dir, 'rejected', 'a-bad.twb.reason'), 'utf8')).toBe(
       'it is not a readable tar file (x)\n',
@@ -67,6 +73,11 @@ describe('bundle inbox', () => {
     await eventually(
       () => seen.length,
       (n) => n === 3,
+      5000,
+    );
+    await eventually(
+      () => existsSync(join(dir, 'applied', 'b.twb.2')),
+      (moved) => moved,
       5000,
     );
     expect(readdirSync(join(dir, 'applied')).sort()).toEqual(['b.twb', 'b.twb.2']);
