@@ -1,6 +1,6 @@
 import { effectiveConfig, yaml, type Settings } from '../config/index.js';
 import { silentLogger } from '../log/index.js';
-import { Secrets, buildTarget, buildTargets, readNotifyConfig } from '../notify/index.js';
+import { Secrets, buildTargets, readNotifyConfig } from '../notify/index.js';
 
 /**
  * `tidewatch config check`: everything `run` validates at start without touching the engine or
@@ -14,15 +14,6 @@ export function configCheckCommand(settings: Readonly<Settings>, write: (text: s
   return 0;
 }
 
-/** A notification URL as the notifier shows it, its secrets `***`; the scheme alone when it is not understood. */
-function redactUrl(url: string, index: number): string {
-  try {
-    return buildTarget(url, index, { logger: silentLogger(), secrets: new Secrets() }).label;
-  } catch {
-    return `${/^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? ''}//***`;
-  }
-}
-
 /**
  * `tidewatch config print`: the effective configuration, after flags, env, the file and defaults,
  * as YAML a config file may hold; secrets are `***`.
@@ -30,6 +21,6 @@ function redactUrl(url: string, index: number): string {
 export function configPrintCommand(settings: Readonly<Settings>, write: (text: string) => void): number {
   const source = settings.configFile === undefined ? 'no config file' : settings.configFile;
   write(`# Effective configuration: flags > environment > ${source} > defaults; secrets are ***\n`);
-  write(yaml().stringify(effectiveConfig(settings, { redactUrl }), { lineWidth: 0 }));
+  write(yaml().stringify(effectiveConfig(settings), { lineWidth: 0 }));
   return 0;
 }

@@ -1,21 +1,18 @@
+import { REDACTED, redactSettings, redactUrl } from '../domain/redact.js';
 import { formatDuration } from './duration.js';
 import { fileOptions } from './config-schema.js';
 import type { AnyOption } from './options/index.js';
 import type { Settings } from './settings.js';
 
-/** What a secret is shown as, everywhere (as the notifier's redaction). */
-export const REDACTED = '***';
+/** What a secret is shown as, everywhere (src/domain/redact.ts). */
+export { REDACTED };
 
 export interface EffectiveConfigOptions {
-  /** A notification URL with its secrets hidden (the notifier knows each service's); default: the scheme only. */
-  readonly redactUrl?: (url: string, index: number) => string;
   /** Print secrets as they are: only for tests of the round trip, never for a user. */
   readonly revealSecrets?: boolean;
 }
 
 type Value = string | number | boolean | readonly unknown[] | Record<string, unknown>;
-
-const schemeOnly = (url: string): string => `${/^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? ''}//${REDACTED}`;
 
 /** The value of the Settings field `option` fills (its `field`, inside its `group` if it has one). */
 function fieldOf(settings: Readonly<Settings>, option: AnyOption): unknown {
@@ -39,23 +36,28 @@ function valueOf(settings: Readonly<Settings>, option: AnyOption): Value | undef
 
 /**
  * The settings as a configuration file would hold them (docs/configuration.md), after every
- * layer: flags over env over the file over defaults. Secrets are replaced by `***`. Fed back as a
- * config file it gives the same settings (secrets aside).
+ * layer: flags over env over the file over defaults. Secrets are replaced by `***`: the options
+ * marked secret, the secrets of every URL (notification URLs, GitOps sources) and of every
+ * secret-named key (src/domain/redact.ts). Fed back as a config file it gives the same settings
+ * (secrets aside).
  */
 export function effectiveConfig(
   settings: Readonly<Settings>,
   options: EffectiveConfigOptions = {},
 ): Record<string, unknown> {
   const reveal = options.revealSecrets === true;
-  const redactUrl = options.redactUrl ?? schemeOnly;
   const out: Record<string, unknown> = {};
   for (const option of fileOptions()) {
     const value = valueOf(settings, option);
     if (value === undefined) continue;
     if (option.key === 'notificationUrls' && !reveal) {
-      out[option.key] = settings.notificationUrls.map((url, index) => redactUrl(url, index));
+      out[option.key] = settings.notificationUrls.map((url) => redactUrl(url));
+    } else if (reveal) {
+      out[option.key] = value;
     } else {
-      out[option.key] = option.secret === true && !reveal ? REDACTED : value;
+      // By key too: an option named like a secret is one, even if its spec forgot to say so.
+      out[option.key] =
+        option.secret === true ? REDACTED : redactSettings({ [option.key]: value })[option.key];
     }
   }
   if (settings.registries.length > 0) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TidewatchError } from '../domain/errors.js';
+import { redactUrlsIn } from '../domain/redact.js';
 import { parseDurationMs } from './duration.js';
 
 /**
@@ -60,7 +61,7 @@ export function parseGitopsSources(entries: readonly string[], source: string): 
 
 function parseEntry(entry: string, source: string): GitopsSourceSetting {
   const fail = (why: string): never => {
-    throw new TidewatchError('invalid-config', `${source}: ${why} in "${redactEntry(entry)}"`);
+    throw new TidewatchError('invalid-config', `${source}: ${why} in "${redactUrlsIn(entry)}"`);
   };
   const fields = new Map<string, string>();
   for (const part of entry.split(',')) {
@@ -106,9 +107,4 @@ function nameOf(url: string): string {
     .replace(/[^a-z0-9._-]+/g, '-')
     .replace(/^[^a-z0-9]+/, '');
   return name === '' ? 'source' : name;
-}
-
-/** Userinfo in a URL is a secret: never in an error message. */
-function redactEntry(entry: string): string {
-  return entry.replace(/\/\/[^/@\s]+@/g, '//***@');
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { GitopsSourceSetting } from '../config/index.js';
 import { describeError } from '../domain/errors.js';
+import { redactText, redactUrl } from '../domain/redact.js';
 import type { Engine } from '../engine/index.js';
 import type { Logger } from '../log/index.js';
 import type { Journal } from '../store/index.js';
@@ -60,7 +61,8 @@ export async function applySource(
   try {
     commit = await checkout.fetch();
   } catch (error) {
-    const reason = describeError(error);
+    // git may echo the source's URL, credentials and all.
+    const reason = redactText(describeError(error));
     log.error({ reason }, 'gitops fetch failed');
     return { kind: 'failed', reason, projects: [] };
   }
@@ -198,9 +200,4 @@ function readLastGood(file: string): string | undefined {
 function writeLastGood(file: string, commit: string): void {
   mkdirSync(join(file, '..'), { recursive: true });
   writeFileSync(file, `${JSON.stringify({ lastGood: commit })}\n`);
-}
-
-/** Userinfo in a URL is a secret: never in history or logs. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^/@\s]+@/, '//***@');
 }

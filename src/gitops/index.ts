@@ -1,4 +1,4 @@
-export { applySource, redactUrl, type ApplyDeps, type ApplyResult, type ProjectResult } from './apply.js';
+export { applySource, type ApplyDeps, type ApplyResult, type ProjectResult } from './apply.js';
 export { findProjects, type GitopsProject } from './projects.js';
 export { Checkout, type Commit } from './repo.js';
 export { GITOPS_PREFIX, isGitopsSubject, closeInterrupted } from './history.js';

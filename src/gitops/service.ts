@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { GitopsSourceSetting } from '../config/index.js';
 import { describeError } from '../domain/errors.js';
+import { redactText } from '../domain/redact.js';
 import { applySource, type ApplyDeps, type ApplyResult } from './apply.js';
 import { closeInterrupted } from './history.js';
 
@@ -49,7 +50,7 @@ export class GitopsService {
     }
     const run = applySource(this.deps, source, this.controller.signal)
       .catch((error: unknown): ApplyResult => {
-        const reason = describeError(error);
+        const reason = redactText(describeError(error));
         this.deps.logger.error({ gitops: name, reason }, 'gitops apply failed');
         return { kind: 'failed', reason, projects: [] };
       })

@@ -4,7 +4,7 @@ import { describeError } from '../domain/errors.js';
 import type { Logger } from '../log/index.js';
 import type { Outbox, OutboxRow } from '../store/index.js';
 import { parseJson } from './http.js';
-import type { Secrets } from './redact.js';
+import type { Secrets } from '../domain/redact.js';
 import type { Target } from './targets.js';
 import { DeliveryError, Payload, type DeliveryReceipt } from './types.js';
 

@@ -9,7 +9,7 @@ export { buildTarget, buildTargets, type Target } from './targets.js';
 export { translateLegacy, type LegacySettings } from './legacy.js';
 export { compileTemplate, type Template } from './template.js';
 export { DEFAULT_TEMPLATES, formatTitle } from './templates.js';
-export { Secrets } from './redact.js';
+export { Secrets } from '../domain/redact.js';
 export { Dispatcher, defaultBackoffMs, PERMANENT_ATTEMPTS } from './dispatcher.js';
 export { Notifier } from './notifier.js';
 export { payloadFor, outboxRows, templateData, type Notice } from './compose.js';

@@ -6,7 +6,7 @@ import type { Store } from '../store/index.js';
 import { readNotifyConfig, type NotifyConfig } from './config.js';
 import { Dispatcher } from './dispatcher.js';
 import { Notifier } from './notifier.js';
-import { Secrets } from './redact.js';
+import { Secrets } from '../domain/redact.js';
 import { buildTargets, type Target } from './targets.js';
 
 /** Delivered messages are kept a week (for the API), given-up ones a month, then pruned at start. */

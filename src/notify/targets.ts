@@ -1,6 +1,6 @@
 import type { Logger } from '../log/index.js';
 import { CHANNELS } from './channels/index.js';
-import type { Secrets } from './redact.js';
+import { redactUrl, type Secrets } from '../domain/redact.js';
 import { Query, badUrl, targetId } from './target-url.js';
 import { compileTemplate, type Template } from './template.js';
 import type { Channel } from './types.js';
@@ -54,7 +54,9 @@ export function buildTarget(raw: string, index: number, options: TargetOptions):
     { secrets: options.secrets, logger: options.logger, apiBase: options.apiBase },
     blind,
   );
-  const label = options.secrets.redact(raw);
+  // Shown as the one redaction shows any URL; the secrets the channel found are removed too.
+  options.secrets.addUrl(raw);
+  const label = options.secrets.redact(redactUrl(raw));
   const source = query.get('tidewatch_template');
   return {
     id: targetId(raw),

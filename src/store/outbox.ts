@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
+import { redactText } from '../domain/redact.js';
 import type { Clock } from './clock.js';
 
 /** One message for one target, as the notifier queues it. */
@@ -142,8 +143,16 @@ export function createOutbox(db: Database, clock: Clock): Outbox {
     const now = clock();
     return rows.map((row) =>
       Number(
-        insert.run(row.target, row.targetLabel, row.event, row.level, row.payload, row.notBefore ?? now, now)
-          .lastInsertRowid,
+        insert.run(
+          row.target,
+          // The caller redacted it; again here, as the database file must never hold a secret.
+          redactText(row.targetLabel),
+          row.event,
+          row.level,
+          row.payload,
+          row.notBefore ?? now,
+          now,
+        ).lastInsertRowid,
       ),
     );
   });
@@ -164,10 +173,10 @@ export function createOutbox(db: Database, clock: Clock): Outbox {
       delivered.run(clock(), id);
     },
     markRetry: (id, error, nextAttemptAt) => {
-      retry.run(error, nextAttemptAt, id);
+      retry.run(redactText(error), nextAttemptAt, id);
     },
     markFailed: (id, error) => {
-      failed.run(clock(), error, id);
+      failed.run(clock(), redactText(error), id);
     },
     get: (id) => {
       const row = get.get(id);

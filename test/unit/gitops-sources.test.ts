@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeUrl } from '../../src/api/routes/gitops.js';
 import { parseGitopsSources } from '../../src/config/index.js';
-import { redactUrl } from '../../src/gitops/index.js';
+import { redactUrl } from '../../src/domain/redact.js';
+import { splitCredentials } from '../../src/gitops/repo.js';
 
 describe('--gitops-source', () => {
   it('parses entries given repeatedly or separated by ; and newlines, with defaults', () => {
@@ -72,6 +73,19 @@ describe('git URLs', () => {
     ];
     expect(new Set(same.map(normalizeUrl))).toEqual(new Set(['git.example/ops/stacks']));
     expect(normalizeUrl('ssh://git@git.example:2222/ops/stacks.git')).toBe('git.example:2222/ops/stacks');
+  });
+
+  it('moves credentials out of an http(s) URL, so git never writes them to .git/config', () => {
+    expect(splitCredentials('https://me:t%40ken@git.example/ops/stacks.git')).toEqual({
+      url: 'https://git.example/ops/stacks.git',
+      basic: Buffer.from('me:t@ken').toString('base64'),
+    });
+    expect(splitCredentials('https://TOKEN@git.example/o/r')).toEqual({
+      url: 'https://git.example/o/r',
+      basic: Buffer.from('TOKEN:').toString('base64'),
+    });
+    expect(splitCredentials('ssh://git@git.example/o/r')).toEqual({ url: 'ssh://git@git.example/o/r' });
+    expect(splitCredentials('file:///srv/repo')).toEqual({ url: 'file:///srv/repo' });
   });
 
   it('removes credentials from a URL for history and logs', () => {

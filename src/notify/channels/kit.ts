@@ -1,5 +1,5 @@
 import type { Logger } from '../../log/index.js';
-import type { Secrets } from '../redact.js';
+import type { Secrets } from '../../domain/redact.js';
 import { Query } from '../target-url.js';
 import type { Channel, Level, Payload } from '../types.js';
 
