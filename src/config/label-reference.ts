@@ -178,6 +178,13 @@ export const LABELS: readonly LabelSpec[] = [
     example: '0 0 4 * * *',
   },
   {
+    key: 'tidewatch.verify.signature',
+    values: 'true, false',
+    meaning:
+      'true: a new image deploys only with a cosign signature by a --signature-key (false cannot waive --require-signature)',
+    example: 'true',
+  },
+  {
     key: 'tidewatch.compose.write-back',
     values: 'true, false',
     meaning: 'As --compose-write-back, for this compose service',

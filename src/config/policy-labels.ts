@@ -39,6 +39,11 @@ export interface PolicyLabels {
   readonly approvalDeadlineMs?: number;
   /** `tidewatch.schedule`: a 6-field cron on which this container is checked instead of the global one. */
   readonly schedule?: string;
+  /**
+   * `tidewatch.verify.signature`: true asks a trusted signature of every new image. false cannot
+   * lift --require-signature: a label is set by whoever deploys, the option by whoever runs Tidewatch.
+   */
+  readonly requireSignature?: boolean;
 }
 
 type Labels = Readonly<Record<string, string>>;
@@ -81,6 +86,13 @@ export function parseApprovals(value: string): number {
     'invalid-approve',
     `"${value}" must be true, false or a number of votes from 1 to ${MAX_APPROVALS}`,
   );
+}
+
+function parseSignatureLabel(value: string): boolean {
+  const lower = value.trim().toLowerCase();
+  if (['true', 'yes', 'on', '1'].includes(lower)) return true;
+  if (['false', 'no', 'off', '0'].includes(lower)) return false;
+  throw new TidewatchError('invalid-label', `"${value}" must be true or false`);
 }
 
 /** A duration where 0 means "off"; shared with the options. */
@@ -142,6 +154,7 @@ export function readPolicyLabels(labels: Labels): PolicyLabels {
     approvals: parsed(found(labels, 'approve'), parseApprovals),
     approvalDeadlineMs: parsed(found(labels, 'approve.deadline'), parseOptionalDuration),
     schedule: parsed(found(labels, 'schedule'), parseSchedule),
+    requireSignature: parsed(found(labels, 'verify.signature'), parseSignatureLabel),
   };
   // Only what is set: an unset label leaves the option in charge.
   return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));

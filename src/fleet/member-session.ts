@@ -39,6 +39,11 @@ export class FleetTargets {
       listTags: () => Promise.resolve({ kind: 'error', code: 'registry-unavailable', message: NOT_ASKED }),
       imageCreated: () =>
         Promise.resolve({ kind: 'error', code: 'registry-unavailable', message: NOT_ASKED }),
+      // A member that requires signatures refuses: it does not ask registries (docs/security.md).
+      signatureDigest: () =>
+        Promise.resolve({ kind: 'error', code: 'registry-unavailable', message: NOT_ASKED }),
+      cosignSignatures: () =>
+        Promise.resolve({ kind: 'error', code: 'registry-unavailable', message: NOT_ASKED }),
     };
   }
 }

@@ -15,11 +15,20 @@ export interface EffectivePolicy {
   readonly approvalDeadlineMs: number;
   /** Its own cron (`tidewatch.schedule`), checked on instead of the global schedule. */
   readonly schedule: string | undefined;
+  /** A new image deploys only with a trusted signature (src/signature). */
+  readonly requireSignature: boolean;
 }
 
 type PolicySettings = Pick<
   Settings,
-  'policy' | 'minAgeMs' | 'minAgeFrom' | 'window' | 'timezone' | 'approve' | 'approvalDeadlineMs'
+  | 'policy'
+  | 'minAgeMs'
+  | 'minAgeFrom'
+  | 'window'
+  | 'timezone'
+  | 'approve'
+  | 'approvalDeadlineMs'
+  | 'requireSignature'
 >;
 
 export function effectivePolicy(labels: PolicyLabels, settings: PolicySettings): EffectivePolicy {
@@ -37,5 +46,7 @@ export function effectivePolicy(labels: PolicyLabels, settings: PolicySettings):
     approvals: labels.approvals ?? settings.approve,
     approvalDeadlineMs: labels.approvalDeadlineMs ?? settings.approvalDeadlineMs,
     schedule: labels.schedule,
+    // The option is a floor: a label can ask for signatures, never waive them (policy-labels.ts).
+    requireSignature: settings.requireSignature || labels.requireSignature === true,
   };
 }

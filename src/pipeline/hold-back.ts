@@ -1,10 +1,12 @@
 import type { Settings } from '../config/index.js';
 import type { EventBus } from '../events/index.js';
 import type { RegistrySession } from '../registry/index.js';
+import type { SignatureGate } from '../signature/index.js';
 import type { BadDigests } from '../store/index.js';
 import type { CheckResult, CycleEntry } from '../domain/run.js';
 import type { GateCandidate } from './candidate.js';
 import { evaluateGates } from './gates.js';
+import { signatureRefusal } from './signature-check.js';
 import type { PolicyState } from './policy-state.js';
 
 export interface HoldBackDeps {
@@ -13,6 +15,8 @@ export interface HoldBackDeps {
   readonly store?: { readonly badDigests: Pick<BadDigests, 'isBad'> } | undefined;
   /** Asks for a run of `names` at `at` (epoch ms): when a window opens or a cooldown ends. */
   readonly wakeAt?: ((names: readonly string[], at: number) => void) | undefined;
+  /** The signature gate, when --signature-key names keys (src/signature). */
+  readonly signatures?: SignatureGate | undefined;
 }
 
 export interface HoldBackContext {
@@ -31,10 +35,11 @@ export interface HeldBack {
 }
 
 /**
- * Runs every available update through its policy's gates (cooldown, approval, window), for any
- * subject kind. One that waits keeps `update-available` with the reason and `waitingFor`; in an
- * update run it is also `skipped`, `update-skipped` is emitted, and a run is asked for when its
- * wait ends (a window opens, a cooldown passes) so it does not wait for the next global check.
+ * Runs every available update through its policy's gates (signature, cooldown, approval, window),
+ * for any subject kind. One that waits keeps `update-available` with the reason and `waitingFor`;
+ * in an update run it is also `skipped`, `update-skipped` is emitted, and a run is asked for when
+ * its wait ends (a window opens, a cooldown passes) so it does not wait for the next global check.
+ * One refused for its signature is `unknown`: nobody can say it is a real update.
  */
 export async function holdBack(
   deps: HoldBackDeps,
@@ -64,6 +69,16 @@ export async function holdBack(
     // A digest that was rolled back is refused later, with its own reason; nobody is asked about it.
     if (result.latestDigest !== undefined && deps.store?.badDigests.isBad(result.name, result.latestDigest))
       continue;
+    const refused = policy.requireSignature
+      ? await signatureRefusal(deps.signatures, context, item)
+      : undefined;
+    if (refused !== undefined) {
+      held.add(result.name);
+      const entry: CheckResult = { ...result, status: 'unknown', reason: refused };
+      entries.set(result.name, context.update ? { ...entry, action: 'skipped' } : entry);
+      if (context.update) skipped(events, result.name, result.image, refused, result.latestDigest);
+      continue;
+    }
     const verdict = await evaluateGates(
       { ...context, events: context.update ? events : undefined },
       item,

@@ -11,3 +11,4 @@ export { leftToOwnSchedule, type RunScope, type ScheduleGate } from './own-sched
 export { readingPolicyState, recordingPolicyState, type PolicyState } from './policy-state.js';
 export { isoTime, type PolicyWait } from './policy-waits.js';
 export { resolveNewerTag, type TargetResolution } from './resolve-target.js';
+export { SIGNATURE_REFUSED } from './signature-check.js';

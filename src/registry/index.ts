@@ -19,7 +19,11 @@ export type {
   TagListing,
   CreatedLookup,
   TagDigest,
+  SignatureDigest,
+  SignatureRead,
+  StoredSignature,
 } from './types.js';
+export { signatureTag } from './cosign-signatures.js';
 export { describeRef } from './decide.js';
 export { observeRegistryRequests } from './http.js';
 export { pullCredentialsFor, type PullCredentials } from './pull-auth.js';

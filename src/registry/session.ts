@@ -16,7 +16,15 @@ import {
 import { Memo } from './memo.js';
 import { RepositoryReader } from './repository-reader.js';
 import { authorisedRequest } from './repository-request.js';
-import type { CreatedLookup, RegistrySession, Resolution, TagDigest, TagListing } from './types.js';
+import type {
+  CreatedLookup,
+  RegistrySession,
+  Resolution,
+  SignatureDigest,
+  SignatureRead,
+  TagDigest,
+  TagListing,
+} from './types.js';
 
 export interface SessionDeps extends AuthDeps {
   readonly logger: Logger;
@@ -57,7 +65,15 @@ export class Session implements RegistrySession {
     return this.reader().imageCreated(ref, digest, platform, signal);
   }
 
-  /** Tags and image configs (repository-reader.ts), sharing this session's auth and manifests. */
+  signatureDigest(ref: ImageRef, digest: string, signal: AbortSignal): Promise<SignatureDigest> {
+    return this.reader().signatureDigest(ref, digest, signal);
+  }
+
+  cosignSignatures(ref: ImageRef, manifestDigest: string, signal: AbortSignal): Promise<SignatureRead> {
+    return this.reader().cosignSignatures(ref, manifestDigest, signal);
+  }
+
+  /** Tags, image configs and signatures (repository-reader.ts), sharing this session's auth and manifests. */
   private reader(): RepositoryReader {
     this.repository ??= new RepositoryReader(
       {

@@ -83,6 +83,23 @@ export type TagDigest =
   | { readonly kind: 'digest'; readonly digest: string }
   | { readonly kind: 'error'; readonly code: RegistryErrorCode; readonly message: string };
 
+/** A signature cosign stored: its payload's bytes and the base64 signature over them. */
+export interface StoredSignature {
+  readonly payload: Uint8Array;
+  readonly signature: string;
+}
+
+/** Where image `digest`'s cosign signatures are: the digest of their manifest, or none at all. */
+export type SignatureDigest =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'digest'; readonly digest: string }
+  | { readonly kind: 'error'; readonly code: RegistryErrorCode; readonly message: string };
+
+/** The signatures in a cosign signature manifest. */
+export type SignatureRead =
+  | { readonly kind: 'signatures'; readonly signatures: readonly StoredSignature[] }
+  | { readonly kind: 'error'; readonly code: RegistryErrorCode; readonly message: string };
+
 export interface RegistrySession {
   resolve(ref: ImageRef, local: LocalImage, signal: AbortSignal): Promise<Resolution>;
   /** What `ref`'s tag points at (one HEAD, shared with resolve within the session). */
@@ -96,4 +113,8 @@ export interface RegistrySession {
     platform: Platform,
     signal: AbortSignal,
   ): Promise<CreatedLookup>;
+  /** Where image `digest`'s cosign signatures are (one HEAD of its `.sig` tag), once per session. */
+  signatureDigest(ref: ImageRef, digest: string, signal: AbortSignal): Promise<SignatureDigest>;
+  /** The signatures in signature manifest `manifestDigest`: the manifest and each payload blob. */
+  cosignSignatures(ref: ImageRef, manifestDigest: string, signal: AbortSignal): Promise<SignatureRead>;
 }

@@ -1,3 +1,4 @@
+import type { SignatureGate } from '../signature/index.js';
 import type { Settings } from '../config/index.js';
 import type { Clock, ImageMatcher, Sleep } from '../domain/index.js';
 import type { EventBus } from '../events/index.js';
@@ -27,6 +28,8 @@ export interface ServiceCycleDeps {
   readonly schedules?: ScheduleGate | undefined;
   /** Asks for a run of `names` at `at` (epoch ms): when a window opens or a cooldown ends. */
   readonly wakeAt?: ((names: readonly string[], at: number) => void) | undefined;
+  /** The signature gate, when --signature-key names keys (src/signature). */
+  readonly signatures?: SignatureGate | undefined;
 }
 
 /** What the container part of the cycle hands on: its registry session and its policy state. */

@@ -36,6 +36,7 @@ export type ServiceSelectionSettings = Pick<
   | 'timezone'
   | 'approve'
   | 'approvalDeadlineMs'
+  | 'requireSignature'
 > & {
   /** Positional names; services are named `service:NAME`. Names given, none a service's: no service. */
   readonly names: readonly string[];

@@ -9,6 +9,7 @@ import type { EventBus } from '../events/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { SwarmEngine } from '../swarm/index.js';
 import type { ScheduleGate } from '../pipeline/index.js';
+import type { SignatureGate } from '../signature/index.js';
 import type { ComposeAwareness } from './compose-awareness.js';
 
 /**
@@ -39,6 +40,8 @@ export interface CycleDeps {
   readonly schedules?: ScheduleGate | undefined;
   /** Asks for a run of `names` at `at` (epoch ms): when a window opens or a cooldown ends. */
   readonly wakeAt?: ((names: readonly string[], at: number) => void) | undefined;
+  /** The signature gate, when --signature-key names keys (src/signature); wired in src/wiring.ts. */
+  readonly signatures?: SignatureGate | undefined;
   /** Compose awareness (src/compose, wired in src/wiring.ts); undefined: the engine alone. */
   readonly compose?: ComposeAwareness | undefined;
   /** Swarm services, when the engine is a manager (src/swarm); undefined: not watched. */

@@ -6,7 +6,7 @@ import { isTidewatchCopy, reconcile } from './reconcile.js';
 import { checkContainers } from './check.js';
 import type { CycleEntry, CycleReport, UpdateAction } from '../domain/run.js';
 import { withPolicies } from './cycle-policy.js';
-import { holdBack, readingPolicyState, recordingPolicyState } from '../pipeline/index.js';
+import { SIGNATURE_REFUSED, holdBack, readingPolicyState, recordingPolicyState } from '../pipeline/index.js';
 import { runHook } from './lifecycle-hooks.js';
 import { isInScope, selectContainers, type Selection } from './select.js';
 import { runServiceCycle } from '../swarm/index.js';
@@ -189,7 +189,10 @@ function logDecision(logger: Logger, entry: CycleEntry): void {
       logger.info(fields, 'skipped');
       return;
     case 'unknown':
-      logger.warn(fields, 'could not check');
+      logger.warn(
+        fields,
+        entry.reason?.startsWith(SIGNATURE_REFUSED) ? 'signature refused' : 'could not check',
+      );
       return;
   }
 }

@@ -64,6 +64,8 @@ const registry: RegistrySession = {
   tagDigest: () => Promise.reject(new Error('not expected')),
   listTags: () => Promise.reject(new Error('not expected')),
   imageCreated: () => Promise.reject(new Error('not expected')),
+  signatureDigest: () => Promise.reject(new Error('not expected')),
+  cosignSignatures: () => Promise.reject(new Error('not expected')),
 };
 
 async function cycle(

@@ -7,6 +7,7 @@ import { NOTIFY_OPTIONS } from './notify.js';
 import { PLATFORM_OPTIONS } from './platform.js';
 import { POLICY_OPTIONS } from './policy.js';
 import { RUN_OPTIONS } from './run.js';
+import { SIGNATURE_OPTIONS } from './signature.js';
 import { UPDATE_OPTIONS } from './update.js';
 
 /**
@@ -17,6 +18,7 @@ export const OPTIONS = [
   ...RUN_OPTIONS,
   ...UPDATE_OPTIONS,
   ...POLICY_OPTIONS,
+  ...SIGNATURE_OPTIONS,
   ...PLATFORM_OPTIONS,
   ...API_OPTIONS,
   ...FLEET_OPTIONS,
