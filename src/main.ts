@@ -4,6 +4,7 @@
  */
 import { testCrashHook } from './cli/test-crash-hook.js';
 import { fleetTokenCommand, fleetViewCommand } from './cli/fleet-command.js';
+import { tokenCommand } from './cli/token-command.js';
 import { bundleCommand } from './cli/bundle-command.js';
 import { bundleInbox } from './bundle/inbox-service.js';
 import { haveOf } from './bundle/service.js';
@@ -259,6 +260,12 @@ const program = buildProgram(
         fleetTokenCommand(dataFile(settings), action, args.name, args.json, write, error),
       );
     },
+    token: (flags, args) =>
+      Promise.resolve(
+        tokenCommand(dataFile(loadSettings(flags, process.env)), args, write, (text) => {
+          process.stderr.write(text);
+        }),
+      ),
     // create and have need the engine or a registry, apply the store's lock as once does (docs/offline.md).
     bundle: (flags, args) => {
       const configured = configure(flags);

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { checkAccess } from './auth.js';
+import { checkAccess, holderOf, type DenialCode } from './auth.js';
 import type { ApiContext } from './context.js';
 import { errorResponse, handleError } from './errors.js';
 import { openApiRoute } from './openapi.js';
@@ -59,14 +59,17 @@ async function serve(ctx: ApiContext, route: ApiRoute, c: Context): Promise<Resp
   const senderDenial = route.authorize?.(c, raw);
   if (senderDenial) return deny(c, senderDenial.code, senderDenial.message);
   const { params, query, body } = parseInput(route, c, raw);
-  return route.handle({ c, params, query, body, raw });
+  return route.handle({
+    c,
+    params,
+    query,
+    body,
+    raw,
+    holder: holderOf(ctx.auth, c.req.header('authorization')),
+  });
 }
 
-function deny(
-  c: Context,
-  code: 'unauthorized' | 'token-required' | 'csrf-required',
-  message: string,
-): Response {
+function deny(c: Context, code: DenialCode, message: string): Response {
   if (code === 'unauthorized') c.header('WWW-Authenticate', 'Bearer realm="tidewatch"');
   return errorResponse(c, code, message);
 }

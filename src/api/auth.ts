@@ -1,23 +1,38 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { API_ROLES, type ApiRole, type ApiTokens } from '../store/index.js';
 
 /**
  * Who may call a route:
  * - `public`: anyone (health probes);
- * - `read`: the token when one is set, anyone otherwise (the API listens on loopback by default);
+ * - `read`: a token (any role) when one is set, anyone otherwise (the API listens on loopback by
+ *   default);
  * - `metrics`: as `read`, but anyone with --metrics-public;
- * - `mutate`: the token, always; without one the route is not served (403 token-required);
+ * - `mutate`: an operator or admin token, always; without any token configured the route is not
+ *   served (403 token-required);
  * - `webhook`: the route checks the sender itself (a shared secret or the sender's signature).
  */
 export type Access = 'public' | 'read' | 'metrics' | 'mutate' | 'webhook';
 
 export interface AuthSettings {
+  /** --api-token: an admin token. */
   readonly token?: string | undefined;
   readonly metricsPublic: boolean;
+  /** Named tokens with roles (`tidewatch token create`); absent: --api-token alone. */
+  readonly tokens?: Pick<ApiTokens, 'holderOf' | 'any'> | undefined;
 }
 
-export type Denial =
-  | { readonly code: 'unauthorized' | 'token-required' | 'csrf-required'; readonly message: string }
-  | undefined;
+export type DenialCode = 'unauthorized' | 'token-required' | 'csrf-required' | 'forbidden';
+
+export type Denial = { readonly code: DenialCode; readonly message: string } | undefined;
+
+/** The least role each access kind needs. */
+const NEEDED: Record<'read' | 'metrics' | 'mutate', ApiRole> = {
+  read: 'viewer',
+  metrics: 'viewer',
+  mutate: 'operator',
+};
+
+const rank = (role: ApiRole): number => API_ROLES.indexOf(role);
 
 /** How a request proves itself besides a bearer token: the dashboard's session cookie. */
 export interface SessionProof {
@@ -55,6 +70,8 @@ export function checkAccess(
   session: SessionProof = { valid: false, csrfHeader: false },
 ): Denial {
   const { token } = settings;
+  // Asked for each request: a token created or revoked with the CLI counts from the next one.
+  const guarded = token !== undefined || settings.tokens?.any() === true;
   switch (access) {
     case 'public':
     case 'webhook':
@@ -65,16 +82,16 @@ export function checkAccess(
     case 'read':
       break;
     case 'mutate':
-      if (token === undefined) {
+      if (!guarded) {
         return {
           code: 'token-required',
           message:
-            'routes that change anything are served only with an API token (--api-token or TIDEWATCH_API_TOKEN)',
+            'routes that change anything are served only with an API token (--api-token, TIDEWATCH_API_TOKEN or tidewatch token create)',
         };
       }
       break;
   }
-  if (token === undefined) return undefined;
+  if (!guarded) return undefined;
   const given = bearerToken(authorization);
   if (given === undefined && session.valid) {
     if (access === 'mutate' && !session.csrfHeader) {
@@ -87,8 +104,26 @@ export function checkAccess(
   }
   if (given === undefined)
     return { code: 'unauthorized', message: 'an Authorization: Bearer token is required' };
-  if (!secretsEqual(token, given)) return { code: 'unauthorized', message: 'the bearer token is wrong' };
+  const role = roleOf(settings, given);
+  if (role === undefined) return { code: 'unauthorized', message: 'the bearer token is wrong' };
+  const needed = NEEDED[access];
+  if (rank(role) < rank(needed))
+    return { code: 'forbidden', message: `this is a ${role} token; the route needs ${needed} or admin` };
   return undefined;
+}
+
+/** The holder of the named token in this Authorization header; undefined for any other. */
+export function holderOf(settings: AuthSettings, authorization: string | undefined): string | undefined {
+  const given = bearerToken(authorization);
+  if (given === undefined || (settings.token !== undefined && secretsEqual(settings.token, given)))
+    return undefined;
+  return settings.tokens?.holderOf(given)?.name;
+}
+
+/** --api-token is admin; a named token has the role it was created with. */
+function roleOf(settings: AuthSettings, given: string): ApiRole | undefined {
+  if (settings.token !== undefined && secretsEqual(settings.token, given)) return 'admin';
+  return settings.tokens?.holderOf(given)?.role;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Hono } from 'hono';
 import { describeError } from '../domain/errors.js';
 import { observeRegistryRequests } from '../registry/index.js';
@@ -34,6 +35,8 @@ export interface Api {
 export function createApi(daemon: ApiDaemon, options: ApiOptions = {}): Api {
   const { settings, logger, events: bus } = daemon.deps;
   const stopping = new AbortController();
+  // Every live stream listens for the stop: many dashboards are not a leak.
+  setMaxListeners(0, stopping.signal);
   const view = new ContainerView(daemon.deps);
   const metrics = new ApiMetrics(
     () => view.countByStatus(),
@@ -53,7 +56,11 @@ export function createApi(daemon: ApiDaemon, options: ApiOptions = {}): Api {
   const context: ApiContext = {
     daemon,
     logger,
-    auth: { token: settings.apiToken, metricsPublic: settings.metricsPublic },
+    auth: {
+      token: settings.apiToken,
+      metricsPublic: settings.metricsPublic,
+      tokens: daemon.deps.store.apiTokens,
+    },
     webhookSecret: settings.webhookSecret ?? settings.apiToken,
     view,
     events,

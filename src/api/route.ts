@@ -12,6 +12,8 @@ export interface RouteInput<P, Q, B> {
   readonly body: B;
   /** The body as it came, for routes that check a signature over it. */
   readonly raw: string;
+  /** Who the named API token used belongs to; undefined for the shared token, a session or none. */
+  readonly holder?: string | undefined;
 }
 
 /**
@@ -117,7 +119,8 @@ export function parseInput(
   let body: unknown;
   if (route.rawBody === true) body = undefined;
   else if (route.body === undefined) checkNoBody(raw);
-  else body = parsePart(route.body, parseJson(raw), 'invalid-body', 'body');
+  // An empty body is no body: a route whose body is optional takes none (a named token's vote).
+  else body = parsePart(route.body, raw.trim() === '' ? undefined : parseJson(raw), 'invalid-body', 'body');
   return { params, query, body };
 }
 

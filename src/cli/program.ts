@@ -4,6 +4,7 @@ import type { HistoryArgs } from './store-commands.js';
 import type { ApprovalsArgs } from './approvals-command.js';
 import type { BundleArgs } from './bundle-command.js';
 import { bundleCommands, type CommandMaker } from './bundle-program.js';
+import { tokenCommands, type TokenArgs } from './token-command.js';
 import { VERSION } from '../domain/version.js';
 
 export interface CommandHandlers {
@@ -28,6 +29,8 @@ export interface CommandHandlers {
   fleet(flags: FlagValues, args: FleetArgs): Promise<number>;
   /** `bundle create|apply|have|keygen|list` (src/cli/bundle-command.ts). */
   bundle(flags: FlagValues, args: BundleArgs): Promise<number>;
+  /** `token create|list|revoke` (src/cli/token-command.ts). */
+  token(flags: FlagValues, args: TokenArgs): Promise<number>;
 }
 
 export interface FleetArgs {
@@ -176,6 +179,12 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
     program,
     command,
     (sub, args) => handlers.bundle(flagValues(sub), args).then(setExitCode),
+    STORE_OPTIONS,
+  );
+  tokenCommands(
+    program,
+    command,
+    (sub, args) => handlers.token(flagValues(sub), args).then(setExitCode),
     STORE_OPTIONS,
   );
   return program;

@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   unauthorized: { status: 401, exit: 1 },
   'token-required': { status: 403, exit: 1 },
   'csrf-required': { status: 403, exit: 1 },
+  forbidden: { status: 403, exit: 1 },
   'not-found': { status: 404, exit: 1 },
   'method-not-allowed': { status: 405, exit: 1 },
   conflict: { status: 409, exit: 1 },

@@ -1,11 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { Clock } from './clock.js';
-import { migrate } from './migrate.js';
-import { BUSY_TIMEOUT_MS, openFailed } from './open-common.js';
+import { withStoreTransaction } from './side-door.js';
 
 /** A member's token as `fleet token list` shows it: never the token itself. */
 export interface FleetTokenRecord {
@@ -107,25 +104,10 @@ export function createFleetBadDigests(db: Database.Database, clock: Clock): Flee
 }
 
 /**
- * `fleet token create|list|revoke`, next to a running controller or before it ever ran: no data
- * dir lock (as approvals-access.ts votes), one short transaction SQLite orders with the daemon's
- * writes, and the controller reads tokens from the database at each connection, so a revoked
- * token is refused from the next request on. A store that does not exist yet is created.
+ * `fleet token create|list|revoke`, next to a running controller or before it ever ran (see
+ * withStoreTransaction); the controller reads tokens from the database at each connection, so a
+ * revoked token is refused from the next request on.
  */
 export function withFleetTokens<T>(file: string, clock: Clock, use: (tokens: FleetTokens) => T): T {
-  try {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    const created = !existsSync(file);
-    const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
-    try {
-      if (created) chmodSync(file, 0o600);
-      db.pragma('journal_mode = WAL');
-      migrate(db, file);
-      return db.transaction(() => use(createFleetTokens(db, clock))).immediate();
-    } finally {
-      db.close();
-    }
-  } catch (error) {
-    throw openFailed(file, error);
-  }
+  return withStoreTransaction(file, (db) => use(createFleetTokens(db, clock)));
 }

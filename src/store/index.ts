@@ -40,6 +40,7 @@ export {
   type FleetBadDigests,
 } from './fleet.js';
 export { withBundles, type Bundles, type BundleRecord } from './bundles.js';
+export { API_ROLES, ApiRole, withApiTokens, type ApiTokenRecord, type ApiTokens } from './api-tokens.js';
 export { LOG_LINES } from './logs.js';
 export { canTransition, isFinished } from './update-transitions.js';
 export {

@@ -190,4 +190,14 @@ export const MIGRATIONS: readonly string[] = [
     blobs TEXT NOT NULL
   ) STRICT, WITHOUT ROWID;
   `,
+  // 8: named API tokens with a role (src/store/api-tokens.ts): only each token's sha256 is kept.
+  `
+  CREATE TABLE api_tokens (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  ) STRICT;
+  `,
 ];

@@ -14,6 +14,7 @@ import { createApprovals, type Approvals } from './approvals.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { createAnnounced, type Announced } from './announced.js';
 import { createPlans, type Plans } from './plans.js';
+import { createApiTokens, type ApiTokens } from './api-tokens.js';
 import { createBundles, type Bundles } from './bundles.js';
 import { createFleetBadDigests, createFleetTokens, type FleetBadDigests, type FleetTokens } from './fleet.js';
 
@@ -45,6 +46,8 @@ export interface Store {
   readonly fleetBadDigests: FleetBadDigests;
   /** Offline bundles received and the blobs their tags need (src/bundle). */
   readonly bundles: Bundles;
+  /** Named API tokens with their roles (docs/security.md). */
+  readonly apiTokens: ApiTokens;
   /** Closes the database and releases the data dir. Safe to call twice. */
   close(): void;
 }
@@ -107,6 +110,7 @@ export function openStore(file: string, options: StoreOptions): Store {
       fleetTokens: createFleetTokens(open, options.clock),
       fleetBadDigests: createFleetBadDigests(open, options.clock),
       bundles: createBundles(open, options.clock),
+      apiTokens: createApiTokens(open, options.clock),
       close: (): void => {
         if (open.open) open.close();
         lock.release();

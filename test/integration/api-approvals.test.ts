@@ -37,13 +37,15 @@ describe('approvals over the API', () => {
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
 
-  /** A running container that needs one vote, whose tag then moves; a run leaves it pending. */
-  async function pending(): Promise<{ name: string; id: string; digest: string; approval: Approval }> {
+  /** A running container that needs `votes` votes, whose tag then moves; a run leaves it pending. */
+  async function pending(
+    votes = 'true',
+  ): Promise<{ name: string; id: string; digest: string; approval: Approval }> {
     const image = `${lab.registry.host}/${uniqueName('apiapprove')}:1.0`;
     await buildAndPush(image);
     const name = uniqueName('apiapprove');
     const { id } = await runContainer(name, image, {
-      Labels: { 'tidewatch.approve': 'true', 'tidewatch.scope': scope },
+      Labels: { 'tidewatch.approve': votes, 'tidewatch.scope': scope },
     });
     const { digest } = await publishUpdate(image);
     await harness.daemon.runs.request({ trigger: 'api', names: [name] });
@@ -91,6 +93,46 @@ describe('approvals over the API', () => {
     expect((await docker.getContainer(name).inspect()).Id).toBe(id);
     expect(harness.store.history.list({ container: name, limit: 5 }).items).toEqual([]);
     expect((await call('GET', `/api/v1/approvals/${approval.id}`)).status).toBe(200);
+  });
+
+  it('with named tokens, a vote is its holder: one person cannot cast two votes under two names', async () => {
+    const { name, id, approval } = await pending('2');
+    const alice = harness.store.apiTokens.create(uniqueName('alice'), 'operator');
+    const bob = harness.store.apiTokens.create(uniqueName('bob'), 'operator');
+    const viewer = harness.store.apiTokens.create(uniqueName('viewer'), 'viewer');
+    const holders = harness.store.apiTokens.list().map((token) => token.name);
+    const [aliceName, bobName] = [
+      holders.find((n) => n.includes('alice')),
+      holders.find((n) => n.includes('bob')),
+    ];
+    try {
+      const path = `/api/v1/approvals/${approval.id}/approve`;
+      expect((await call('POST', path, undefined, viewer)).status).toBe(403);
+      const first = await call('POST', path, undefined, alice);
+      expect(first.status).toBe(200);
+      expect(await first.json()).toMatchObject({ state: 'pending', votes: [{ voter: aliceName }] });
+      // The same person naming someone else: refused; voting again as herself: a conflict.
+      const disguised = await call('POST', path, { voter: 'mallory' }, alice);
+      expect(disguised.status).toBe(400);
+      expect(((await disguised.json()) as { error: { message: string } }).error.message).toBe(
+        `this token votes as ${aliceName}; leave out voter or give that name`,
+      );
+      expect((await call('POST', path, undefined, alice)).status).toBe(409);
+      const second = await call('POST', path, { voter: bobName }, bob);
+      expect(second.status).toBe(200);
+      expect(await second.json()).toMatchObject({
+        state: 'approved',
+        votes: [{ voter: aliceName }, { voter: bobName }],
+      });
+      await eventually(
+        () => harness.store.history.list({ container: name, limit: 1 }).items[0]?.state,
+        (state) => state === 'committed',
+        60_000,
+      );
+      expect((await docker.getContainer(name).inspect()).Id).not.toBe(id);
+    } finally {
+      for (const token of harness.store.apiTokens.list()) harness.store.apiTokens.revoke(token.name);
+    }
   });
 
   it('bad ids and bodies get 4xx answers', async () => {

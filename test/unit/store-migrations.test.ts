@@ -35,6 +35,7 @@ describe('migrations', () => {
     const file = storeFile(`${dir}/nested/deeper`);
     expect(tables(file)).toEqual([
       'announced',
+      'api_tokens',
       'approval_votes',
       'approvals',
       'bad_digests',

@@ -33,9 +33,24 @@ const ListQuery = z.strictObject({
     .optional(),
 });
 
-const VoteBody = z.strictObject({
-  voter: z.string().trim().min(1, 'name the voter').max(100),
-});
+// Optional: a named token votes as itself (its holder is the voter); the shared token names one.
+const VoteBody = z
+  .strictObject({ voter: z.string().trim().min(1, 'name the voter').max(100).optional() })
+  .optional();
+
+/**
+ * Who votes: the holder of a named token, always (so two votes are two people, not one person
+ * typing two names); with the shared --api-token, the name in the body, as before.
+ */
+function voterOf(holder: string | undefined, named: string | undefined): string {
+  if (holder !== undefined) {
+    if (named !== undefined && named !== holder)
+      throw apiError('invalid-body', `this token votes as ${holder}; leave out voter or give that name`);
+    return holder;
+  }
+  if (named === undefined) throw apiError('invalid-body', 'body.voter: name the voter');
+  return named;
+}
 
 /** Approvals (tidewatch.approve): list them, and vote as `tidewatch approve|reject ID` does. */
 export function approvalRoutes(ctx: ApiContext): ApiRoute[] {
@@ -70,13 +85,12 @@ export function approvalRoutes(ctx: ApiContext): ApiRoute[] {
         404: 'No such approval',
         409: 'It is no longer pending, or this voter already voted',
       },
-      handle: ({ c, params, body }) => {
+      handle: ({ c, params, body, holder }) => {
+        const voter = voterOf(holder, body?.voter);
         const result =
-          choice === 'approve'
-            ? service.approve(params.id, body.voter)
-            : service.reject(params.id, body.voter);
+          choice === 'approve' ? service.approve(params.id, voter) : service.reject(params.id, voter);
         if (result.ok) {
-          ctx.logger.info({ approval: params.id, voter: body.voter, choice }, 'approval vote (API)');
+          ctx.logger.info({ approval: params.id, voter, choice }, 'approval vote (API)');
           return c.json(result.approval);
         }
         if (result.code === 'not-found') throw apiError('not-found', result.message);
