@@ -13,7 +13,7 @@ export function historyJson(records: readonly UpdateRecord[]): string {
  */
 export function historyTable(records: readonly UpdateRecord[]): string {
   const rows = [
-    ['ID', 'TIME', 'CONTAINER', 'FROM → TO', 'OUTCOME', 'DURATION', 'TRIGGER', 'REASON'],
+    ['ID', 'TIME', 'CONTAINER', 'FROM → TO', 'OUTCOME', 'DURATION', 'BY', 'REASON'],
     ...records.map((record) => [
       String(record.id),
       isoTime(record.startedAt),
@@ -22,7 +22,8 @@ export function historyTable(records: readonly UpdateRecord[]): string {
       // An update in flight (or cut short by a crash, until recovery) shows the step it reached.
       record.state,
       record.finishedAt === null ? '-' : formatDuration(Math.max(0, record.finishedAt - record.startedAt)),
-      record.trigger,
+      // Who made it; rows from before actors were recorded say what triggered them.
+      record.actor ?? record.trigger,
       (record.reason ?? '').replace(/\s*\n\s*/g, ' '),
     ]),
   ];

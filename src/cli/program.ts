@@ -101,6 +101,10 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
     .option('--json', 'print one JSON array with every field instead of a table')
     .option('--container <name>', 'only this container')
     .option('--outcome <outcome>', 'only committed, rolled-back or failed updates')
+    .option(
+      '--actor <who>',
+      'only updates made by this token holder, cli:<user>, schedule, webhook:<kind>, ...',
+    )
     .option('--limit <n>', 'at most this many, 1 to 500 (default 50)')
     .action(async (options: HistoryArgs, sub: Command) =>
       setExitCode(await handlers.history(flagValues(sub), options)),

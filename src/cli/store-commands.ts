@@ -15,6 +15,7 @@ export interface HistoryArgs {
   readonly json?: boolean | undefined;
   readonly container?: string | undefined;
   readonly outcome?: string | undefined;
+  readonly actor?: string | undefined;
   readonly limit?: string | undefined;
 }
 
@@ -24,7 +25,12 @@ function badArgument(message: string): TidewatchError {
 
 /** The store query for `history`'s options; a bad one throws one line naming the option. */
 export function historyQuery(args: HistoryArgs): HistoryQuery {
-  const query: { container?: string; outcome?: UpdateOutcome; limit?: number } = {};
+  const query: { container?: string; actor?: string; outcome?: UpdateOutcome; limit?: number } = {};
+  if (args.actor !== undefined) {
+    if (args.actor.trim() === '')
+      throw badArgument('--actor: expected who made the updates (e.g. alice, cli:root, schedule)');
+    query.actor = args.actor.trim();
+  }
   if (args.container !== undefined) {
     const container = args.container.trim().replace(/^\//, '');
     if (container === '') throw badArgument('--container: expected a container name');

@@ -3,7 +3,7 @@ import { imageMatcher } from '../domain/index.js';
 import type { CycleReport } from '../domain/run.js';
 import type { EventBus } from '../events/index.js';
 import { RunQueue, Scheduler } from '../scheduler/index.js';
-import type { Store } from '../store/index.js';
+import { journalOf, type Store } from '../store/index.js';
 import { runCycle, type CycleDeps } from '../updater/index.js';
 import type { Service, ServiceStarter } from './daemon.js';
 import type { Daemon } from './daemon.js';
@@ -24,14 +24,19 @@ export async function runDaemon(
   const controller = new AbortController();
   const runs = new RunQueue<CycleReport>(async (request) => {
     logger.info({ trigger: request.trigger, names: request.names, images: request.images }, 'check started');
-    const report = await runCycle(deps, {
-      names: request.names ?? [],
-      images: request.images?.length ? imageMatcher(request.images) : undefined,
-      update: true,
-      signal: controller.signal,
-      shouldStop: () => stopping,
-      trigger: request.trigger,
-    });
+    // What this run plans is recorded as made by whoever asked for it.
+    const journal = journalOf(deps.store.journal, request.actor);
+    const report = await runCycle(
+      { ...deps, store: { ...deps.store, journal } },
+      {
+        names: request.names ?? [],
+        images: request.images?.length ? imageMatcher(request.images) : undefined,
+        update: true,
+        signal: controller.signal,
+        shouldStop: () => stopping,
+        trigger: request.trigger,
+      },
+    );
     logger.info(
       { trigger: request.trigger, updated: report.updated, failed: report.failed },
       'check finished',

@@ -8,6 +8,8 @@ export interface RunRequest {
   readonly names?: readonly string[] | undefined;
   /** Image references (see imageMatcher); all when absent or empty. */
   readonly images?: readonly string[] | undefined;
+  /** Who asked (a named API token's holder, a voter); absent: the trigger says (store/actor.ts). */
+  readonly actor?: string | undefined;
 }
 
 interface Pending {
@@ -80,7 +82,7 @@ export class RunQueue<R> {
     const [first, ...rest] = mergeable;
     if (isFull(request) && first !== undefined) {
       // A full run covers every waiting cycle: fold them all into the first (tasks keep their turn).
-      first.request = { trigger: first.request.trigger };
+      first.request = { trigger: first.request.trigger, actor: first.request.actor };
       for (const entry of rest) {
         first.waiters.push(...entry.waiters);
         this.pending.splice(this.pending.indexOf(entry), 1);

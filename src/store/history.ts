@@ -10,6 +10,8 @@ export const HISTORY_MAX_LIMIT = 500;
 /** A history query, as the API and the CLI pass it on: validated here, once for both. */
 export const HistoryQuery = z.strictObject({
   container: z.string().min(1).optional(),
+  /** Made by this actor (a token's holder, `cli:<user>`, `schedule`, `webhook:<kind>`, ...). */
+  actor: z.string().min(1).optional(),
   outcome: UpdateOutcome.optional(),
   /** Updates started at or after this time (epoch ms). */
   since: z.number().int().nonnegative().optional(),
@@ -42,6 +44,7 @@ export interface History {
 
 const FILTERS = {
   container: 'container_name = @container',
+  actor: 'actor = @actor',
   outcome: 'state = @outcome',
   since: 'started_at >= @since',
   until: 'started_at < @until',
@@ -49,7 +52,7 @@ const FILTERS = {
 } as const;
 
 export function createHistory(db: Database): History {
-  // One statement per combination of filters (at most 32), prepared on first use.
+  // One statement per combination of filters (at most 64), prepared on first use.
   const statements = new Map<string, Statement>();
   const statement = (filters: (keyof typeof FILTERS)[]): Statement => {
     const where = filters.length === 0 ? '' : `WHERE ${filters.map((name) => FILTERS[name]).join(' AND ')}`;

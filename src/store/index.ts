@@ -9,6 +9,8 @@ export { LOCK_FILE, waitForDataDirLock, lockTakenAt, type DataDirLock } from './
 export { SCHEMA_VERSION } from './migrate.js';
 export type { Clock } from './clock.js';
 export type { Journal } from './journal.js';
+export { actorFor } from './actor.js';
+export { journalOf } from './journal-actor.js';
 export {
   MemberRole,
   PlanMember,

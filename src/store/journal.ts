@@ -3,6 +3,7 @@ import { TidewatchError } from '../domain/index.js';
 import type { Clock } from './clock.js';
 import { tailLogs } from './logs.js';
 import { updateById, updateNotFound } from './update-query.js';
+import { actorFor } from './actor.js';
 import { toUpdateRecord } from './update-row.js';
 import { canTransition, isFinished } from './update-transitions.js';
 import {
@@ -57,11 +58,11 @@ function illegal(current: UpdateRecord, to: UpdateState, hint = ''): TidewatchEr
 
 export function createJournal(db: Database, clock: Clock): Journal {
   const get = updateById(db);
-  const insert = db.prepare(`INSERT INTO updates (container_name, container_id, image, "trigger", strategy,
-      from_digest, to_digest, from_image_id, to_image_id, from_tag, to_tag, parked_name, was_running, state,
-      started_at, updated_at)
-    VALUES (@containerName, @containerId, @image, @trigger, @strategy, @fromDigest, @toDigest, @fromImageId,
-      @toImageId, @fromTag, @toTag, @parkedName, @wasRunning, 'planned', @now, @now)`);
+  const insert = db.prepare(`INSERT INTO updates (container_name, container_id, image, "trigger", actor,
+      strategy, from_digest, to_digest, from_image_id, to_image_id, from_tag, to_tag, parked_name, was_running,
+      state, started_at, updated_at)
+    VALUES (@containerName, @containerId, @image, @trigger, @actor, @strategy, @fromDigest, @toDigest,
+      @fromImageId, @toImageId, @fromTag, @toTag, @parkedName, @wasRunning, 'planned', @now, @now)`);
   // COALESCE: a step only adds what it learned; it never erases what an earlier step recorded.
   const step = db.prepare(`UPDATE updates SET state = @state, updated_at = @now, finished_at = @finishedAt,
       new_container_id = COALESCE(@newContainerId, new_container_id), to_digest = COALESCE(@toDigest, to_digest),
@@ -90,7 +91,16 @@ export function createJournal(db: Database, clock: Clock): Journal {
   /** Validates a plan and inserts its row in `planned`; returns its id. */
   const insertPlanned = (input: PlanInput, what: string, now: number): number => {
     const valid = validate(PlanInput, input, 'JOURNAL_BAD_INPUT', what);
-    const { containerName, containerId, image, trigger, strategy, wasRunning: running, ...texts } = valid;
+    const {
+      containerName,
+      containerId,
+      image,
+      trigger,
+      actor,
+      strategy,
+      wasRunning: running,
+      ...texts
+    } = valid;
     const wasRunning = running === undefined ? null : Number(running);
     const row = {
       ...bind(PLAN_FIELDS, texts),
@@ -98,6 +108,7 @@ export function createJournal(db: Database, clock: Clock): Journal {
       containerId,
       image,
       trigger,
+      actor: actor ?? actorFor(trigger),
       strategy,
       wasRunning,
     };

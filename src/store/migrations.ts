@@ -190,8 +190,11 @@ export const MIGRATIONS: readonly string[] = [
     blobs TEXT NOT NULL
   ) STRICT, WITHOUT ROWID;
   `,
-  // 8: named API tokens with a role (src/store/api-tokens.ts): only each token's sha256 is kept.
+  // 8: named API tokens with a role (src/store/api-tokens.ts): only each token's sha256 is kept;
+  // and who made each update (a token's holder, cli:<user>, schedule, webhook:<kind>, ...).
   `
+  ALTER TABLE updates ADD COLUMN actor TEXT;
+
   CREATE TABLE api_tokens (
     name TEXT PRIMARY KEY,
     role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),

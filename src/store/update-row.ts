@@ -22,6 +22,8 @@ export const UpdateRow = z.object({
   from_tag: text,
   to_tag: text,
   trigger: UpdateTrigger,
+  // Null in rows from before actors were recorded (schema 8).
+  actor: text.optional().transform((value) => value ?? null),
   strategy: UpdateStrategy,
   state: UpdateState,
   parked_name: text,
@@ -58,6 +60,7 @@ export function toUpdateRecord(value: unknown): UpdateRecord {
     fromTag: row.from_tag,
     toTag: row.to_tag,
     trigger: row.trigger,
+    actor: row.actor,
     strategy: row.strategy,
     state: row.state,
     parkedName: row.parked_name,

@@ -56,6 +56,11 @@ export interface UpdateRecord {
   readonly fromTag: string | null;
   readonly toTag: string | null;
   readonly trigger: UpdateTrigger;
+  /**
+   * Who made it: a named API token's holder, `cli:<os user>`, `schedule`, `webhook:<kind>`, or the
+   * trigger itself when nobody more precise is known; null in rows older than schema 8.
+   */
+  readonly actor: string | null;
   readonly strategy: UpdateStrategy;
   readonly state: UpdateState;
   /** The temporary name of the original container while the new one takes its name. */
@@ -79,6 +84,8 @@ export const PlanInput = z.strictObject({
   containerId: z.string().min(1),
   image: z.string().min(1),
   trigger: UpdateTrigger,
+  /** Who made it; default the trigger (the CLI's: `cli:<os user>`), see actorFor. */
+  actor: z.string().min(1).max(200).optional(),
   strategy: UpdateStrategy,
   fromDigest: optionalText,
   toDigest: optionalText,

@@ -77,7 +77,8 @@ describe('approvals over the API', () => {
       (found) => found?.state === 'committed',
       60_000,
     );
-    expect(record).toMatchObject({ state: 'committed', toDigest: digest, trigger: 'api' });
+    // Voted with the shared token: the voter named in the body decided it.
+    expect(record).toMatchObject({ state: 'committed', toDigest: digest, trigger: 'api', actor: 'alice' });
     expect((await docker.getContainer(name).inspect()).Id).not.toBe(id);
     // A second vote on a decided approval is a conflict, not a crash.
     const again = await call('POST', `/api/v1/approvals/${approval.id}/approve`, { voter: 'bob' });
@@ -124,12 +125,15 @@ describe('approvals over the API', () => {
         state: 'approved',
         votes: [{ voter: aliceName }, { voter: bobName }],
       });
-      await eventually(
-        () => harness.store.history.list({ container: name, limit: 1 }).items[0]?.state,
-        (state) => state === 'committed',
+      const record = await eventually(
+        () => harness.store.history.list({ container: name, limit: 1 }).items[0],
+        (found) => found?.state === 'committed',
         60_000,
       );
       expect((await docker.getContainer(name).inspect()).Id).not.toBe(id);
+      // The history names who decided it: the vote that approved it, not just "api".
+      expect(record).toMatchObject({ trigger: 'api', actor: bobName });
+      expect(harness.store.history.list({ actor: bobName }).items.map((r) => r.id)).toEqual([record?.id]);
     } finally {
       for (const token of harness.store.apiTokens.list()) harness.store.apiTokens.revoke(token.name);
     }

@@ -44,6 +44,7 @@ function seededDataDir(): string {
       containerId: 'c2',
       image: 'registry.local/api:2',
       trigger: 'cli',
+      actor: 'cli:ops',
       strategy: 'start-first',
       fromDigest: DIGEST('c'),
       toDigest: DIGEST('d'),
@@ -102,7 +103,7 @@ describe('tidewatch history and forget', () => {
     expect(result.stderr).toBe('');
     expectExit(result);
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID\s+TIME\s+CONTAINER\s+FROM → TO\s+OUTCOME\s+DURATION\s+TRIGGER\s+REASON$/);
+    expect(lines[0]).toMatch(/^ID\s+TIME\s+CONTAINER\s+FROM → TO\s+OUTCOME\s+DURATION\s+BY\s+REASON$/);
     expect(lines.slice(1).map((line) => line.split(/\s{2,}/))).toEqual([
       [
         '4',
@@ -130,7 +131,7 @@ describe('tidewatch history and forget', () => {
         'sha256:cccccccccccc → sha256:dddddddddddd',
         'rolled-back',
         '2m',
-        'cli',
+        'cli:ops',
         'not healthy within 2m',
       ],
       [

@@ -24,6 +24,7 @@ function seed(store: Store, tick: (ms: number) => void): void {
       fromTag: '16',
       toTag: '17',
       trigger: 'cli',
+      actor: 'cli:ops',
     }),
   );
   for (const step of STEPS) store.journal.advance(rolledBack, step);
@@ -58,10 +59,10 @@ describe('tidewatch history', () => {
     const { code, out } = run((write) => historyCommand(file, {}, write));
     expect(code).toBe(0);
     expect(out.split('\n')).toEqual([
-      'ID  TIME                  CONTAINER  FROM → TO                                        OUTCOME      DURATION  TRIGGER   REASON',
+      'ID  TIME                  CONTAINER  FROM → TO                                        OUTCOME      DURATION  BY        REASON',
       '4   2026-01-01T00:04:30Z  cache      sha256:bbbbbbbbbbbb → sha256:cccccccccccc        verifying    -         schedule',
       '3   2026-01-01T00:03:30Z  web        sha256:bbbbbbbbbbbb → sha256:cccccccccccc        failed       0s        startup   pull failed: 404',
-      '2   2026-01-01T00:01:00Z  db         16@sha256:aaaaaaaaaaaa → 17@sha256:cccccccccccc  rolled-back  1m30s     cli       unhealthy after 1m30s last check: exit 1',
+      '2   2026-01-01T00:01:00Z  db         16@sha256:aaaaaaaaaaaa → 17@sha256:cccccccccccc  rolled-back  1m30s     cli:ops   unhealthy after 1m30s last check: exit 1',
       '1   2026-01-01T00:00:00Z  web        sha256:aaaaaaaaaaaa → sha256:bbbbbbbbbbbb        committed    1s500ms   schedule',
       '',
     ]);

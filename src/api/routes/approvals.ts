@@ -58,7 +58,9 @@ export function approvalRoutes(ctx: ApiContext): ApiRoute[] {
   const service: ApprovalService = createApprovalService(deps.store.approvals, {
     // Approved: run it now rather than at the next scheduled check (a window still applies).
     onApproved: (approval) => {
-      runs.request({ trigger: 'api', names: [approval.containerName] }).catch((error: unknown) => {
+      // Made by the vote that decided it: history names who approved, not just "api".
+      const actor = approval.votes.at(-1)?.voter;
+      runs.request({ trigger: 'api', names: [approval.containerName], actor }).catch((error: unknown) => {
         ctx.logger.warn(
           { container: approval.containerName, reason: describeError(error) },
           'the run of an approved update failed',

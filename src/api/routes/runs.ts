@@ -98,8 +98,9 @@ export function runRoutes(ctx: ApiContext): ApiRoute[] {
         200: 'The run’s report: `{ checked, updated, failed, entries }`',
         202: 'Queued (`wait=false`)',
       },
-      handle: async ({ c, query }) => {
-        const report = await requestRun(ctx, { trigger: 'api', names: query.container }, query.wait ?? true);
+      handle: async ({ c, query, holder }) => {
+        const request = { trigger: 'api', names: query.container, actor: holder } as const;
+        const report = await requestRun(ctx, request, query.wait ?? true);
         return answer(c, report);
       },
     }),
@@ -116,9 +117,10 @@ export function runRoutes(ctx: ApiContext): ApiRoute[] {
         202: 'Queued (`wait=false`)',
         404: 'No such container',
       },
-      handle: async ({ c, params, query }) => {
+      handle: async ({ c, params, query, holder }) => {
         await mustExist(params.name);
-        const report = await requestRun(ctx, { trigger: 'api', names: [params.name] }, query.wait ?? true);
+        const request = { trigger: 'api', names: [params.name], actor: holder } as const;
+        const report = await requestRun(ctx, request, query.wait ?? true);
         return answer(c, report, params.name);
       },
     }),

@@ -28,7 +28,7 @@ export function UpdateList({
                 ? `${update.fromTag} → ${update.toTag}`
                 : `${shortDigest(update.fromDigest)} → ${shortDigest(update.toDigest)}`}
             </span>{' '}
-            <OutcomeBadge state={update.state} /> <span class="sub">by {update.trigger}</span>
+            <OutcomeBadge state={update.state} /> <span class="sub">by {update.actor ?? update.trigger}</span>
             {update.reason ? (
               <details>
                 <summary>Why</summary>
