@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { checkAccess, holderOf, type DenialCode } from './auth.js';
+import { authenticate, type DenialCode } from './auth.js';
 import type { ApiContext } from './context.js';
 import { errorResponse, handleError } from './errors.js';
 import { openApiRoute } from './openapi.js';
@@ -50,7 +50,7 @@ export function createApp(ctx: ApiContext, files: readonly RouteFile[] = ROUTE_F
 }
 
 async function serve(ctx: ApiContext, route: ApiRoute, c: Context): Promise<Response> {
-  const denial = checkAccess(route.access, ctx.auth, c.req.header('authorization'), {
+  const { denial, holder } = authenticate(route.access, ctx.auth, c.req.header('authorization'), {
     valid: ctx.sessions.valid(sessionIdOf(c.req.header('cookie'))),
     csrfHeader: c.req.header(CSRF_HEADER) !== undefined,
   });
@@ -59,14 +59,7 @@ async function serve(ctx: ApiContext, route: ApiRoute, c: Context): Promise<Resp
   const senderDenial = route.authorize?.(c, raw);
   if (senderDenial) return deny(c, senderDenial.code, senderDenial.message);
   const { params, query, body } = parseInput(route, c, raw);
-  return route.handle({
-    c,
-    params,
-    query,
-    body,
-    raw,
-    holder: holderOf(ctx.auth, c.req.header('authorization')),
-  });
+  return route.handle({ c, params, query, body, raw, holder });
 }
 
 function deny(c: Context, code: DenialCode, message: string): Response {

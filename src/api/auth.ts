@@ -69,61 +69,76 @@ export function checkAccess(
   authorization: string | undefined,
   session: SessionProof = { valid: false, csrfHeader: false },
 ): Denial {
+  return authenticate(access, settings, authorization, session).denial;
+}
+
+/** A request's verdict, and who holds the named token it came with (undefined for any other). */
+export interface Authentication {
+  readonly denial: Denial;
+  readonly holder?: string | undefined;
+}
+
+/** checkAccess, also naming the holder: one token lookup per request answers both. */
+export function authenticate(
+  access: Access,
+  settings: AuthSettings,
+  authorization: string | undefined,
+  session: SessionProof = { valid: false, csrfHeader: false },
+): Authentication {
+  const deny = (denial: Denial): Authentication => ({ denial });
   const { token } = settings;
   // Asked for each request: a token created or revoked with the CLI counts from the next one.
   const guarded = token !== undefined || settings.tokens?.any() === true;
   switch (access) {
     case 'public':
     case 'webhook':
-      return undefined;
+      return deny(undefined);
     case 'metrics':
-      if (settings.metricsPublic) return undefined;
+      if (settings.metricsPublic) return deny(undefined);
       break;
     case 'read':
       break;
     case 'mutate':
       if (!guarded) {
-        return {
+        return deny({
           code: 'token-required',
           message:
             'routes that change anything are served only with an API token (--api-token, TIDEWATCH_API_TOKEN or tidewatch token create)',
-        };
+        });
       }
       break;
   }
-  if (!guarded) return undefined;
+  if (!guarded) return deny(undefined);
   const given = bearerToken(authorization);
   if (given === undefined && session.valid) {
     if (access === 'mutate' && !session.csrfHeader) {
-      return {
+      return deny({
         code: 'csrf-required',
         message: 'a change made with a session cookie needs the X-Tidewatch-Csrf header',
-      };
+      });
     }
-    return undefined;
+    return deny(undefined);
   }
   if (given === undefined)
-    return { code: 'unauthorized', message: 'an Authorization: Bearer token is required' };
-  const role = roleOf(settings, given);
-  if (role === undefined) return { code: 'unauthorized', message: 'the bearer token is wrong' };
+    return deny({ code: 'unauthorized', message: 'an Authorization: Bearer token is required' });
+  const holder = holderOf(settings, given);
+  if (holder === undefined) return deny({ code: 'unauthorized', message: 'the bearer token is wrong' });
   const needed = NEEDED[access];
-  if (rank(role) < rank(needed))
-    return { code: 'forbidden', message: `this is a ${role} token; the route needs ${needed} or admin` };
-  return undefined;
+  if (rank(holder.role) < rank(needed))
+    return deny({
+      code: 'forbidden',
+      message: `this is a ${holder.role} token; the route needs ${needed} or admin`,
+    });
+  return { denial: undefined, holder: holder.name };
 }
 
-/** The holder of the named token in this Authorization header; undefined for any other. */
-export function holderOf(settings: AuthSettings, authorization: string | undefined): string | undefined {
-  const given = bearerToken(authorization);
-  if (given === undefined || (settings.token !== undefined && secretsEqual(settings.token, given)))
-    return undefined;
-  return settings.tokens?.holderOf(given)?.name;
-}
-
-/** --api-token is admin; a named token has the role it was created with. */
-function roleOf(settings: AuthSettings, given: string): ApiRole | undefined {
-  if (settings.token !== undefined && secretsEqual(settings.token, given)) return 'admin';
-  return settings.tokens?.holderOf(given)?.role;
+/** --api-token is admin (and nobody's in particular); a named token has its holder and role. */
+function holderOf(
+  settings: AuthSettings,
+  given: string,
+): { readonly name?: string; readonly role: ApiRole } | undefined {
+  if (settings.token !== undefined && secretsEqual(settings.token, given)) return { role: 'admin' };
+  return settings.tokens?.holderOf(given);
 }
 
 /**

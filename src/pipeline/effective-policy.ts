@@ -19,7 +19,8 @@ export interface EffectivePolicy {
   readonly requireSignature: boolean;
 }
 
-type PolicySettings = Pick<
+/** The options a policy reads: what every subject kind's selection settings must carry. */
+export type PolicySettings = Pick<
   Settings,
   | 'policy'
   | 'minAgeMs'

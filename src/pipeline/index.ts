@@ -4,7 +4,7 @@
  * to, the schedule rule, and the gates (cooldown, approval, window) an available update passes.
  */
 export type { GateCandidate } from './candidate.js';
-export { effectivePolicy, type EffectivePolicy } from './effective-policy.js';
+export { effectivePolicy, type EffectivePolicy, type PolicySettings } from './effective-policy.js';
 export { evaluateGates, type GateContext, type GateVerdict } from './gates.js';
 export { holdBack, type HeldBack, type HoldBackContext, type HoldBackDeps } from './hold-back.js';
 export { leftToOwnSchedule, type RunScope, type ScheduleGate } from './own-schedule.js';

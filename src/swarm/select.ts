@@ -6,7 +6,7 @@ import {
   type Settings,
 } from '../config/index.js';
 import { describeError } from '../domain/errors.js';
-import { effectivePolicy, type EffectivePolicy } from '../pipeline/index.js';
+import { effectivePolicy, type EffectivePolicy, type PolicySettings } from '../pipeline/index.js';
 import type { ServiceDetails } from './types.js';
 
 /**
@@ -25,22 +25,12 @@ export function isServiceSubject(name: string): boolean {
 
 export type ServiceSelectionSettings = Pick<
   Settings,
-  | 'labelEnable'
-  | 'disableContainers'
-  | 'scope'
-  | 'noPull'
-  | 'policy'
-  | 'minAgeMs'
-  | 'minAgeFrom'
-  | 'window'
-  | 'timezone'
-  | 'approve'
-  | 'approvalDeadlineMs'
-  | 'requireSignature'
-> & {
-  /** Positional names; services are named `service:NAME`. Names given, none a service's: no service. */
-  readonly names: readonly string[];
-};
+  'labelEnable' | 'disableContainers' | 'scope' | 'noPull'
+> &
+  PolicySettings & {
+    /** Positional names; services are named `service:NAME`. Names given, none a service's: no service. */
+    readonly names: readonly string[];
+  };
 
 export type ServiceSelection =
   | {
