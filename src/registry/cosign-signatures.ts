@@ -29,32 +29,6 @@ export function signatureTag(digest: string): string {
   return `${digest.replace(':', '-')}.sig`;
 }
 
-/**
- * The digest of the manifest holding image `digest`'s cosign signatures (one HEAD), or undefined
- * when there is none. It changes whenever a signature is added, so it keys every cached verdict.
- */
-export async function signatureManifestDigest(
-  deps: RepositoryDeps,
-  ref: ImageRef,
-  digest: string,
-  signal: AbortSignal,
-): Promise<string | undefined> {
-  const tag = signatureTag(digest);
-  const what = `${ref.registry}/${ref.repository}:${tag} signatures`;
-  const url = `${deps.endpoints.baseUrl(ref.registry)}/v2/${ref.repository}/manifests/${tag}`;
-  const request = { url, kind: 'manifest' as const, what, accept: MANIFEST_ACCEPT };
-  const head = await authorisedRequest(deps, ref, { ...request, method: 'HEAD' }, signal);
-  if (head.status === 404) return undefined;
-  const header = Digest.safeParse(head.headers.get('docker-content-digest'));
-  if (head.status === 200 && header.success) return header.data;
-  if (head.status !== 200 && head.status !== 405) throw statusFailure(head.status, what);
-  // No digest header (or no HEAD at all): the body's digest is the manifest's.
-  const get = await authorisedRequest(deps, ref, request, signal);
-  if (get.status === 404) return undefined;
-  if (get.status !== 200) throw statusFailure(get.status, what);
-  return sha256Digest(get.body);
-}
-
 /** The signatures in signature manifest `manifestDigest`: the manifest, then each payload blob. */
 export async function readCosignSignatures(
   deps: RepositoryDeps,

@@ -1,14 +1,14 @@
 import type { ImageRef } from '../domain/image-ref.js';
 import type { Platform } from '../domain/image.js';
 import type { Logger } from '../log/index.js';
-import { readCosignSignatures, signatureManifestDigest } from './cosign-signatures.js';
+import { readCosignSignatures } from './cosign-signatures.js';
 import { imageCreatedAt } from './image-created.js';
 import { RegistryFailure } from './failure.js';
 import type { ParsedManifest } from './manifest-schemas.js';
 import { Memo } from './memo.js';
 import type { RepositoryDeps } from './repository-request.js';
 import { listAllTags } from './tags.js';
-import type { CreatedLookup, SignatureDigest, SignatureRead, TagListing } from './types.js';
+import type { CreatedLookup, SignatureRead, TagListing } from './types.js';
 
 export interface RepositoryReaderDeps extends RepositoryDeps {
   readonly logger: Logger;
@@ -24,7 +24,6 @@ type ManifestFetch = (ref: ImageRef, digest: string, signal: AbortSignal) => Pro
 export class RepositoryReader {
   private readonly tags = new Memo<string[]>();
   private readonly created = new Memo<number | undefined>();
-  private readonly signatureDigests = new Memo<string | undefined>();
 
   constructor(
     private readonly deps: RepositoryReaderDeps,
@@ -54,18 +53,6 @@ export class RepositoryReader {
         imageCreatedAt(this.deps, (d, s) => this.manifest(ref, d, s), ref, digest, platform, shared),
       );
       return { kind: 'created', at };
-    } catch (error) {
-      return this.failure(error, signal, key);
-    }
-  }
-
-  async signatureDigest(ref: ImageRef, digest: string, signal: AbortSignal): Promise<SignatureDigest> {
-    const key = `${ref.registry}/${ref.repository}@${digest}`;
-    try {
-      const found = await this.signatureDigests.get(key, signal, (shared) =>
-        signatureManifestDigest(this.deps, ref, digest, shared),
-      );
-      return found === undefined ? { kind: 'none' } : { kind: 'digest', digest: found };
     } catch (error) {
       return this.failure(error, signal, key);
     }

@@ -14,6 +14,7 @@ import {
   type ParsedManifest,
 } from './manifest-schemas.js';
 import { Memo } from './memo.js';
+import { signatureTag } from './cosign-signatures.js';
 import { RepositoryReader } from './repository-reader.js';
 import { authorisedRequest } from './repository-request.js';
 import type {
@@ -65,8 +66,14 @@ export class Session implements RegistrySession {
     return this.reader().imageCreated(ref, digest, platform, signal);
   }
 
-  signatureDigest(ref: ImageRef, digest: string, signal: AbortSignal): Promise<SignatureDigest> {
-    return this.reader().signatureDigest(ref, digest, signal);
+  /**
+   * The `.sig` tag is a tag like any other: asked as tagDigest asks (one HEAD, memoised, the GET
+   * fallback for registries without HEAD); only a 404 means something else here, no signatures.
+   */
+  async signatureDigest(ref: ImageRef, digest: string, signal: AbortSignal): Promise<SignatureDigest> {
+    const found = await this.tagDigest({ ...ref, tag: signatureTag(digest), digest: undefined }, signal);
+    if (found.kind === 'digest') return found;
+    return found.code === 'registry-not-found' ? { kind: 'none' } : found;
   }
 
   cosignSignatures(ref: ImageRef, manifestDigest: string, signal: AbortSignal): Promise<SignatureRead> {
