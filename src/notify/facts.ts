@@ -43,9 +43,19 @@ export function factsOfUpdate(record: UpdateRecord): ContainerFacts {
     reason: record.reason ?? undefined,
     logs: record.logs ?? undefined,
     updateId: record.id,
+    actor: record.actor ?? undefined,
+    by: askedBy(record),
     installed: committed ? base.toShort : base.fromShort,
     latest: base.toShort,
   });
+}
+
+/**
+ * Who asked for the update when someone did: the actor unless it is only what started the run
+ * (`schedule`, `webhook:github`, ...). `cli:<os user>` is a person at a shell, so it is said.
+ */
+function askedBy(record: UpdateRecord): string | undefined {
+  return record.actor === null || record.actor === record.trigger ? undefined : record.actor;
 }
 
 /** A container as a check saw it: current, or with an update. */

@@ -14,14 +14,17 @@ const REASON_AND_LOGS = [
   '{{/logs}}',
 ];
 
+/** Names who asked for an update, when a person or named token did (the `by` field). */
+const ASKED_BY = '{{#by}} (asked by {{by}}){{/by}}';
+
 export const DEFAULT_TEMPLATES: Readonly<Record<NoticeKind, string>> = {
   'update-available': '{{container}} ({{image}}): an update is available, {{from}} → {{to}}',
-  updated: '{{container}} ({{image}}): updated {{from}} → {{to}}',
+  updated: '{{container}} ({{image}}): updated {{from}} → {{to}}' + ASKED_BY,
   'rolled-back': [
-    '{{container}} ({{image}}): the update to {{to}} was rolled back; {{from}} runs again.',
+    '{{container}} ({{image}}): the update to {{to}}' + ASKED_BY + ' was rolled back; {{from}} runs again.',
     ...REASON_AND_LOGS,
   ].join('\n'),
-  failed: '{{container}} ({{image}}): the update to {{to}} failed: {{reason}}',
+  failed: '{{container}} ({{image}}): the update to {{to}}' + ASKED_BY + ' failed: {{reason}}',
   skipped: '{{container}} ({{image}}): the update to {{to}} was skipped: {{reason}}',
   'approval-needed':
     '{{container}} ({{image}}): the update to {{to}} waits for approval #{{approvalId}}{{#deadline}} (until {{deadline}}){{/deadline}}',
@@ -32,10 +35,10 @@ export const DEFAULT_TEMPLATES: Readonly<Record<NoticeKind, string>> = {
   report: [
     '{{checked}} scanned, {{updatedCount}} updated, {{failedCount}} failed',
     '{{#updated}}',
-    '- {{container}} ({{image}}): updated {{from}} → {{to}}',
+    '- {{container}} ({{image}}): updated {{from}} → {{to}}' + ASKED_BY,
     '{{/updated}}',
     '{{#rolledBack}}',
-    '- {{container}} ({{image}}): rolled back from {{to}}: {{reason}}',
+    '- {{container}} ({{image}}): rolled back from {{to}}' + ASKED_BY + ': {{reason}}',
     '{{/rolledBack}}',
     '{{#failed}}',
     '- {{container}} ({{image}}): failed: {{reason}}',

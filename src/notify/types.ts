@@ -40,6 +40,10 @@ export const ContainerFacts = z.object({
   /** The last log lines of the container that failed verification. */
   logs: z.string().optional(),
   updateId: z.number().int().optional(),
+  /** Who made the update (history's `actor`): a person, a token, `schedule`, `webhook:<kind>`. */
+  actor: z.string().optional(),
+  /** The actor when a person or named token asked (not a trigger such as `schedule`). */
+  by: z.string().optional(),
   approvalId: z.number().int().optional(),
   /** ISO 8601. */
   deadline: z.string().optional(),

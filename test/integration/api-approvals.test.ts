@@ -134,6 +134,13 @@ describe('approvals over the API', () => {
       // The history names who decided it: the vote that approved it, not just "api".
       expect(record).toMatchObject({ trigger: 'api', actor: bobName });
       expect(harness.store.history.list({ actor: bobName }).items.map((r) => r.id)).toEqual([record?.id]);
+      // A rollback asked for with a named token is its holder's too.
+      expect((await call('POST', `/api/v1/containers/${name}/rollback`, undefined, alice)).status).toBe(200);
+      expect((await docker.getContainer(name).inspect()).Image).toBe(record?.fromImageId);
+      expect(harness.store.history.list({ container: name, limit: 1 }).items[0]).toMatchObject({
+        state: 'committed',
+        actor: aliceName,
+      });
     } finally {
       for (const token of harness.store.apiTokens.list()) harness.store.apiTokens.revoke(token.name);
     }

@@ -116,11 +116,12 @@ describe('npm run demo', () => {
         // Two pushes (60 s) and their updates; the rest is slack for a machine busy with other tests.
         280_000,
       );
+      // The most telling parts last: a CI log keeps the end of a long failure message.
       const story = [
+        `engine image deletions meanwhile (last 40):\n${imageEvents.lines.slice(-40).join('\n')}`,
+        `tidewatch log ends:\n${logTail(join(workDir, 'tidewatch.log'))}`,
         `demo output:\n${stdout}\n${stderr}`,
         `updates: ${JSON.stringify(updates.map(({ containerName, state, reason }) => ({ containerName, state, reason })))}`,
-        `tidewatch log ends:\n${logTail(join(workDir, 'tidewatch.log'))}`,
-        `engine image deletions meanwhile:\n${imageEvents.lines.join('\n')}`,
       ].join('\n');
       expect(seen, story).toContain('committed');
       expect(seen, story).toContain('rolled-back');

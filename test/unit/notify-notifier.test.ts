@@ -123,7 +123,7 @@ describe('notifier', () => {
       }
       journal.finish(id, outcome, details);
     };
-    return { store, bus, rows, run, available, current, update, time, kicks: () => kicks };
+    return { store, bus, journal, rows, run, available, current, update, time, kicks: () => kicks };
   }
 
   it('an available update is said once per container and digest, at the end of its run', () => {
@@ -164,6 +164,44 @@ describe('notifier', () => {
     ]);
     run(() => available());
     expect(rows()).toHaveLength(1);
+  });
+
+  it('an update someone asked for names them; one the schedule made does not', () => {
+    const { rows, run, available, journal } = setup();
+    run(() => {
+      available();
+      const id = journal.plan(
+        planInput({
+          containerName: 'web',
+          image: 'nginx:latest',
+          fromDigest: A,
+          toDigest: B,
+          actor: 'alice',
+        }),
+      );
+      journal.finish(id, 'failed', { reason: 'pull failed: 500' });
+    });
+    run(() => {
+      available('web', C);
+      const id = journal.plan(
+        planInput({
+          containerName: 'web',
+          image: 'nginx:latest',
+          fromDigest: A,
+          toDigest: C,
+          trigger: 'cli',
+          actor: 'cli:ops',
+        }),
+      );
+      for (const step of ['pulled', 'old-renamed', 'new-created', 'new-started', 'verifying'] as const)
+        journal.advance(id, step);
+      journal.finish(id, 'committed');
+    });
+    expect(rows().map((row) => row.message.body)).toEqual([
+      'web (nginx:latest): the update to bbbbbbbbbbbb (asked by alice) failed: pull failed: 500',
+      'web (nginx:latest): updated aaaaaaaaaaaa → cccccccccccc (asked by cli:ops)',
+    ]);
+    expect(rows()[0]?.message.containers[0]).toMatchObject({ actor: 'alice', by: 'alice' });
   });
 
   it('a rollback says why, with the failed container’s last log lines; a failure is an error', () => {

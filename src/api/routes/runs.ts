@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { describeError } from '../../domain/errors.js';
 import type { RunRequest } from '../../scheduler/index.js';
+import { journalOf } from '../../store/index.js';
 import { rollbackToPrevious, type CycleReport } from '../../updater/index.js';
 import type { ApiContext } from '../context.js';
 import { apiError } from '../errors.js';
@@ -138,11 +139,13 @@ export function runRoutes(ctx: ApiContext): ApiRoute[] {
         404: 'No such container',
         409: 'Nothing to roll back to (the reason says why)',
       },
-      handle: async ({ c, params }) => {
+      handle: async ({ c, params, holder }) => {
         await mustExist(params.name);
+        // Recorded as made by the named token's holder (or the signed-in person) who asked.
+        const store = { ...deps.store, journal: journalOf(deps.store.journal, holder) };
         // Not aborted when the client goes away: a rollback, like an update, runs to its end.
         const result = await ctx.daemon.runs.exclusive('api', () =>
-          rollbackToPrevious(deps, params.name, new AbortController().signal, 'api'),
+          rollbackToPrevious({ ...deps, store }, params.name, new AbortController().signal, 'api'),
         );
         if (!result.ok) throw apiError('conflict', `could not roll back ${params.name}: ${result.reason}`);
         ctx.metrics.manualRollback();
