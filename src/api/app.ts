@@ -8,6 +8,7 @@ import { parseInput, type ApiRoute } from './route.js';
 import { ROUTE_FILES, type RouteFile } from './routes/index.js';
 import { CSRF_HEADER, sessionIdOf } from './sessions.js';
 import { serveDashboard } from './dashboard.js';
+import { harden } from './hardening.js';
 
 /** Webhook payloads are small; a registry envelope of many events is well under this. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -33,6 +34,7 @@ export function createApp(ctx: ApiContext, files: readonly RouteFile[] = ROUTE_F
     await next();
     ctx.logger.debug({ method: c.req.method, path: c.req.path, status: c.res.status }, 'http request');
   });
+  harden(app);
   app.use(
     '*',
     bodyLimit({

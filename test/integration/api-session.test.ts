@@ -68,9 +68,43 @@ describe('API sessions (the dashboard sign-in)', () => {
     expect(asked.status).toBe(202);
   });
 
+  it('a form from another site cannot use the cookie even where no token is needed (Hono csrf)', async () => {
+    const cookie = await signIn();
+    const form = { cookie, 'content-type': 'application/x-www-form-urlencoded' };
+    const crossSite = await request('/api/v1/session', {
+      method: 'DELETE',
+      headers: { ...form, origin: 'https://evil.example' },
+    });
+    expect(crossSite.status).toBe(403);
+    expect(((await crossSite.json()) as { error: { code: string } }).error.code).toBe('csrf-required');
+    expect(await (await request('/api/v1/session', { headers: { cookie } })).json()).toMatchObject({
+      signedIn: true,
+    });
+    // The same form from the dashboard's own origin, or any request with the header, goes through.
+    const own = await request('/api/v1/session', {
+      method: 'DELETE',
+      headers: { ...form, origin: 'http://localhost' },
+    });
+    expect(own.status).toBe(204);
+  });
+
+  it('every answer carries the protective headers (Hono secureHeaders)', async () => {
+    for (const path of ['/', '/api/v1/session', '/healthz', '/api/v1/nothing-here']) {
+      const { headers } = await request(path);
+      expect(headers.get('content-security-policy'), path).toContain("frame-ancestors 'none'");
+      expect(headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(headers.get('x-frame-options'), path).toBe('DENY');
+      expect(headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(headers.get('strict-transport-security'), path).toBeNull();
+    }
+  });
+
   it('signing out revokes the session', async () => {
     const cookie = await signIn();
-    const out = await request('/api/v1/session', { method: 'DELETE', headers: { cookie } });
+    const out = await request('/api/v1/session', {
+      method: 'DELETE',
+      headers: { cookie, 'x-tidewatch-csrf': '1' },
+    });
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toContain('Max-Age=0');
     expect((await request('/api/v1/containers', { headers: { cookie } })).status).toBe(401);
