@@ -38,7 +38,7 @@ import { buildSourceImages, type ScenarioName } from './scenarios.js';
  */
 
 // A guard against a hang, not a speed budget: a test waits for every case of its scenario, which
-// share four lanes with the other scenarios' cases; on a slow or busy machine (a 2-core CI box running
+// share the lanes (harness.ts) with the other scenarios' cases; on a slow or busy machine (a 2-core CI box running
 // the other test files beside them) that took over 20 minutes. The suite's own limit is CI's 90.
 const TEST_TIMEOUT_MS = 45 * 60_000;
 

@@ -77,7 +77,7 @@ describe('npm run demo', () => {
 
   it('shows a committed update and a rollback from its first pushes, then removes everything', async () => {
     // --port 0: any free port, as other tests may hold 8080; --duration bounds it if the test dies.
-    const child = spawn(process.execPath, [DEMO, '--duration', '330', '--port', '0'], {
+    const child = spawn(process.execPath, [DEMO, '--duration', '500', '--port', '0'], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_HOST: process.env.DOCKER_HOST },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -113,8 +113,9 @@ describe('npm run demo', () => {
       const seen = await eventually(
         outcomes,
         (list) => list.includes('committed') && list.includes('rolled-back'),
-        // Two pushes (60 s) and their updates; the rest is slack for a machine busy with other tests.
-        280_000,
+        // Two pushes (60 s) and their updates; the rest is slack for a machine busy with other
+        // tests, where each push is an image build that can take a minute or more.
+        420_000,
       );
       // The most telling parts last: a CI log keeps the end of a long failure message.
       const story = [
@@ -143,5 +144,5 @@ describe('npm run demo', () => {
         await exited;
       }
     }
-  }, 500_000);
+  }, 600_000);
 });
