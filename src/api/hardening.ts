@@ -2,8 +2,10 @@ import type { Hono, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { errorResponse } from './errors.js';
 import { CSRF_HEADER, SESSION_COOKIE } from './sessions.js';
+import { SignInLimit } from './sign-in-limit.js';
 
 /**
  * Browser-facing protections, from Hono's maintained middleware rather than by hand:
@@ -19,8 +21,10 @@ import { CSRF_HEADER, SESSION_COOKIE } from './sessions.js';
  *   Requests with a bearer token or no cookie are not a browser acting on someone's behalf:
  *   curl's `POST /v1/update` without a content type keeps working. The dashboard sends the header,
  *   so a proxy that rewrites the origin does not break it.
+ * - a limit on sign-in attempts per client address (sign-in-limit.ts): signing in with a token
+ *   (`POST /api/v1/session`) and every step of an OpenID Connect sign-in (`/auth/...`).
  */
-export function harden(app: Hono): void {
+export function harden(app: Hono, signIns = new SignInLimit()): void {
   app.use(
     '*',
     secureHeaders({
@@ -40,6 +44,8 @@ export function harden(app: Hono): void {
     }),
   );
   app.use('*', refuseCrossSiteCookieRequests);
+  app.post('/api/v1/session', limitSignIns(signIns));
+  app.use('/auth/*', limitSignIns(signIns));
 }
 
 const sameOrigin = csrf();
@@ -67,3 +73,31 @@ const refuseCrossSiteCookieRequests: MiddlewareHandler = async (c, next) => {
   }
   await next();
 };
+
+function limitSignIns(signIns: SignInLimit): MiddlewareHandler {
+  return async (c, next) => {
+    const wait = signIns.attempt(clientAddress(c));
+    if (wait !== undefined) {
+      c.header('Retry-After', String(wait));
+      return errorResponse(
+        c,
+        'too-many-sign-ins',
+        `too many sign-in attempts from this address; try again in ${wait} s`,
+      );
+    }
+    await next();
+  };
+}
+
+/**
+ * The address the request came from: the socket's peer. Behind a proxy that is the proxy, so its
+ * clients share one allowance (forwarded headers are not trusted: anyone can send them).
+ */
+function clientAddress(c: Parameters<MiddlewareHandler>[0]): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    // No socket: a request made in-process (app.request in tests).
+    return 'unknown';
+  }
+}

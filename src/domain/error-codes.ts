@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   'method-not-allowed': { status: 405, exit: 1 },
   conflict: { status: 409, exit: 1 },
   'payload-too-large': { status: 413, exit: 1 },
+  'too-many-sign-ins': { status: 429, exit: 1 },
   'shutting-down': { status: 503, exit: 1 },
   'not-ready': { status: 503, exit: 1 },
   // Answered for anything that is not one of the codes above with a status of its own.

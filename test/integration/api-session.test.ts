@@ -88,6 +88,30 @@ describe('API sessions (the dashboard sign-in)', () => {
     expect(own.status).toBe(204);
   });
 
+  it('sign-in attempts are limited per client address: the eleventh in a minute waits', async () => {
+    const from = (address: string) => ({ incoming: { socket: { remoteAddress: address } } });
+    const attempt = (address: string, token: string): Promise<Response> =>
+      Promise.resolve(
+        api.app.request(
+          '/api/v1/session',
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ token }),
+          },
+          from(address),
+        ),
+      );
+    for (let i = 0; i < 10; i += 1) expect((await attempt('192.0.2.7', `guess-${i}`)).status).toBe(401);
+    // Even the right token waits now: the limit counts attempts, not only failures.
+    const limited = await attempt('192.0.2.7', TOKEN);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('too-many-sign-ins');
+    // Another address is not held up by it.
+    expect((await attempt('192.0.2.8', TOKEN)).status).toBe(204);
+  });
+
   it('every answer carries the protective headers (Hono secureHeaders)', async () => {
     for (const path of ['/', '/api/v1/session', '/healthz', '/api/v1/nothing-here']) {
       const { headers } = await request(path);
