@@ -78,6 +78,16 @@ describe('the modules a plain run loads', () => {
       ).toEqual([]);
   });
 
+  it('loads the Sigstore packages when --signature-identity is set, from outside the bundle', async () => {
+    const root = fileURLToPath(new URL('../fixtures/sigstore/trusted_root.production.json', import.meta.url));
+    const run = await onceRecordingLoads({
+      TIDEWATCH_SIGNATURE_IDENTITY: 'issuer=https://issuer.example,subject=^x$',
+      TIDEWATCH_SIGNATURE_TRUSTED_ROOT: root,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.packages).toContain('@sigstore/verify');
+  });
+
   it('loads pino-pretty for pretty logs, and they are pretty', async () => {
     const run = await onceRecordingLoads({ TIDEWATCH_LOG_FORMAT: 'pretty' });
     expect(run.code, run.stderr).toBe(0);
