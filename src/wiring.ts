@@ -4,8 +4,7 @@ import { connectEngineClient, detectOwnContainerId, resolveConnection } from './
 import { ContainerInventory } from './inventory/index.js';
 import type { Logger } from './log/index.js';
 import { RegistryClient, createCredentialStore } from './registry/index.js';
-import { TidewatchError } from './domain/errors.js';
-import { SignatureGate, readSignatureKeys } from './signature/index.js';
+import { SignatureGate, loadSignatureTrust } from './signature/index.js';
 import { connectSwarm } from './swarm/index.js';
 import type { CycleDeps } from './updater/index.js';
 import type { EngineEvents } from './engine/index.js';
@@ -28,13 +27,8 @@ export type WiredDeps = Omit<CycleDeps, 'registry'> & {
  * wire Tidewatch through here, so the tests run exactly what production runs.
  */
 export async function buildCycleDeps(settings: Readonly<Settings>, logger: Logger): Promise<WiredDeps> {
-  // Read first: a key file that cannot be read is a configuration error, before any connection.
-  const keys = readSignatureKeys(settings.signatureKeys);
-  if (settings.requireSignature && keys.length === 0)
-    throw new TidewatchError(
-      'invalid-config',
-      '--require-signature needs --signature-key: with no trusted key no new image could deploy',
-    );
+  // Read first: a key or trusted root that cannot be read is a configuration error, before any connection.
+  const trust = await loadSignatureTrust(settings);
   const connection = resolveConnection(settings);
   // One client, one negotiated API version: containers, services and events share it.
   const client = await connectEngineClient(connection, { pullTimeoutMs: settings.pullTimeoutMs });
@@ -67,7 +61,7 @@ export async function buildCycleDeps(settings: Readonly<Settings>, logger: Logge
     selfId,
     swarm,
     compose: composeAwareness,
-    signatures: keys.length > 0 ? new SignatureGate(keys, logger) : undefined,
+    signatures: trust !== undefined ? new SignatureGate(trust, logger) : undefined,
   };
 }
 

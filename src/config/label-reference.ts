@@ -181,7 +181,7 @@ export const LABELS: readonly LabelSpec[] = [
     key: 'tidewatch.verify.signature',
     values: 'true, false',
     meaning:
-      'true: a new image deploys only with a cosign signature by a --signature-key (false cannot waive --require-signature)',
+      'true: a new image deploys only with a cosign signature by a --signature-key or a Sigstore bundle by a --signature-identity (false cannot waive --require-signature)',
     example: 'true',
   },
   {

@@ -44,6 +44,10 @@ export class FleetTargets {
         Promise.resolve({ kind: 'error', code: 'registry-unavailable', message: NOT_ASKED }),
       cosignSignatures: () =>
         Promise.resolve({ kind: 'error', code: 'registry-unavailable', message: NOT_ASKED }),
+      sigstoreReferrers: () =>
+        Promise.resolve({ kind: 'error', code: 'registry-unavailable', message: NOT_ASKED }),
+      sigstoreBundle: () =>
+        Promise.resolve({ kind: 'error', code: 'registry-unavailable', message: NOT_ASKED }),
     };
   }
 }

@@ -22,6 +22,9 @@ export type {
   SignatureDigest,
   SignatureRead,
   StoredSignature,
+  SigstoreBundleRead,
+  SigstoreReferrer,
+  SigstoreReferrerList,
 } from './types.js';
 export { signatureTag } from './cosign-signatures.js';
 export { describeRef } from './decide.js';

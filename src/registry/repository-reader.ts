@@ -7,8 +7,16 @@ import { RegistryFailure } from './failure.js';
 import type { ParsedManifest } from './manifest-schemas.js';
 import { Memo } from './memo.js';
 import type { RepositoryDeps } from './repository-request.js';
+import { listSigstoreReferrers, readSigstoreBundle } from './sigstore-referrers.js';
 import { listAllTags } from './tags.js';
-import type { CreatedLookup, SignatureRead, TagListing } from './types.js';
+import type {
+  CreatedLookup,
+  SigstoreBundleRead,
+  SigstoreReferrer,
+  SigstoreReferrerList,
+  SignatureRead,
+  TagListing,
+} from './types.js';
 
 export interface RepositoryReaderDeps extends RepositoryDeps {
   readonly logger: Logger;
@@ -24,6 +32,8 @@ type ManifestFetch = (ref: ImageRef, digest: string, signal: AbortSignal) => Pro
 export class RepositoryReader {
   private readonly tags = new Memo<string[]>();
   private readonly created = new Memo<number | undefined>();
+  private readonly referrers = new Memo<readonly SigstoreReferrer[]>();
+  private readonly bundles = new Memo<Uint8Array | undefined>();
 
   constructor(
     private readonly deps: RepositoryReaderDeps,
@@ -66,6 +76,37 @@ export class RepositoryReader {
       };
     } catch (error) {
       return this.failure(error, signal, `${ref.registry}/${ref.repository}@${manifestDigest}`);
+    }
+  }
+
+  async sigstoreReferrers(ref: ImageRef, digest: string, signal: AbortSignal): Promise<SigstoreReferrerList> {
+    const key = `${ref.registry}/${ref.repository}@${digest}`;
+    try {
+      const listed = await this.referrers.get(key, signal, async (shared) => {
+        const found = await listSigstoreReferrers(this.deps, ref, digest, shared);
+        return found.referrers;
+      });
+      return { kind: 'referrers', referrers: listed };
+    } catch (error) {
+      return this.failure(error, signal, `${key} referrers`);
+    }
+  }
+
+  async sigstoreBundle(
+    ref: ImageRef,
+    digest: string,
+    referrer: SigstoreReferrer,
+    signal: AbortSignal,
+  ): Promise<SigstoreBundleRead> {
+    // The image digest is part of the key: the same referrer read for another subject says otherwise.
+    const key = `${ref.registry}/${ref.repository}@${referrer.digest}>${digest}`;
+    try {
+      const bundle = await this.bundles.get(key, signal, (shared) =>
+        readSigstoreBundle(this.deps, ref, digest, referrer, shared),
+      );
+      return { kind: 'bundle', bundle };
+    } catch (error) {
+      return this.failure(error, signal, key);
     }
   }
 

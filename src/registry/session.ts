@@ -23,6 +23,9 @@ import type {
   Resolution,
   SignatureDigest,
   SignatureRead,
+  SigstoreBundleRead,
+  SigstoreReferrer,
+  SigstoreReferrerList,
   TagDigest,
   TagListing,
 } from './types.js';
@@ -78,6 +81,19 @@ export class Session implements RegistrySession {
 
   cosignSignatures(ref: ImageRef, manifestDigest: string, signal: AbortSignal): Promise<SignatureRead> {
     return this.reader().cosignSignatures(ref, manifestDigest, signal);
+  }
+
+  sigstoreReferrers(ref: ImageRef, digest: string, signal: AbortSignal): Promise<SigstoreReferrerList> {
+    return this.reader().sigstoreReferrers(ref, digest, signal);
+  }
+
+  sigstoreBundle(
+    ref: ImageRef,
+    digest: string,
+    referrer: SigstoreReferrer,
+    signal: AbortSignal,
+  ): Promise<SigstoreBundleRead> {
+    return this.reader().sigstoreBundle(ref, digest, referrer, signal);
   }
 
   /** Tags, image configs and signatures (repository-reader.ts), sharing this session's auth and manifests. */

@@ -10,6 +10,9 @@ import {
   sha256Digest,
 } from './manifest-schemas.js';
 import { authorisedRequest, type RepositoryDeps } from './repository-request.js';
+import type { SigstoreReferrer } from './types.js';
+
+export type { SigstoreReferrer } from './types.js';
 
 /**
  * Sigstore bundles attached to an image as OCI 1.1 referrers (cosign `--new-bundle-format`,
@@ -19,12 +22,6 @@ import { authorisedRequest, type RepositoryDeps } from './repository-request.js'
  * https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#listing-referrers and
  * #referrers-tag-schema.
  */
-
-/** One bundle referrer: the manifest holding it, as listed. */
-export interface SigstoreReferrer {
-  readonly digest: string;
-  readonly artifactType: string;
-}
 
 /** The bundle referrers of an image, and where they were listed. */
 export interface SigstoreReferrers {

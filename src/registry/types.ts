@@ -100,6 +100,22 @@ export type SignatureRead =
   | { readonly kind: 'signatures'; readonly signatures: readonly StoredSignature[] }
   | { readonly kind: 'error'; readonly code: RegistryErrorCode; readonly message: string };
 
+/** One Sigstore bundle referrer of an image: the manifest holding the bundle, as listed. */
+export interface SigstoreReferrer {
+  readonly digest: string;
+  readonly artifactType: string;
+}
+
+/** The Sigstore bundle referrers of an image (none is an empty list), or why they could not be listed. */
+export type SigstoreReferrerList =
+  | { readonly kind: 'referrers'; readonly referrers: readonly SigstoreReferrer[] }
+  | { readonly kind: 'error'; readonly code: RegistryErrorCode; readonly message: string };
+
+/** A referrer's bundle JSON; undefined when its manifest turned out to hold no bundle of this image. */
+export type SigstoreBundleRead =
+  | { readonly kind: 'bundle'; readonly bundle: Uint8Array | undefined }
+  | { readonly kind: 'error'; readonly code: RegistryErrorCode; readonly message: string };
+
 export interface RegistrySession {
   resolve(ref: ImageRef, local: LocalImage, signal: AbortSignal): Promise<Resolution>;
   /** What `ref`'s tag points at (one HEAD, shared with resolve within the session). */
@@ -117,4 +133,13 @@ export interface RegistrySession {
   signatureDigest(ref: ImageRef, digest: string, signal: AbortSignal): Promise<SignatureDigest>;
   /** The signatures in signature manifest `manifestDigest`: the manifest and each payload blob. */
   cosignSignatures(ref: ImageRef, manifestDigest: string, signal: AbortSignal): Promise<SignatureRead>;
+  /** The Sigstore bundles attached to image `digest` (OCI referrers, or their tag), once per session. */
+  sigstoreReferrers(ref: ImageRef, digest: string, signal: AbortSignal): Promise<SigstoreReferrerList>;
+  /** The bundle in `referrer` of image `digest`: its manifest and bundle blob, once per session. */
+  sigstoreBundle(
+    ref: ImageRef,
+    digest: string,
+    referrer: SigstoreReferrer,
+    signal: AbortSignal,
+  ): Promise<SigstoreBundleRead>;
 }

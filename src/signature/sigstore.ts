@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
-import { HashAlgorithm, TrustedRoot } from '@sigstore/protobuf-specs';
-import { Verifier, toSignedEntity, toTrustMaterial, type Signer, type TrustMaterial } from '@sigstore/verify';
+import type { Bundle } from '@sigstore/bundle';
+import type { Signer, TrustMaterial } from '@sigstore/verify';
 import { z } from 'zod';
 import { TidewatchError } from '../domain/errors.js';
+import { IDENTITY_FLAG, type SigstoreIdentity } from './identity.js';
+
+export { parseSigstoreIdentity, type SigstoreIdentity } from './identity.js';
 
 /**
  * Keyless Sigstore bundles (issue 21): a bundle verifies when its Fulcio certificate chains to the
@@ -14,16 +16,21 @@ import { TidewatchError } from '../domain/errors.js';
  * repository gives it), never fetched.
  */
 
-/** A trusted root read from disk, ready for the verifier. */
+/**
+ * The Sigstore packages, imported when a trusted root is read and not before: only hosts that
+ * configure identities pay for loading them (scripts/bundle.js keeps them out of the bundle).
+ */
+interface SigstoreLib {
+  readonly bundle: typeof import('@sigstore/bundle');
+  readonly specs: typeof import('@sigstore/protobuf-specs');
+  readonly verify: typeof import('@sigstore/verify');
+}
+
+/** A trusted root read from disk, ready for the verifier (with the packages that verify). */
 export interface SigstoreTrust {
   readonly file: string;
   readonly material: TrustMaterial;
-}
-
-/** Who may sign: the OIDC issuer exactly, and a pattern the certificate's subject (SAN) must match. */
-export interface SigstoreIdentity {
-  readonly issuer: string;
-  readonly subject: RegExp;
+  readonly lib: SigstoreLib;
 }
 
 export type SigstoreVerdict =
@@ -31,13 +38,12 @@ export type SigstoreVerdict =
   | { readonly ok: false; readonly reason: string };
 
 const TRUSTED_ROOT_FLAG = '--signature-trusted-root';
-const IDENTITY_FLAG = '--signature-identity';
 const TRUSTED_ROOT_MEDIA_TYPE = /^application\/vnd\.dev\.sigstore\.trustedroot(\.v[\d.]+)?\+json/;
 /** in-toto's DSSE payload type (https://github.com/in-toto/attestation/blob/main/spec/v1/envelope.md). */
 const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 
 /** Reads a Sigstore trusted_root.json; every failure is one line naming the flag and the file. */
-export function readTrustedRoot(file: string, flag = TRUSTED_ROOT_FLAG): SigstoreTrust {
+export async function readTrustedRoot(file: string, flag = TRUSTED_ROOT_FLAG): Promise<SigstoreTrust> {
   const fail = (cause: string, error?: unknown): never => {
     throw new TidewatchError('invalid-config', `${flag} ${file}: ${cause}`, { cause: error });
   };
@@ -52,38 +58,18 @@ export function readTrustedRoot(file: string, flag = TRUSTED_ROOT_FLAG): Sigstor
     return fail(
       'not a Sigstore trusted root (its mediaType is not application/vnd.dev.sigstore.trustedroot+json)',
     );
+  const [bundle, specs, verify] = await Promise.all([
+    import('@sigstore/bundle'),
+    import('@sigstore/protobuf-specs'),
+    import('@sigstore/verify'),
+  ]);
   try {
-    const root = TrustedRoot.fromJSON(json);
+    const root = specs.TrustedRoot.fromJSON(json);
     // Keyless signatures need a Fulcio CA to chain to; a root without one could verify nothing.
     if (root.certificateAuthorities.length === 0) return fail('it names no certificate authority');
-    return { file, material: toTrustMaterial(root) };
+    return { file, material: verify.toTrustMaterial(root), lib: { bundle, specs, verify } };
   } catch (error) {
     return fail(`not a readable trusted root: ${firstLine(error)}`, error);
-  }
-}
-
-/**
- * `issuer=<URL>,subject=<pattern>` (either order). The issuer cannot hold a comma, so the pattern
- * may: `{1,3}` stays whole. As cosign's --certificate-identity-regexp, the pattern matches
- * anywhere in the subject; anchor it with `^...$`.
- */
-export function parseSigstoreIdentity(text: string, option = IDENTITY_FLAG): SigstoreIdentity {
-  const fail = (cause: string, error?: unknown): never => {
-    throw new TidewatchError('invalid-config', `${option} "${text}": ${cause}`, { cause: error });
-  };
-  const trimmed = text.trim();
-  const parts =
-    /^issuer=(?<issuer>[^,]*),subject=(?<subject>.*)$/s.exec(trimmed) ??
-    /^subject=(?<subject>.*),issuer=(?<issuer>[^,]*)$/s.exec(trimmed);
-  if (parts === null) return fail('expected issuer=<URL>,subject=<pattern>');
-  const issuer = parts.groups?.issuer?.trim() ?? '';
-  const subject = parts.groups?.subject ?? '';
-  if (!URL.canParse(issuer)) return fail(`the issuer "${issuer}" is not a URL`);
-  if (subject === '') return fail('the subject pattern is empty; it would match any signer');
-  try {
-    return { issuer, subject: new RegExp(subject) };
-  } catch (error) {
-    return fail(`the subject is not a valid pattern: ${firstLine(error)}`, error);
   }
 }
 
@@ -100,7 +86,7 @@ export function verifySigstoreBundle(
   identities: readonly SigstoreIdentity[],
   manifest?: Uint8Array,
 ): SigstoreVerdict {
-  const bundle = parseBundle(bundleJson);
+  const bundle = parseBundle(trust.lib, bundleJson);
   if (typeof bundle === 'string') return { ok: false, reason: bundle };
   if (bundle.verificationMaterial.content.$case === 'publicKey')
     return { ok: false, reason: 'its Sigstore bundle is signed with a key, not a keyless certificate' };
@@ -109,21 +95,22 @@ export function verifySigstoreBundle(
 
   let signer: Signer;
   try {
+    const { Verifier, toSignedEntity } = trust.lib.verify;
     signer = new Verifier(trust.material).verify(toSignedEntity(bundle, artifact));
   } catch (error) {
     return { ok: false, reason: `its Sigstore bundle does not verify: ${firstLine(error)}` };
   }
-  const named = signedDigest(bundle, digest);
+  const named = signedDigest(trust.lib, bundle, digest);
   if (named !== digest)
     return { ok: false, reason: `its Sigstore bundle is for ${named}, not for this image` };
   return matchIdentity(signer, identities);
 }
 
-function parseBundle(json: unknown): Bundle | string {
+function parseBundle(lib: SigstoreLib, json: unknown): Bundle | string {
   try {
     const value: unknown =
       typeof json === 'string' || json instanceof Uint8Array ? JSON.parse(text(json)) : json;
-    return bundleFromJSON(value);
+    return lib.bundle.bundleFromJSON(value);
   } catch (error) {
     return `not a Sigstore bundle: ${firstLine(error)}`;
   }
@@ -145,7 +132,8 @@ function artifactFor(bundle: Bundle, digest: string, manifest?: Uint8Array): Buf
  * instead. A DSSE statement may list several subjects (one per platform, say): any that is this
  * digest will do.
  */
-function signedDigest(bundle: Bundle, digest: string): string {
+function signedDigest(lib: SigstoreLib, bundle: Bundle, digest: string): string {
+  const { HashAlgorithm } = lib.specs;
   if (bundle.content.$case === 'messageSignature') {
     const { algorithm, digest: bytes } = bundle.content.messageSignature.messageDigest;
     if (algorithm !== HashAlgorithm.SHA2_256) return `a ${HashAlgorithm[algorithm]} digest`;

@@ -117,7 +117,7 @@ describe('only signed images deploy', () => {
     });
     expectExit(keyless, 2);
     expect(keyless.stderr.trim().split('\n').at(-1)).toBe(
-      'tidewatch: --require-signature needs --signature-key: with no trusted key no new image could deploy',
+      'tidewatch: --require-signature needs --signature-key or --signature-identity: trusting nobody, no new image could deploy',
     );
   });
 

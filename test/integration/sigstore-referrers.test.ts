@@ -127,7 +127,7 @@ describe('Sigstore bundle referrers in the lab registry (distribution 2.8: no re
     const identity = parseSigstoreIdentity(
       'issuer=https://token.actions.githubusercontent.com,subject=^https://github.com/sigstore-conformance/',
     );
-    const trust = readTrustedRoot(fixture('trusted_root.production.json'));
+    const trust = await readTrustedRoot(fixture('trusted_root.production.json'));
     expect(verifySigstoreBundle(read, imageDigest, trust, [identity])).toMatchObject({ ok: true });
   });
 

@@ -17,8 +17,21 @@ const RECORDER = fileURLToPath(new URL('../support/record-loads.mjs', import.met
 const dir = mkdtempSync(join(tmpdir(), 'tw-loads-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Packages a daemon with no notification URL, GitOps source, --config or pretty logs never needs. */
-const OPTIONAL = ['mqtt', 'nodemailer', 'simple-git', 'yaml', 'pino-pretty'];
+/**
+ * Packages a daemon with no notification URL, GitOps source, --config, pretty logs or
+ * --signature-identity never needs.
+ */
+const OPTIONAL = [
+  'mqtt',
+  'nodemailer',
+  'simple-git',
+  'yaml',
+  'pino-pretty',
+  '@sigstore/bundle',
+  '@sigstore/core',
+  '@sigstore/protobuf-specs',
+  '@sigstore/verify',
+];
 const NEVER = ['ssh2', '@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs'];
 
 async function onceRecordingLoads(env: NodeJS.ProcessEnv): Promise<CliResult & { packages: Set<string> }> {
@@ -63,6 +76,16 @@ describe('the modules a plain run loads', () => {
         inputs.filter((file) => file.startsWith(`node_modules/${name}/`)),
         name,
       ).toEqual([]);
+  });
+
+  it('loads the Sigstore packages when --signature-identity is set, from outside the bundle', async () => {
+    const root = fileURLToPath(new URL('../fixtures/sigstore/trusted_root.production.json', import.meta.url));
+    const run = await onceRecordingLoads({
+      TIDEWATCH_SIGNATURE_IDENTITY: 'issuer=https://issuer.example,subject=^x$',
+      TIDEWATCH_SIGNATURE_TRUSTED_ROOT: root,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.packages).toContain('@sigstore/verify');
   });
 
   it('loads pino-pretty for pretty logs, and they are pretty', async () => {

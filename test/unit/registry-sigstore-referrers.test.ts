@@ -133,7 +133,7 @@ describe('Sigstore bundles attached as OCI 1.1 referrers', () => {
     const identity = parseSigstoreIdentity(
       'issuer=https://token.actions.githubusercontent.com,subject=^https://github.com/sigstore-conformance/',
     );
-    const trust = readTrustedRoot(fixture('trusted_root.production.json'));
+    const trust = await readTrustedRoot(fixture('trusted_root.production.json'));
     expect(verifySigstoreBundle(read, imageDigest, trust, [identity]).ok).toBe(true);
   });
 

@@ -184,3 +184,21 @@ describe('pull and shutdown timeouts', () => {
     expect(() => loadSettings(flags, env)).toThrow(message);
   });
 });
+
+describe('--signature-identity (a list whose entries may hold commas and spaces)', () => {
+  const first =
+    'issuer=https://token.actions.githubusercontent.com,subject=^https://github.com/org/[a-z]{1,3}/';
+  const second = 'issuer=https://accounts.google.com,subject=^ops team@example\\.com$';
+
+  it('takes one entry per repeated flag, whole', () => {
+    expect(loadSettings({ signatureIdentities: [first, second] }, {}).signatureIdentities).toEqual([
+      first,
+      second,
+    ]);
+  });
+
+  it('takes one entry per line of the variable, trimmed, blank lines skipped', () => {
+    const env = { TIDEWATCH_SIGNATURE_IDENTITY: `\n  ${first}\r\n\n${second}  \n` };
+    expect(loadSettings({}, env).signatureIdentities).toEqual([first, second]);
+  });
+});

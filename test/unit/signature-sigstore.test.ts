@@ -18,8 +18,8 @@ const sha256 = (bytes: Uint8Array | string): string =>
 /** Real bundles and trusted roots (test/fixtures/sigstore/SOURCE.md). */
 const dsseBundle = readFileSync(fixture('intoto-dsse.sigstore'), 'utf8');
 const messageBundle = readFileSync(fixture('message-signature.sigstore'), 'utf8');
-const production = readTrustedRoot(fixture('trusted_root.production.json'));
-const staging = readTrustedRoot(fixture('trusted_root.staging.json'));
+const production = await readTrustedRoot(fixture('trusted_root.production.json'));
+const staging = await readTrustedRoot(fixture('trusted_root.staging.json'));
 /** Stands for the image manifest: the in-toto subject and the message digest are its sha256. */
 const manifest = readFileSync(fixture('a.txt'));
 const digest = sha256(manifest);
@@ -244,11 +244,11 @@ describe('trusted roots (--signature-trusted-root)', () => {
       JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [] }),
       /^--signature-trusted-root .*empty\.json: it names no certificate authority$/,
     ],
-  ])('refuses %s with one line naming the flag and the file', (name, text, message) => {
+  ])('refuses %s with one line naming the flag and the file', async (name, text, message) => {
     const file = text === undefined ? join(dir, name) : write(name, text);
     let thrown: unknown;
     try {
-      readTrustedRoot(file);
+      await readTrustedRoot(file);
     } catch (error) {
       thrown = error;
     }

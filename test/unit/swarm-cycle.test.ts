@@ -66,6 +66,8 @@ const registry: RegistrySession = {
   imageCreated: () => Promise.reject(new Error('not expected')),
   signatureDigest: () => Promise.reject(new Error('not expected')),
   cosignSignatures: () => Promise.reject(new Error('not expected')),
+  sigstoreReferrers: () => Promise.reject(new Error('not expected')),
+  sigstoreBundle: () => Promise.reject(new Error('not expected')),
 };
 
 async function cycle(

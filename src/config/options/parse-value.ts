@@ -15,6 +15,9 @@ export const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = {
   off: false,
 };
 
+/** What separates a list's entries in one value (a flag repeated gives an entry per flag anyway). */
+const LIST_SEPARATORS = { default: /[\s,]+/, whitespace: /\s+/, lines: /\r?\n/ } as const;
+
 /** A value as one layer gave it, and where from. */
 export interface RawValue {
   readonly value: unknown;
@@ -40,8 +43,11 @@ export function parseValue(option: AnyOption, raw: RawValue): unknown {
       return typeof value === 'string' ? value.trim() : fail('text');
     case 'list': {
       const items = Array.isArray(value) ? value.map(String) : [String(value)];
-      const separator = option.split === 'whitespace' ? /\s+/ : /[\s,]+/;
-      return items.flatMap((item) => item.split(separator)).filter((item) => item !== '');
+      const separator = LIST_SEPARATORS[option.split ?? 'default'];
+      return items
+        .flatMap((item) => item.split(separator))
+        .map((item) => (option.split === 'lines' ? item.trim() : item))
+        .filter((item) => item !== '');
     }
     case 'duration': {
       const ms = parseDurationMs(String(value));

@@ -24,8 +24,11 @@ export interface OptionSpec<F extends string = string, S extends z.ZodType = z.Z
   readonly valueName?: string;
   /** For a duration: 0 is a meaningful value (no drain), not a mistake. */
   readonly allowZero?: boolean;
-  /** For a list: split on whitespace only, not commas (values that may hold commas, such as URLs). */
-  readonly split?: 'whitespace';
+  /**
+   * For a list: `whitespace` splits on whitespace only, not commas (values that may hold commas,
+   * such as URLs); `lines` only on newlines (values that may hold anything else, such as patterns).
+   */
+  readonly split?: 'whitespace' | 'lines';
   /** The Settings field it fills (a field of `group` when it has one). */
   readonly field: F;
   /** Watchtower's legacy notification variables fill one object, `legacyNotifications`. */
