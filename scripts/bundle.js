@@ -7,8 +7,9 @@
 //
 // Left outside the bundle, loaded from node_modules when needed:
 // - better-sqlite3: a native module;
-// - mqtt, nodemailer, simple-git, yaml, pino-pretty: loaded on first use (a notification channel,
-//   GitOps, --config, compose files, pretty logs), which a bundle would make everyone parse;
+// - mqtt, nodemailer, simple-git, yaml, pino-pretty, openid-client: loaded on first use (a
+//   notification channel, GitOps, --config, compose files, pretty logs, an OIDC sign-in), which a
+//   bundle would make everyone parse;
 // - ssh2 (and its native cpu-features), @grpc/grpc-js, @grpc/proto-loader, protobufjs: dockerode's
 //   clients for ssh:// engines and BuildKit, which Tidewatch never loads
 //   (src/engine/skip-unused-dockerode-deps.ts).
@@ -45,6 +46,7 @@ const { metafile } = await build({
     'simple-git',
     'yaml',
     'pino-pretty',
+    'openid-client',
     'ssh2',
     'cpu-features',
     '@grpc/grpc-js',

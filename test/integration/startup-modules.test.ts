@@ -17,8 +17,8 @@ const RECORDER = fileURLToPath(new URL('../support/record-loads.mjs', import.met
 const dir = mkdtempSync(join(tmpdir(), 'tw-loads-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Packages a daemon with no notification URL, GitOps source, --config or pretty logs never needs. */
-const OPTIONAL = ['mqtt', 'nodemailer', 'simple-git', 'yaml', 'pino-pretty'];
+/** Packages a daemon with no notification URL, GitOps source, --config, pretty logs or OIDC never needs. */
+const OPTIONAL = ['mqtt', 'nodemailer', 'simple-git', 'yaml', 'pino-pretty', 'openid-client'];
 const NEVER = ['ssh2', '@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs'];
 
 async function onceRecordingLoads(env: NodeJS.ProcessEnv): Promise<CliResult & { packages: Set<string> }> {
