@@ -7,9 +7,9 @@
 //
 // Left outside the bundle, loaded from node_modules when needed:
 // - better-sqlite3: a native module;
-// - mqtt, nodemailer, simple-git, yaml, pino-pretty, @sigstore/*: loaded on first use (a
-//   notification channel, GitOps, --config, compose files, pretty logs, --signature-identity),
-//   which a bundle would make everyone parse;
+// - mqtt, nodemailer, simple-git, yaml, pino-pretty, @sigstore/*, openid-client: loaded on first
+//   use (a notification channel, GitOps, --config, compose files, pretty logs,
+//   --signature-identity, an OIDC sign-in), which a bundle would make everyone parse;
 // - ssh2 (and its native cpu-features), @grpc/grpc-js, @grpc/proto-loader, protobufjs: dockerode's
 //   clients for ssh:// engines and BuildKit, which Tidewatch never loads
 //   (src/engine/skip-unused-dockerode-deps.ts).
@@ -47,6 +47,7 @@ const { metafile } = await build({
     'yaml',
     'pino-pretty',
     '@sigstore/*',
+    'openid-client',
     'ssh2',
     'cpu-features',
     '@grpc/grpc-js',

@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { API_ROLES, type ApiRole, type ApiTokens } from '../store/index.js';
+import type { SessionPerson } from './sessions.js';
 
 /**
  * Who may call a route:
@@ -19,6 +20,16 @@ export interface AuthSettings {
   readonly metricsPublic: boolean;
   /** Named tokens with roles (`tidewatch token create`); absent: --api-token alone. */
   readonly tokens?: Pick<ApiTokens, 'holderOf' | 'any'> | undefined;
+  /** OIDC sign-in is configured (--oidc-issuer): people can sign in, so the API is guarded. */
+  readonly oidc?: boolean | undefined;
+}
+
+/**
+ * Whether the API asks who is calling: with --api-token, a live named token or OIDC sign-in. Asked
+ * for each request: a token created or revoked with the CLI counts from the next one.
+ */
+export function isGuarded(settings: AuthSettings): boolean {
+  return settings.token !== undefined || settings.oidc === true || settings.tokens?.any() === true;
 }
 
 export type DenialCode = 'unauthorized' | 'token-required' | 'csrf-required' | 'forbidden';
@@ -36,8 +47,8 @@ const rank = (role: ApiRole): number => API_ROLES.indexOf(role);
 
 /** How a request proves itself besides a bearer token: the dashboard's session cookie. */
 export interface SessionProof {
-  /** The request carries a valid session cookie. */
-  readonly valid: boolean;
+  /** Who the request's valid session cookie belongs to; undefined without one. */
+  readonly person: SessionPerson | undefined;
   /** It also carries the CSRF header (required for changes made through a cookie). */
   readonly csrfHeader: boolean;
 }
@@ -67,12 +78,15 @@ export function checkAccess(
   access: Access,
   settings: AuthSettings,
   authorization: string | undefined,
-  session: SessionProof = { valid: false, csrfHeader: false },
+  session: SessionProof = { person: undefined, csrfHeader: false },
 ): Denial {
   return authenticate(access, settings, authorization, session).denial;
 }
 
-/** A request's verdict, and who holds the named token it came with (undefined for any other). */
+/**
+ * A request's verdict, and who made it: the holder of its named token or the person of its session
+ * (undefined for the shared --api-token, and without any).
+ */
 export interface Authentication {
   readonly denial: Denial;
   readonly holder?: string | undefined;
@@ -83,12 +97,10 @@ export function authenticate(
   access: Access,
   settings: AuthSettings,
   authorization: string | undefined,
-  session: SessionProof = { valid: false, csrfHeader: false },
+  session: SessionProof = { person: undefined, csrfHeader: false },
 ): Authentication {
   const deny = (denial: Denial): Authentication => ({ denial });
-  const { token } = settings;
-  // Asked for each request: a token created or revoked with the CLI counts from the next one.
-  const guarded = token !== undefined || settings.tokens?.any() === true;
+  const guarded = isGuarded(settings);
   switch (access) {
     case 'public':
     case 'webhook':
@@ -110,33 +122,41 @@ export function authenticate(
   }
   if (!guarded) return deny(undefined);
   const given = bearerToken(authorization);
-  if (given === undefined && session.valid) {
+  if (given === undefined && session.person !== undefined) {
     if (access === 'mutate' && !session.csrfHeader) {
       return deny({
         code: 'csrf-required',
         message: 'a change made with a session cookie needs the X-Tidewatch-Csrf header',
       });
     }
-    return deny(undefined);
+    return withRole(access, session.person, 'session');
   }
   if (given === undefined)
     return deny({ code: 'unauthorized', message: 'an Authorization: Bearer token is required' });
   const holder = holderOf(settings, given);
   if (holder === undefined) return deny({ code: 'unauthorized', message: 'the bearer token is wrong' });
+  return withRole(access, holder, 'token');
+}
+
+/** A known caller may call a route when their role is at least the one it needs. */
+function withRole(
+  access: 'read' | 'metrics' | 'mutate',
+  who: SessionPerson,
+  proof: 'token' | 'session',
+): Authentication {
   const needed = NEEDED[access];
-  if (rank(holder.role) < rank(needed))
-    return deny({
-      code: 'forbidden',
-      message: `this is a ${holder.role} token; the route needs ${needed} or admin`,
-    });
-  return { denial: undefined, holder: holder.name };
+  if (rank(who.role) < rank(needed))
+    return {
+      denial: {
+        code: 'forbidden',
+        message: `this is a ${who.role} ${proof}; the route needs ${needed} or admin`,
+      },
+    };
+  return { denial: undefined, holder: who.name };
 }
 
 /** --api-token is admin (and nobody's in particular); a named token has its holder and role. */
-function holderOf(
-  settings: AuthSettings,
-  given: string,
-): { readonly name?: string; readonly role: ApiRole } | undefined {
+export function holderOf(settings: AuthSettings, given: string): SessionPerson | undefined {
   if (settings.token !== undefined && secretsEqual(settings.token, given)) return { role: 'admin' };
   return settings.tokens?.holderOf(given);
 }

@@ -3,6 +3,7 @@ import type { Daemon } from '../daemon/index.js';
 import type { AuthSettings } from './auth.js';
 import type { ContainerView } from './container-view.js';
 import type { ApiMetrics } from './metrics.js';
+import type { OidcSignIn } from './oidc-sign-in.js';
 import type { Sessions } from './sessions.js';
 import type { EventLog } from './sse.js';
 import type { WebhookDispatcher } from './webhooks/dispatch.js';
@@ -25,6 +26,8 @@ export interface ApiContext {
   readonly heartbeatMs: number;
   /** Dashboard sign-ins (session cookies). */
   readonly sessions: Sessions;
+  /** OIDC sign-in, with --oidc-issuer. */
+  readonly oidc?: OidcSignIn | undefined;
   /** Aborted when the API stops: live streams end. */
   readonly stopping: AbortSignal;
 }

@@ -7,6 +7,7 @@ import { ContainerView } from './container-view.js';
 import type { ApiContext, ApiDaemon } from './context.js';
 import { ApiMetrics } from './metrics.js';
 import type { ApiRoute } from './route.js';
+import { oidcSignInOf } from './oidc-settings.js';
 import { Sessions } from './sessions.js';
 import { EventLog } from './sse.js';
 import { WebhookDispatcher } from './webhooks/index.js';
@@ -60,6 +61,7 @@ export function createApi(daemon: ApiDaemon, options: ApiOptions = {}): Api {
       token: settings.apiToken,
       metricsPublic: settings.metricsPublic,
       tokens: daemon.deps.store.apiTokens,
+      oidc: settings.oidcIssuer !== undefined,
     },
     webhookSecret: settings.webhookSecret ?? settings.apiToken,
     view,
@@ -68,6 +70,7 @@ export function createApi(daemon: ApiDaemon, options: ApiOptions = {}): Api {
     webhooks,
     heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS,
     sessions: new Sessions(),
+    oidc: oidcSignInOf(settings),
     stopping: stopping.signal,
   };
   const unsubscribe = bus.subscribe((event) => {

@@ -12,7 +12,7 @@ export interface RouteInput<P, Q, B> {
   readonly body: B;
   /** The body as it came, for routes that check a signature over it. */
   readonly raw: string;
-  /** Who the named API token used belongs to; undefined for the shared token, a session or none. */
+  /** Who asked: a named token's holder or a session's person; undefined for the shared token or none. */
   readonly holder?: string | undefined;
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ApiRole } from '../store/index.js';
 
 export const SESSION_COOKIE = 'tidewatch_session';
 /** The header the dashboard sends with every change made through a session cookie. */
@@ -7,46 +8,56 @@ const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 const MAX_SESSIONS = 1000;
 
 /**
+ * Who a session is: the holder of the named token it was opened with, or the OIDC person, and the
+ * role they act with. `name` is undefined for the shared --api-token, which is nobody in particular.
+ */
+export interface SessionPerson {
+  readonly name?: string | undefined;
+  readonly role: ApiRole;
+}
+
+/**
  * Dashboard sign-ins. The browser is given a random session id in an HttpOnly, SameSite=Strict
  * cookie, never the API token itself: a script on the page cannot read it, another site cannot
  * send it, and signing out revokes it. Sessions live in memory: a restart signs everyone out,
  * which costs a sign-in and keeps no credential on disk.
  */
 export class Sessions {
-  private readonly expiries = new Map<string, number>();
+  private readonly sessions = new Map<string, { readonly expiry: number; readonly person: SessionPerson }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  create(): { readonly id: string; readonly maxAgeSeconds: number } {
+  create(person: SessionPerson): { readonly id: string; readonly maxAgeSeconds: number } {
     this.prune();
-    if (this.expiries.size >= MAX_SESSIONS) {
+    if (this.sessions.size >= MAX_SESSIONS) {
       // The oldest goes: a flood of sign-ins cannot grow memory without bound.
-      const oldest = this.expiries.keys().next().value;
-      if (oldest !== undefined) this.expiries.delete(oldest);
+      const oldest = this.sessions.keys().next().value;
+      if (oldest !== undefined) this.sessions.delete(oldest);
     }
     const id = randomBytes(32).toString('base64url');
-    this.expiries.set(id, this.now() + SESSION_TTL_MS);
+    this.sessions.set(id, { expiry: this.now() + SESSION_TTL_MS, person: { ...person } });
     return { id, maxAgeSeconds: SESSION_TTL_MS / 1000 };
   }
 
-  valid(id: string | undefined): boolean {
-    if (id === undefined) return false;
-    const expiry = this.expiries.get(id);
-    if (expiry === undefined) return false;
-    if (expiry <= this.now()) {
-      this.expiries.delete(id);
-      return false;
+  /** The person of a live session; undefined for an unknown, revoked or expired id. */
+  valid(id: string | undefined): SessionPerson | undefined {
+    if (id === undefined) return undefined;
+    const session = this.sessions.get(id);
+    if (session === undefined) return undefined;
+    if (session.expiry <= this.now()) {
+      this.sessions.delete(id);
+      return undefined;
     }
-    return true;
+    return session.person;
   }
 
   revoke(id: string | undefined): void {
-    if (id !== undefined) this.expiries.delete(id);
+    if (id !== undefined) this.sessions.delete(id);
   }
 
   private prune(): void {
     const now = this.now();
-    for (const [id, expiry] of this.expiries) if (expiry <= now) this.expiries.delete(id);
+    for (const [id, session] of this.sessions) if (session.expiry <= now) this.sessions.delete(id);
   }
 }
 

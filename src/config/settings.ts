@@ -103,6 +103,7 @@ function checkCombinations(
   if (settings.repoUser !== undefined && settings.repoPass === undefined) {
     throw new TidewatchError('invalid-config', 'REPO_USER is set but REPO_PASS is not');
   }
+  checkOidc(settings);
   if (settings.apiOnly && settings.apiToken === undefined) {
     throw new TidewatchError(
       'invalid-config',
@@ -143,4 +144,22 @@ function readSecretFile(source: string, path: string): string {
       cause: error,
     });
   }
+}
+
+/**
+ * OIDC sign-in lets in only who it is told to: an issuer without allowed subjects or groups would
+ * let nobody in (or, read loosely, everybody at the provider), so it refuses to start instead.
+ */
+function checkOidc(settings: Settings): void {
+  if (settings.oidcIssuer === undefined) return;
+  if (settings.oidcClientId === undefined)
+    throw new TidewatchError(
+      'invalid-config',
+      '--oidc-issuer needs --oidc-client-id (TIDEWATCH_OIDC_CLIENT_ID)',
+    );
+  if (settings.oidcAllowedSubjects.length === 0 && settings.oidcAllowedGroups.length === 0)
+    throw new TidewatchError(
+      'invalid-config',
+      '--oidc-issuer needs --oidc-allowed-subjects or --oidc-allowed-groups: who may sign in (nobody is let in by default)',
+    );
 }

@@ -15,6 +15,15 @@ export class ApiError extends Error {
   }
 }
 
+/** GET /session: who is signed in (`name` absent for the shared --api-token), and how one can. */
+export interface SessionInfo {
+  readonly signedIn: boolean;
+  readonly tokenRequired: boolean;
+  readonly name?: string;
+  readonly role?: string;
+  readonly oidc?: { readonly issuer: string };
+}
+
 export const CSRF_HEADER = 'X-Tidewatch-Csrf';
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -54,7 +63,7 @@ const path = (name: string): string => encodeURIComponent(name);
 export const api = {
   signIn: (token: string): Promise<unknown> => call('POST', '/session', { token }),
   signOut: (): Promise<unknown> => call('DELETE', '/session'),
-  session: (): Promise<{ signedIn: boolean; tokenRequired: boolean }> => call('GET', '/session'),
+  session: (): Promise<SessionInfo> => call('GET', '/session'),
   containers: (): Promise<{ items: ContainerRow[] }> => call('GET', '/containers'),
   container: (name: string): Promise<ContainerRow> => call('GET', `/containers/${path(name)}`),
   history: (query: Record<string, string> = {}): Promise<HistoryPage> =>
@@ -69,7 +78,9 @@ export const api = {
   fleet: (): Promise<FleetView> => call('GET', '/fleet'),
   /** Offline bundles received (docs/offline.md), newest first. */
   bundles: (limit = 100): Promise<{ items: BundleRecord[] }> => call('GET', `/bundles?limit=${limit}`),
-  approve: (id: number, voter: string): Promise<unknown> =>
-    call('POST', `/approvals/${id}/approve`, { voter }),
-  reject: (id: number, voter: string): Promise<unknown> => call('POST', `/approvals/${id}/reject`, { voter }),
+  /** `voter` only for the shared --api-token: a person's session votes as that person. */
+  approve: (id: number, voter: string | undefined): Promise<unknown> =>
+    call('POST', `/approvals/${id}/approve`, voter === undefined ? {} : { voter }),
+  reject: (id: number, voter: string | undefined): Promise<unknown> =>
+    call('POST', `/approvals/${id}/reject`, voter === undefined ? {} : { voter }),
 };

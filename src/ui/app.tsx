@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, api } from './api.js';
+import { ApiError, api, type SessionInfo } from './api.js';
 import { useLiveEvents, type LiveEvent } from './live.js';
 import { hrefFor, useRoute } from './router.js';
 import type { ContainerRow, UpdateRecord } from './types.js';
@@ -14,22 +14,19 @@ import { HistoryView } from './views/history.js';
 import { SignIn } from './views/sign-in.js';
 import { Notice } from './views/notice.js';
 
-type Session = 'checking' | 'signed-out' | 'signed-in';
-
 export function App(): JSX.Element {
-  const [session, setSession] = useState<Session>('checking');
-  useEffect(() => {
-    api.session().then(
-      (answer) => setSession(answer.signedIn ? 'signed-in' : 'signed-out'),
-      () => setSession('signed-out'),
-    );
+  // undefined while asking; asked again after a sign-in or out, to learn who it is now.
+  const [session, setSession] = useState<SessionInfo | undefined>();
+  const ask = useCallback(() => {
+    api.session().then(setSession, () => setSession({ signedIn: false, tokenRequired: true }));
   }, []);
-  if (session === 'checking') return <Notice kind="loading">Loading…</Notice>;
-  if (session === 'signed-out') return <SignIn onSignedIn={() => setSession('signed-in')} />;
-  return <Dashboard onSignedOut={() => setSession('signed-out')} />;
+  useEffect(ask, [ask]);
+  if (session === undefined) return <Notice kind="loading">Loading…</Notice>;
+  if (!session.signedIn) return <SignIn onSignedIn={ask} oidcIssuer={session.oidc?.issuer} />;
+  return <Dashboard session={session} onSignedOut={ask} />;
 }
 
-function Dashboard({ onSignedOut }: { onSignedOut: () => void }): JSX.Element {
+function Dashboard({ session, onSignedOut }: { session: SessionInfo; onSignedOut: () => void }): JSX.Element {
   const route = useRoute();
   const [containers, setContainers] = useState<ContainerRow[] | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -101,7 +98,7 @@ function Dashboard({ onSignedOut }: { onSignedOut: () => void }): JSX.Element {
     [refresh],
   );
 
-  const shared: Shared = { containers, error, refresh, version, act };
+  const shared: Shared = { containers, error, refresh, version, act, person: session.name };
   const controller = useIsController();
   const bundles = useHasBundles(shared.version);
   const pendingApprovals = containers?.filter((row) => row.waitingFor?.kind === 'approval').length ?? 0;
@@ -139,6 +136,11 @@ function Dashboard({ onSignedOut }: { onSignedOut: () => void }): JSX.Element {
         <span class={live ? 'live on' : 'live'} title={live ? 'live updates on' : 'reconnecting'}>
           {live ? 'live' : 'offline'}
         </span>
+        {session.role !== undefined ? (
+          <span class="who" title={`role: ${session.role}`}>
+            {session.name ?? 'API token'} ({session.role})
+          </span>
+        ) : null}
         <button class="quiet" onClick={() => void api.signOut().finally(onSignedOut)} type="button">
           Sign out
         </button>

@@ -8,4 +8,6 @@ export interface Shared {
   /** Bumped on every live event that may change what a view shows. */
   readonly version: number;
   readonly act: (label: string, action: () => Promise<unknown>) => Promise<void>;
+  /** The signed-in person's name; undefined for the shared --api-token (votes then name a voter). */
+  readonly person: string | undefined;
 }

@@ -116,7 +116,7 @@ describe('approvals over the API', () => {
       const disguised = await call('POST', path, { voter: 'mallory' }, alice);
       expect(disguised.status).toBe(400);
       expect(((await disguised.json()) as { error: { message: string } }).error.message).toBe(
-        `this token votes as ${aliceName}; leave out voter or give that name`,
+        `you vote as ${aliceName}; leave out voter or give that name`,
       );
       expect((await call('POST', path, undefined, alice)).status).toBe(409);
       const second = await call('POST', path, { voter: bobName }, bob);

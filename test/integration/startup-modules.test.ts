@@ -18,8 +18,8 @@ const dir = mkdtempSync(join(tmpdir(), 'tw-loads-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
- * Packages a daemon with no notification URL, GitOps source, --config, pretty logs or
- * --signature-identity never needs.
+ * Packages a daemon with no notification URL, GitOps source, --config, pretty logs,
+ * --signature-identity or OIDC never needs.
  */
 const OPTIONAL = [
   'mqtt',
@@ -31,6 +31,7 @@ const OPTIONAL = [
   '@sigstore/core',
   '@sigstore/protobuf-specs',
   '@sigstore/verify',
+  'openid-client',
 ];
 const NEVER = ['ssh2', '@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs'];
 

@@ -4,6 +4,7 @@ import { APPROVAL_STATES } from '../../policy/index.js';
 import { createApprovalService, type ApprovalService } from '../../updater/index.js';
 import type { ApiContext } from '../context.js';
 import { apiError } from '../errors.js';
+import { OIDC_NAME_PREFIX } from '../oidc-people.js';
 import { ContainerName, defineRoute, type ApiRoute } from '../route.js';
 
 const IdParams = z.strictObject({
@@ -39,16 +40,19 @@ const VoteBody = z
   .optional();
 
 /**
- * Who votes: the holder of a named token, always (so two votes are two people, not one person
- * typing two names); with the shared --api-token, the name in the body, as before.
+ * Who votes: the person who asked, always: a named token's holder or a session's person (OIDC or
+ * named token), so two votes are two people, not one person typing two names. With the shared
+ * --api-token, the name in the body, as before, but never an OIDC person's: those vote themselves.
  */
 function voterOf(holder: string | undefined, named: string | undefined): string {
   if (holder !== undefined) {
     if (named !== undefined && named !== holder)
-      throw apiError('invalid-body', `this token votes as ${holder}; leave out voter or give that name`);
+      throw apiError('invalid-body', `you vote as ${holder}; leave out voter or give that name`);
     return holder;
   }
   if (named === undefined) throw apiError('invalid-body', 'body.voter: name the voter');
+  if (named.startsWith(OIDC_NAME_PREFIX))
+    throw apiError('invalid-body', `${named} is signed in with OIDC and votes in person`);
   return named;
 }
 

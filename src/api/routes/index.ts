@@ -7,6 +7,7 @@ import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics.js';
 import { runRoutes } from './runs.js';
 import { sessionRoutes } from './session.js';
+import { oidcRoutes } from './oidc.js';
 import { updateRoutes } from './updates.js';
 import { watchtowerRoutes } from './watchtower.js';
 import { webhookRoutes } from './webhooks.js';
@@ -29,6 +30,7 @@ export const ROUTE_FILES: readonly RouteFile[] = [
   webhookRoutes,
   gitopsRoutes,
   sessionRoutes,
+  oidcRoutes,
   approvalRoutes,
   fleetRoutes,
   bundleRoutes,

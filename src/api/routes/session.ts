@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretsEqual } from '../auth.js';
+import { holderOf, isGuarded } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { apiError } from '../errors.js';
 import { defineRoute, type ApiRoute } from '../route.js';
@@ -7,7 +7,10 @@ import { clearedSessionCookie, sessionCookie, sessionIdOf } from '../sessions.js
 
 const SignIn = z.strictObject({ token: z.string().min(1).max(4096) });
 
-/** The dashboard's sign-in: the token once, for a session cookie (see sessions.ts). */
+/**
+ * The dashboard's sign-in: a token once (the --api-token, or a named token), for a session cookie
+ * that carries the token's holder and role (see sessions.ts). OIDC sign-in is in oidc.ts.
+ */
 export function sessionRoutes(ctx: ApiContext): ApiRoute[] {
   return [
     defineRoute({
@@ -15,12 +18,20 @@ export function sessionRoutes(ctx: ApiContext): ApiRoute[] {
       path: '/api/v1/session',
       access: 'public',
       tag: 'session',
-      summary: 'Whether this request is signed in (a valid session cookie or bearer token)',
-      responses: { 200: '`{ signedIn, tokenRequired }`' },
+      summary: 'Whether this request is signed in, and as whom',
+      description:
+        '`name` is the person of the session (a named token holder or `oidc:<name>`; absent for the shared --api-token), `role` what they may do; `oidc` is `{ issuer }` when OIDC sign-in is configured.',
+      responses: { 200: '`{ signedIn, tokenRequired, name?, role?, oidc? }`' },
       handle: ({ c }) => {
-        const tokenRequired = ctx.auth.token !== undefined;
-        const signedIn = !tokenRequired || ctx.sessions.valid(sessionIdOf(c.req.header('cookie')));
-        return c.json({ signedIn, tokenRequired });
+        const tokenRequired = isGuarded(ctx.auth);
+        const person = ctx.sessions.valid(sessionIdOf(c.req.header('cookie')));
+        return c.json({
+          signedIn: !tokenRequired || person !== undefined,
+          tokenRequired,
+          ...(person?.name !== undefined && { name: person.name }),
+          ...(person !== undefined && { role: person.role }),
+          ...(ctx.oidc !== undefined && { oidc: { issuer: ctx.oidc.issuer } }),
+        });
       },
     }),
     defineRoute({
@@ -28,16 +39,20 @@ export function sessionRoutes(ctx: ApiContext): ApiRoute[] {
       path: '/api/v1/session',
       access: 'public',
       tag: 'session',
-      summary: 'Sign in with the API token; answers with an HttpOnly, SameSite=Strict session cookie',
+      summary:
+        'Sign in with the API token or a named token; answers with an HttpOnly, SameSite=Strict session cookie',
       body: SignIn,
       responses: { 204: 'Signed in; Set-Cookie carries the session', 401: 'The token is wrong' },
       handle: ({ c, body }) => {
-        const { token } = ctx.auth;
-        if (token === undefined) {
-          throw apiError('token-required', 'sign-in needs an API token (--api-token or TIDEWATCH_API_TOKEN)');
+        if (ctx.auth.token === undefined && ctx.auth.tokens?.any() !== true) {
+          throw apiError(
+            'token-required',
+            'sign-in needs an API token (--api-token, TIDEWATCH_API_TOKEN or tidewatch token create)',
+          );
         }
-        if (!secretsEqual(token, body.token)) throw apiError('unauthorized', 'the token is wrong');
-        const session = ctx.sessions.create();
+        const person = holderOf(ctx.auth, body.token);
+        if (person === undefined) throw apiError('unauthorized', 'the token is wrong');
+        const session = ctx.sessions.create(person);
         c.header('Set-Cookie', sessionCookie(session.id, session.maxAgeSeconds));
         return c.body(null, 204);
       },

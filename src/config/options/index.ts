@@ -4,6 +4,7 @@ import { FLEET_OPTIONS } from './fleet.js';
 import { LEGACY_NOTIFICATION_OPTIONS } from './legacy.js';
 import { LOG_OPTIONS } from './log.js';
 import { NOTIFY_OPTIONS } from './notify.js';
+import { OIDC_OPTIONS } from './oidc.js';
 import { PLATFORM_OPTIONS } from './platform.js';
 import { POLICY_OPTIONS } from './policy.js';
 import { RUN_OPTIONS } from './run.js';
@@ -21,6 +22,7 @@ export const OPTIONS = [
   ...SIGNATURE_OPTIONS,
   ...PLATFORM_OPTIONS,
   ...API_OPTIONS,
+  ...OIDC_OPTIONS,
   ...FLEET_OPTIONS,
   ...BUNDLE_OPTIONS,
   ...NOTIFY_OPTIONS,

@@ -26,27 +26,34 @@ export function ApprovalsView({ shared }: { shared: Shared }): JSX.Element {
     };
   }, [shared.version]);
 
+  // A person votes as themselves (the server names them); only the shared token names a voter.
+  const named = shared.person === undefined ? voter : undefined;
   const vote = (approval: Approval, decision: 'approve' | 'reject'): void => {
-    localStorage.setItem(VOTER_KEY, voter);
+    if (named !== undefined) localStorage.setItem(VOTER_KEY, named);
     const label = `${decision === 'approve' ? 'Approve' : 'Reject'} ${approval.containerName}`;
     void shared.act(label, () =>
-      decision === 'approve' ? api.approve(approval.id, voter) : api.reject(approval.id, voter),
+      decision === 'approve' ? api.approve(approval.id, named) : api.reject(approval.id, named),
     );
   };
+  const cannotVote = named !== undefined && named.trim() === '';
 
   return (
     <section>
       <div class="toolbar">
         <h1>Approvals</h1>
-        <label>
-          Your name{' '}
-          <input
-            value={voter}
-            placeholder="voter"
-            aria-label="Voter name"
-            onInput={(event) => setVoter(event.currentTarget.value)}
-          />
-        </label>
+        {shared.person === undefined ? (
+          <label>
+            Your name{' '}
+            <input
+              value={voter}
+              placeholder="voter"
+              aria-label="Voter name"
+              onInput={(event) => setVoter(event.currentTarget.value)}
+            />
+          </label>
+        ) : (
+          <span class="sub">Voting as {shared.person}</span>
+        )}
       </div>
       {error ? <Notice kind="error">Could not load approvals: {error}</Notice> : null}
       {!approvals && !error ? <Notice kind="loading">Loading approvals…</Notice> : null}
@@ -71,17 +78,13 @@ export function ApprovalsView({ shared }: { shared: Shared }): JSX.Element {
               </p>
               {approval.state === 'pending' ? (
                 <div class="actions">
-                  <button
-                    type="button"
-                    disabled={voter.trim() === ''}
-                    onClick={() => vote(approval, 'approve')}
-                  >
+                  <button type="button" disabled={cannotVote} onClick={() => vote(approval, 'approve')}>
                     Approve
                   </button>
                   <button
                     type="button"
                     class="danger"
-                    disabled={voter.trim() === ''}
+                    disabled={cannotVote}
                     onClick={() => vote(approval, 'reject')}
                   >
                     Reject

@@ -6,9 +6,19 @@ import { ApiError, api } from '../api.js';
  * The API token is sent once; the server answers with an HttpOnly session cookie, so the token is
  * never kept by the page (no localStorage a script could read).
  */
-export function SignIn({ onSignedIn }: { onSignedIn: () => void }): JSX.Element {
+export function SignIn({
+  onSignedIn,
+  oidcIssuer,
+}: {
+  onSignedIn: () => void;
+  /** With OIDC configured: a link to sign in at this provider (GET /auth/oidc/login). */
+  oidcIssuer?: string | undefined;
+}): JSX.Element {
   const [token, setToken] = useState('');
-  const [error, setError] = useState<string | undefined>();
+  // A failed OIDC sign-in comes back as ?signin-error=<why> (src/api/routes/oidc.ts).
+  const [error, setError] = useState<string | undefined>(
+    () => new URLSearchParams(window.location.search).get('signin-error') ?? undefined,
+  );
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: Event): Promise<void> => {
@@ -34,6 +44,13 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }): JSX.Element 
   return (
     <form class="sign-in" onSubmit={(event) => void submit(event)}>
       <h1>Tidewatch</h1>
+      {oidcIssuer !== undefined ? (
+        <p>
+          <a class="button" href="auth/oidc/login">
+            Sign in with {hostOf(oidcIssuer)}
+          </a>
+        </p>
+      ) : null}
       <label for="token">API token</label>
       <input
         id="token"
@@ -53,8 +70,18 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }): JSX.Element 
         </p>
       ) : null}
       <p class="hint">
-        The token is the one Tidewatch was started with (--api-token or TIDEWATCH_API_TOKEN).
+        The token is the one Tidewatch was started with (--api-token or TIDEWATCH_API_TOKEN), or a named token
+        (tidewatch token create).
       </p>
     </form>
   );
+}
+
+/** The issuer's host is what people recognise (login.example.com), not its full URL. */
+function hostOf(issuer: string): string {
+  try {
+    return new URL(issuer).host;
+  } catch {
+    return issuer;
+  }
 }
