@@ -51,11 +51,13 @@ export function factsOfUpdate(record: UpdateRecord): ContainerFacts {
 }
 
 /**
- * Who asked for the update when someone did: the actor unless it is only what started the run
- * (`schedule`, `webhook:github`, ...). `cli:<os user>` is a person at a shell, so it is said.
+ * Who asked for the update when an authenticated someone did (a named token's holder, a voter, a
+ * person signed in): the actor unless it is only what started the run (`schedule`,
+ * `webhook:github`, ...) or the OS user of a CLI run, which is as often cron as a person.
  */
 function askedBy(record: UpdateRecord): string | undefined {
-  return record.actor === null || record.actor === record.trigger ? undefined : record.actor;
+  const { actor, trigger } = record;
+  return actor === null || actor === trigger || trigger === 'cli' ? undefined : actor;
 }
 
 /** A container as a check saw it: current, or with an update. */

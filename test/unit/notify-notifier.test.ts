@@ -166,7 +166,7 @@ describe('notifier', () => {
     expect(rows()).toHaveLength(1);
   });
 
-  it('an update someone asked for names them; one the schedule made does not', () => {
+  it('an update someone asked for names them; one the schedule or the CLI made does not', () => {
     const { rows, run, available, journal } = setup();
     run(() => {
       available();
@@ -199,7 +199,7 @@ describe('notifier', () => {
     });
     expect(rows().map((row) => row.message.body)).toEqual([
       'web (nginx:latest): the update to bbbbbbbbbbbb (asked by alice) failed: pull failed: 500',
-      'web (nginx:latest): updated aaaaaaaaaaaa → cccccccccccc (asked by cli:ops)',
+      'web (nginx:latest): updated aaaaaaaaaaaa → cccccccccccc',
     ]);
     expect(rows()[0]?.message.containers[0]).toMatchObject({ actor: 'alice', by: 'alice' });
   });
