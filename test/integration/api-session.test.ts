@@ -49,9 +49,11 @@ describe('API sessions (the dashboard sign-in)', () => {
 
   it('the cookie reads the API; a change needs the CSRF header as well', async () => {
     const cookie = await signIn();
+    // The shared token's session: admin, and nobody in particular.
     expect(await (await request('/api/v1/session', { headers: { cookie } })).json()).toEqual({
       signedIn: true,
       tokenRequired: true,
+      role: 'admin',
     });
     expect((await request('/api/v1/containers', { headers: { cookie } })).status).toBe(200);
     expect((await request('/api/v1/containers')).status).toBe(401);
