@@ -20,51 +20,15 @@ import {
   verifySigstoreBundle,
 } from '../../src/signature/sigstore.js';
 import { startRegistry, uniqueName, type LabRegistry } from '../lab/index.js';
-import { putManifest, sha256Digest, uploadBlob } from '../lab/registry-http.js';
+import { sha256Digest, uploadBlob } from '../lab/registry-http.js';
+import { attachSigstoreBundles } from '../support/sigstore.js';
 
 const fixture = (name: string): string => new URL(`../fixtures/sigstore/${name}`, import.meta.url).pathname;
 const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
 /** The real bundle (test/fixtures/sigstore/SOURCE.md) and the digest its in-toto subject names. */
 const bundle = readFileSync(fixture('intoto-dsse.sigstore'));
 const imageDigest = sha256Digest(readFileSync(fixture('a.txt')));
-
-/**
- * Attaches `bundle` to `subject` the way `cosign attest --new-bundle-format` / `oras attach` do on
- * a registry without the referrers API: the bundle as the one layer of an OCI manifest whose
- * `subject` is the image, listed in an index under the tag `sha256-<hex>`. The registry needs
- * neither the subject nor `artifactType`; distribution 2.8 stores the manifest bytes as sent.
- */
-async function attachBundle(registry: LabRegistry, repository: string, subject: string): Promise<string> {
-  const empty = Buffer.from('{}');
-  await uploadBlob(registry, repository, empty);
-  await uploadBlob(registry, repository, bundle);
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      artifactType: BUNDLE_TYPE,
-      config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256Digest(empty), size: 2 },
-      layers: [{ mediaType: BUNDLE_TYPE, digest: sha256Digest(bundle), size: bundle.length }],
-      subject: { mediaType: OCI_MANIFEST, digest: subject, size: 100 },
-    }),
-  );
-  const manifestDigest = sha256Digest(manifest);
-  await putManifest(registry, repository, manifestDigest, OCI_MANIFEST, manifest);
-  const index = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_INDEX,
-      manifests: [
-        { mediaType: OCI_MANIFEST, digest: manifestDigest, size: manifest.length, artifactType: BUNDLE_TYPE },
-      ],
-    }),
-  );
-  await putManifest(registry, repository, referrersTag(subject), OCI_INDEX, index);
-  return manifestDigest;
-}
 
 /** The registry package's own request path (transport, budget, auth), as a session builds it. */
 function repositoryDeps(registry: LabRegistry): RepositoryDeps {
@@ -103,7 +67,7 @@ describe('Sigstore bundle referrers in the lab registry (distribution 2.8: no re
 
   it('finds the bundle through the sha256-<hex> tag after the API answers 404, and it verifies', async () => {
     const repository = uniqueName('bundles');
-    const manifestDigest = await attachBundle(registry, repository, imageDigest);
+    const [manifestDigest] = await attachSigstoreBundles(registry, repository, imageDigest, [bundle]);
     registry.resetRequests();
     const deps = repositoryDeps(registry);
     const ref = parseImageRef(`${registry.host}/${repository}:latest`);
