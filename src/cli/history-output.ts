@@ -1,4 +1,5 @@
 import { formatDuration } from '../config/index.js';
+import { updateAuthor } from '../domain/update-author.js';
 import type { UpdateRecord } from '../store/index.js';
 import { formatTable, shortDigest } from './format.js';
 
@@ -22,8 +23,7 @@ export function historyTable(records: readonly UpdateRecord[]): string {
       // An update in flight (or cut short by a crash, until recovery) shows the step it reached.
       record.state,
       record.finishedAt === null ? '-' : formatDuration(Math.max(0, record.finishedAt - record.startedAt)),
-      // Who made it; rows from before actors were recorded say what triggered them.
-      record.actor ?? record.trigger,
+      updateAuthor(record),
       (record.reason ?? '').replace(/\s*\n\s*/g, ' '),
     ]),
   ];

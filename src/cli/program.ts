@@ -103,7 +103,7 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
     .option('--outcome <outcome>', 'only committed, rolled-back or failed updates')
     .option(
       '--actor <who>',
-      'only updates made by this token holder, cli:<user>, schedule, webhook:<kind>, ...',
+      'only updates made or approved by this person, token holder, cli:<user>, schedule, ...',
     )
     .option('--limit <n>', 'at most this many, 1 to 500 (default 50)')
     .action(async (options: HistoryArgs, sub: Command) =>

@@ -2,17 +2,20 @@ import type { Settings } from '../config/index.js';
 import type { EventBus } from '../events/index.js';
 import type { RegistrySession } from '../registry/index.js';
 import type { SignatureGate } from '../signature/index.js';
-import type { BadDigests } from '../store/index.js';
+import type { BadDigests, UpdateTrigger } from '../store/index.js';
 import type { CheckResult, CycleEntry } from '../domain/run.js';
 import type { GateCandidate } from './candidate.js';
 import { evaluateGates } from './gates.js';
+import { recordRefusal, type RefusalStore } from './refusal-record.js';
 import { signatureRefusal } from './signature-check.js';
 import type { PolicyState } from './policy-state.js';
 
 export interface HoldBackDeps {
   readonly settings: Pick<Readonly<Settings>, 'monitorOnly'>;
   readonly events?: EventBus | undefined;
-  readonly store?: { readonly badDigests: Pick<BadDigests, 'isBad'> } | undefined;
+  readonly store?:
+    | ({ readonly badDigests: Pick<BadDigests, 'isBad'> } & Partial<RefusalStore>)
+    | undefined;
   /** Asks for a run of `names` at `at` (epoch ms): when a window opens or a cooldown ends. */
   readonly wakeAt?: ((names: readonly string[], at: number) => void) | undefined;
   /** The signature gate, when --signature-key names keys (src/signature). */
@@ -25,6 +28,8 @@ export interface HoldBackContext {
   readonly state: PolicyState;
   readonly registry: RegistrySession;
   readonly signal: AbortSignal;
+  /** What started the run: a signature refusal's history row records it. */
+  readonly trigger?: UpdateTrigger | undefined;
 }
 
 export interface HeldBack {
@@ -39,7 +44,8 @@ export interface HeldBack {
  * for any subject kind. One that waits keeps `update-available` with the reason and `waitingFor`;
  * in an update run it is also `skipped`, `update-skipped` is emitted, and a run is asked for when
  * its wait ends (a window opens, a cooldown passes) so it does not wait for the next global check.
- * One refused for its signature is `unknown`: nobody can say it is a real update.
+ * One refused for its signature is `unknown`: nobody can say it is a real update; an update run
+ * records it in the history (src/pipeline/refusal-record.ts).
  */
 export async function holdBack(
   deps: HoldBackDeps,
@@ -76,7 +82,7 @@ export async function holdBack(
       held.add(result.name);
       const entry: CheckResult = { ...result, status: 'unknown', reason: refused };
       entries.set(result.name, context.update ? { ...entry, action: 'skipped' } : entry);
-      if (context.update) skipped(events, result.name, result.image, refused, result.latestDigest);
+      if (context.update) refusedForSignature(deps, context, item, refused);
       continue;
     }
     const verdict = await evaluateGates(
@@ -97,6 +103,22 @@ export async function holdBack(
       deps.wakeAt?.([result.name], verdict.wait.until);
   }
   return { held, approvals };
+}
+
+/**
+ * With a store, the refusal is a `failed` history row, once per digest and reason; its update-step
+ * event is the event and the notification. Without one (a check run by tests), a skip event.
+ */
+function refusedForSignature(
+  deps: HoldBackDeps,
+  context: HoldBackContext,
+  item: GateCandidate,
+  reason: string,
+): void {
+  const { journal, history } = deps.store ?? {};
+  if (journal !== undefined && history !== undefined)
+    recordRefusal({ journal, history }, item, reason, context.trigger ?? 'cli');
+  else skipped(deps.events, item.result.name, item.result.image, reason, item.result.latestDigest);
 }
 
 function skipped(

@@ -10,7 +10,7 @@ export const HISTORY_MAX_LIMIT = 500;
 /** A history query, as the API and the CLI pass it on: validated here, once for both. */
 export const HistoryQuery = z.strictObject({
   container: z.string().min(1).optional(),
-  /** Made by this actor (a token's holder, `cli:<user>`, `schedule`, `webhook:<kind>`, ...). */
+  /** Made by this actor (a token's holder, `cli:<user>`, `schedule`, `webhook:<kind>`, ...), or approved by them. */
   actor: z.string().min(1).optional(),
   outcome: UpdateOutcome.optional(),
   /** Updates started at or after this time (epoch ms). */
@@ -44,7 +44,8 @@ export interface History {
 
 const FILTERS = {
   container: 'container_name = @container',
-  actor: 'actor = @actor',
+  // Made or approved: a person's history includes the updates they allowed.
+  actor: "(actor = @actor OR instr(char(10) || approved_by || char(10), char(10) || @actor || char(10)) > 0)",
   outcome: 'state = @outcome',
   since: 'started_at >= @since',
   until: 'started_at < @until',
@@ -56,7 +57,7 @@ export function createHistory(db: Database): History {
   const statements = new Map<string, Statement>();
   const statement = (filters: (keyof typeof FILTERS)[]): Statement => {
     const where = filters.length === 0 ? '' : `WHERE ${filters.map((name) => FILTERS[name]).join(' AND ')}`;
-    const sql = `SELECT * FROM updates ${where} ORDER BY id DESC LIMIT @take`;
+    const sql = `SELECT * FROM update_records ${where} ORDER BY id DESC LIMIT @take`;
     const cached = statements.get(sql) ?? db.prepare(sql);
     statements.set(sql, cached);
     return cached;

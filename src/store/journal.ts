@@ -70,7 +70,7 @@ export function createJournal(db: Database, clock: Clock): Journal {
       parked_name = COALESCE(@parkedName, parked_name), reason = COALESCE(@reason, reason),
       logs = COALESCE(@logs, logs)
     WHERE id = @id AND state = @from`);
-  const open = db.prepare('SELECT * FROM updates WHERE finished_at IS NULL ORDER BY id');
+  const open = db.prepare('SELECT * FROM update_records WHERE finished_at IS NULL ORDER BY id');
 
   const current = (id: number): UpdateRecord => {
     const found = get(id);

@@ -203,4 +203,22 @@ export const MIGRATIONS: readonly string[] = [
     revoked_at INTEGER
   ) STRICT;
   `,
+  // 9: every reader of updates reads this view: an update that an approval allowed names the
+  // people who approved it (newline-separated, in vote order), whoever cast the deciding vote and
+  // whether it then ran at once or later in its window. Computed, not copied, so it cannot drift.
+  `
+  CREATE VIEW update_records AS
+  SELECT updates.*, (
+    SELECT group_concat(votes.voter, char(10) ORDER BY votes.voted_at, votes.voter)
+    FROM approval_votes AS votes
+    WHERE votes.vote = 'approve' AND votes.approval_id = (
+      SELECT approvals.id FROM approvals
+      WHERE approvals.container_name = updates.container_name
+        AND approvals.to_digest = updates.to_digest
+        AND approvals.state IN ('approved', 'applied')
+        AND approvals.created_at <= updates.started_at
+      ORDER BY approvals.id DESC LIMIT 1)
+  ) AS approved_by
+  FROM updates;
+  `,
 ];

@@ -5,7 +5,7 @@ import type { UpdateRecord } from './update-types.js';
 
 /** One update by id, shared by the journal and the history. */
 export function updateById(db: Database): (id: number) => UpdateRecord | undefined {
-  const select = db.prepare('SELECT * FROM updates WHERE id = ?');
+  const select = db.prepare('SELECT * FROM update_records WHERE id = ?');
   return (id) => {
     const row = select.get(id);
     return row === undefined ? undefined : toUpdateRecord(row);

@@ -24,6 +24,8 @@ export const UpdateRow = z.object({
   trigger: UpdateTrigger,
   // Null in rows from before actors were recorded (schema 8).
   actor: text.optional().transform((value) => value ?? null),
+  // From the update_records view (schema 9): the approvers, newline-separated; null when none.
+  approved_by: text.optional().transform((value) => (value ? value.split('\n') : [])),
   strategy: UpdateStrategy,
   state: UpdateState,
   parked_name: text,
@@ -61,6 +63,7 @@ export function toUpdateRecord(value: unknown): UpdateRecord {
     toTag: row.to_tag,
     trigger: row.trigger,
     actor: row.actor,
+    approvedBy: row.approved_by,
     strategy: row.strategy,
     state: row.state,
     parkedName: row.parked_name,

@@ -61,6 +61,8 @@ export interface UpdateRecord {
    * trigger itself when nobody more precise is known; null in rows older than schema 8.
    */
   readonly actor: string | null;
+  /** The people whose votes allowed it (tidewatch.approve), in vote order; empty when none were asked. */
+  readonly approvedBy: readonly string[];
   readonly strategy: UpdateStrategy;
   readonly state: UpdateState;
   /** The temporary name of the original container while the new one takes its name. */

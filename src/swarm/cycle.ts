@@ -103,7 +103,7 @@ function gate(
   const { registry, policyState: state } = context;
   return holdBack(
     deps,
-    { update: options.update, now, state, registry, signal: options.signal },
+    { update: options.update, now, state, registry, signal: options.signal, trigger: options.trigger },
     checked,
     entries,
   );

@@ -94,6 +94,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
       state: policyState,
       registry,
       signal: options.signal,
+      trigger,
     },
     checked,
     entries,

@@ -144,13 +144,17 @@ describe('dashboard sign-in with OIDC', () => {
     const history = await eventually(
       async () =>
         (await (await api('GET', `/api/v1/updates?container=${name}`)).json()) as {
-          items: Array<{ state: string; actor: string }>;
+          items: Array<{ state: string; actor: string; approvedBy: string[] }>;
         },
       (page) => page.items[0]?.state === 'committed',
       60_000,
     );
-    // The vote that decided makes the update; the approval keeps every voter.
-    expect(history.items[0]).toMatchObject({ state: 'committed', actor: 'oidc:bob' });
+    // The vote that decided makes the update; its history names everyone who approved it.
+    expect(history.items[0]).toMatchObject({
+      state: 'committed',
+      actor: 'oidc:bob',
+      approvedBy: ['oidc:alice', 'oidc:bob'],
+    });
     expect(await pendingApproval()).toMatchObject({
       state: 'applied',
       votes: [
@@ -158,9 +162,12 @@ describe('dashboard sign-in with OIDC', () => {
         { voter: 'oidc:bob', vote: 'approve' },
       ],
     });
-    // The dashboard's history names who made it.
+    // The dashboard's history names who made it and both people who approved it.
     await bob.getByRole('link', { name: 'History', exact: true }).click();
-    await bob.getByText('by oidc:bob').first().waitFor({ timeout: 15_000 });
+    await bob
+      .getByText('by oidc:bob, approved by oidc:alice and oidc:bob')
+      .first()
+      .waitFor({ timeout: 15_000 });
     // Read back from the engine: the container runs the new image.
     expect((await labDocker().getContainer(name).inspect()).Image).toBe(nextImageId);
   });

@@ -97,6 +97,22 @@ describe('only signed images deploy', () => {
       [unsigned.name, foreign.name, misnamed.name].sort(),
     );
     expect(skips.every((line) => String(line.reason).startsWith('signature required: '))).toBe(true);
+
+    // The history says why each refused digest did not deploy, once: another run adds no row.
+    expectExit(await runCli(['once', ...names], env), 1);
+    const history = JSON.parse((await runCli(['history', '--json'], env)).stdout) as Array<{
+      containerName: string;
+      state: string;
+      reason: string | null;
+    }>;
+    const rowsOf = (name: string) => history.filter((record) => record.containerName === name);
+    expect(rowsOf(signed.name).map((record) => record.state)).toEqual(['committed']);
+    for (const [refused, reason] of [
+      [unsigned, row(unsigned.name)?.reason],
+      [foreign, row(foreign.name)?.reason],
+      [misnamed, row(misnamed.name)?.reason],
+    ] as const)
+      expect(rowsOf(refused.name)).toEqual([expect.objectContaining({ state: 'failed', reason })]);
   });
 
   it('--require-signature asks it of every container; without it, an unlabelled container updates as before', async () => {
@@ -157,12 +173,25 @@ describe('only signed images deploy', () => {
       lab.registry.resetRequests();
       expect(await cycle()).toMatchObject({ status: 'unknown', action: 'skipped' });
       expect(await signatureRequests()).toEqual([`HEAD manifests/${digest.replace(':', '-')}.sig`]);
+      // Refused twice, recorded once.
+      const refusals = store.store.history.list({ container: name }).items;
+      expect(refusals).toEqual([
+        expect.objectContaining({
+          state: 'failed',
+          toDigest: digest,
+          reason: expect.stringMatching(/^signature required: /),
+        }),
+      ]);
 
       // Signed by the trusted key: the tag moved, so the signatures are read again, and it deploys.
       await cosignSign(lab.registry, repository, digest, [stranger.privateKey, trusted.privateKey]);
       const updated = await cycle();
       expect(updated, updated?.reason).toMatchObject({ action: 'updated' });
       expect(await imageOf(name)).toBe(second);
+      expect(store.store.history.list({ container: name }).items.map((record) => record.state)).toEqual([
+        'committed',
+        'failed',
+      ]);
     } finally {
       store.close();
     }

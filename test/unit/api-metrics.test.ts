@@ -17,6 +17,7 @@ const record = (state: UpdateRecord['state']): UpdateRecord => ({
   fromTag: null,
   toTag: null,
   trigger: 'api',
+  approvedBy: [],
   actor: 'api',
   strategy: 'stop-first',
   state,

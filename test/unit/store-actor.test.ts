@@ -44,4 +44,43 @@ describe('who made each update', () => {
       store.close();
     }
   });
+
+  it('names everyone who approved an update, and the history filter finds it by any of them', () => {
+    const store = openIn(tempDir());
+    try {
+      const request = { containerName: 'web', image: 'nginx:1.27', toDigest: 'sha256:bbb', requiredVotes: 2 };
+      const { approval } = store.approvals.request(request);
+      store.approvals.vote(approval.id, 'oidc:alice', 'approve');
+      store.approvals.vote(approval.id, 'oidc:bob', 'approve');
+      const made = journalOf(store.journal, 'oidc:bob').plan(planInput({ trigger: 'api' }));
+      // Another container's update, and one to another digest, were not approved by anyone.
+      const other = store.journal.plan(planInput({ containerName: 'db' }));
+      const elsewhere = store.journal.plan(planInput({ toDigest: 'sha256:ccc' }));
+
+      expect(store.history.get(made)).toMatchObject({
+        actor: 'oidc:bob',
+        approvedBy: ['oidc:alice', 'oidc:bob'],
+      });
+      expect(store.history.get(other)?.approvedBy).toEqual([]);
+      expect(store.history.get(elsewhere)?.approvedBy).toEqual([]);
+      // alice made nothing but allowed one update; "alic" is no one.
+      expect(store.history.list({ actor: 'oidc:alice' }).items.map((record) => record.id)).toEqual([made]);
+      expect(store.history.list({ actor: 'oidc:alic' }).items).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('names no approver for an update of a digest whose approval was rejected', () => {
+    const store = openIn(tempDir());
+    try {
+      const request = { containerName: 'web', image: 'nginx:1.27', toDigest: 'sha256:bbb', requiredVotes: 1 };
+      const { approval } = store.approvals.request(request);
+      store.approvals.vote(approval.id, 'oidc:carol', 'reject');
+      const made = store.journal.plan(planInput({ trigger: 'cli' }));
+      expect(store.history.get(made)?.approvedBy).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
 });

@@ -56,7 +56,7 @@ export function updateRoutes(ctx: ApiContext): ApiRoute[] {
       access: 'read',
       tag: 'updates',
       summary: 'Recorded updates, newest first, including those in flight',
-      description: `Filters: \`container\`, \`actor\` (who made it: a token's holder, \`cli:<user>\`, \`schedule\`, \`webhook:<kind>\`), \`outcome\` (${UPDATE_OUTCOMES.join(', ')}), \`since\` and \`until\` (start time, epoch ms or ISO 8601; until is exclusive), \`limit\` (1 to ${HISTORY_MAX_LIMIT}, default 50). Pass \`nextCursor\` as \`cursor\` for the next page; it is null on the last.`,
+      description: `Filters: \`container\`, \`actor\` (who made or approved it: a token's holder, \`cli:<user>\`, \`schedule\`, \`webhook:<kind>\`), \`outcome\` (${UPDATE_OUTCOMES.join(', ')}), \`since\` and \`until\` (start time, epoch ms or ISO 8601; until is exclusive), \`limit\` (1 to ${HISTORY_MAX_LIMIT}, default 50). Pass \`nextCursor\` as \`cursor\` for the next page; it is null on the last.`,
       query: HistoryParams,
       responses: { 200: '`{ items: Update[], nextCursor: string | null }`' },
       handle: ({ c, query }) => c.json(history.list(query)),

@@ -1,5 +1,6 @@
 import type { JSX } from 'preact';
 import { dateTime, shortDigest } from '../format.js';
+import { updateAuthor } from '../../domain/update-author.js';
 import { hrefFor } from '../router.js';
 import type { UpdateRecord } from '../types.js';
 import { Notice } from './notice.js';
@@ -28,7 +29,7 @@ export function UpdateList({
                 ? `${update.fromTag} → ${update.toTag}`
                 : `${shortDigest(update.fromDigest)} → ${shortDigest(update.toDigest)}`}
             </span>{' '}
-            <OutcomeBadge state={update.state} /> <span class="sub">by {update.actor ?? update.trigger}</span>
+            <OutcomeBadge state={update.state} /> <span class="sub">by {updateAuthor(update)}</span>
             {update.reason ? (
               <details>
                 <summary>Why</summary>
