@@ -53,7 +53,7 @@ export function createApp(ctx: ApiContext, files: readonly RouteFile[] = ROUTE_F
 
 async function serve(ctx: ApiContext, route: ApiRoute, c: Context): Promise<Response> {
   const { denial, holder } = authenticate(route.access, ctx.auth, c.req.header('authorization'), {
-    person: ctx.sessions.valid(sessionIdOf(c.req.header('cookie'))),
+    person: ctx.sessions.valid(sessionIdOf(c)),
     csrfHeader: c.req.header(CSRF_HEADER) !== undefined,
   });
   if (denial) return deny(c, denial.code, denial.message);

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ApiRole } from '../store/index.js';
 
 export const SESSION_COOKIE = 'tidewatch_session';
@@ -61,19 +63,20 @@ export class Sessions {
   }
 }
 
-/** The session id of a Cookie header, if it carries one. */
-export function sessionIdOf(cookieHeader: string | undefined): string | undefined {
-  for (const part of (cookieHeader ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return value.join('=') || undefined;
-  }
-  return undefined;
+// Hono's cookie helpers parse and write the header (hono/cookie): quoting, encoding and attributes
+// are theirs, not a hand-written parser's.
+const SESSION_COOKIE_OPTIONS = { path: '/', httpOnly: true, sameSite: 'Strict' } as const;
+
+/** The session id the request's cookie carries, if any. */
+export function sessionIdOf(c: Context): string | undefined {
+  return getCookie(c, SESSION_COOKIE) || undefined;
 }
 
-export function sessionCookie(id: string, maxAgeSeconds: number): string {
-  return `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}`;
+/** Answers with the session's cookie: HttpOnly (no script reads it), SameSite=Strict (no other site sends it). */
+export function setSessionCookie(c: Context, id: string, maxAgeSeconds: number): void {
+  setCookie(c, SESSION_COOKIE, id, { ...SESSION_COOKIE_OPTIONS, maxAge: maxAgeSeconds });
 }
 
-export function clearedSessionCookie(): string {
-  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`;
+export function clearSessionCookie(c: Context): void {
+  deleteCookie(c, SESSION_COOKIE, SESSION_COOKIE_OPTIONS);
 }

@@ -13,9 +13,7 @@ import type { PolicyState } from './policy-state.js';
 export interface HoldBackDeps {
   readonly settings: Pick<Readonly<Settings>, 'monitorOnly'>;
   readonly events?: EventBus | undefined;
-  readonly store?:
-    | ({ readonly badDigests: Pick<BadDigests, 'isBad'> } & Partial<RefusalStore>)
-    | undefined;
+  readonly store?: ({ readonly badDigests: Pick<BadDigests, 'isBad'> } & Partial<RefusalStore>) | undefined;
   /** Asks for a run of `names` at `at` (epoch ms): when a window opens or a cooldown ends. */
   readonly wakeAt?: ((names: readonly string[], at: number) => void) | undefined;
   /** The signature gate, when --signature-key names keys (src/signature). */

@@ -45,7 +45,7 @@ export interface History {
 const FILTERS = {
   container: 'container_name = @container',
   // Made or approved: a person's history includes the updates they allowed.
-  actor: "(actor = @actor OR instr(char(10) || approved_by || char(10), char(10) || @actor || char(10)) > 0)",
+  actor: '(actor = @actor OR instr(char(10) || approved_by || char(10), char(10) || @actor || char(10)) > 0)',
   outcome: 'state = @outcome',
   since: 'started_at >= @since',
   until: 'started_at < @until',

@@ -175,13 +175,10 @@ describe('only signed images deploy', () => {
       expect(await signatureRequests()).toEqual([`HEAD manifests/${digest.replace(':', '-')}.sig`]);
       // Refused twice, recorded once.
       const refusals = store.store.history.list({ container: name }).items;
-      expect(refusals).toEqual([
-        expect.objectContaining({
-          state: 'failed',
-          toDigest: digest,
-          reason: expect.stringMatching(/^signature required: /),
-        }),
+      expect(refusals.map(({ state, toDigest }) => ({ state, toDigest }))).toEqual([
+        { state: 'failed', toDigest: digest },
       ]);
+      expect(refusals[0]?.reason).toMatch(/^signature required: not signed by a trusted key/);
 
       // Signed by the trusted key: the tag moved, so the signatures are read again, and it deploys.
       await cosignSign(lab.registry, repository, digest, [stranger.privateKey, trusted.privateKey]);

@@ -1,8 +1,9 @@
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { describeError } from '../../domain/errors.js';
 import type { ApiContext } from '../context.js';
 import { defineRoute, type ApiRoute } from '../route.js';
-import { sessionCookie } from '../sessions.js';
+import { setSessionCookie } from '../sessions.js';
 
 /**
  * Holds the pending sign-in's id between the redirect to the provider and its callback. Lax, not
@@ -12,16 +13,7 @@ import { sessionCookie } from '../sessions.js';
 const PENDING_COOKIE = 'tidewatch_oidc';
 const PENDING_PATH = '/auth/oidc';
 
-const pendingCookie = (id: string, maxAgeSeconds: number): string =>
-  `${PENDING_COOKIE}=${id}; Path=${PENDING_PATH}; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}`;
-
-function pendingIdOf(cookieHeader: string | undefined): string | undefined {
-  for (const part of (cookieHeader ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === PENDING_COOKIE) return value.join('=') || undefined;
-  }
-  return undefined;
-}
+const PENDING_COOKIE_OPTIONS = { path: PENDING_PATH, httpOnly: true, sameSite: 'Lax' } as const;
 
 /** The provider's answer: code, state, iss, or error and error_description; openid-client reads them. */
 const CallbackQuery = z.record(z.string(), z.string());
@@ -43,7 +35,7 @@ export function oidcRoutes(ctx: ApiContext): ApiRoute[] {
       handle: async ({ c }) => {
         try {
           const { id, url } = await oidc.begin(c.req.url);
-          c.header('Set-Cookie', pendingCookie(id, 600));
+          setCookie(c, PENDING_COOKIE, id, { ...PENDING_COOKIE_OPTIONS, maxAge: 600 });
           return c.redirect(url, 302);
         } catch (error) {
           ctx.logger.warn({ issuer: oidc.issuer, reason: describeError(error) }, 'OIDC provider unreachable');
@@ -60,10 +52,12 @@ export function oidcRoutes(ctx: ApiContext): ApiRoute[] {
       query: CallbackQuery,
       responses: { 303: 'To the dashboard, signed in, or with the reason it failed' },
       handle: async ({ c }) => {
-        c.header('Set-Cookie', pendingCookie('', 0), { append: true });
+        // Read once, then cleared: a pending sign-in is finished (or refused) exactly once.
+        const pending = getCookie(c, PENDING_COOKIE) || undefined;
+        deleteCookie(c, PENDING_COOKIE, PENDING_COOKIE_OPTIONS);
         let verdict;
         try {
-          verdict = await oidc.finish(pendingIdOf(c.req.header('cookie')), c.req.url);
+          verdict = await oidc.finish(pending, c.req.url);
         } catch (error) {
           ctx.logger.warn({ issuer: oidc.issuer, reason: describeError(error) }, 'OIDC sign-in failed');
           return c.redirect(failed('the sign-in provider did not confirm who you are'), 303);
@@ -74,7 +68,7 @@ export function oidcRoutes(ctx: ApiContext): ApiRoute[] {
         }
         const session = ctx.sessions.create(verdict.person);
         ctx.logger.info({ person: verdict.person.name, role: verdict.person.role }, 'signed in with OIDC');
-        c.header('Set-Cookie', sessionCookie(session.id, session.maxAgeSeconds), { append: true });
+        setSessionCookie(c, session.id, session.maxAgeSeconds);
         return c.redirect('/', 303);
       },
     }),

@@ -3,7 +3,7 @@ import { holderOf, isGuarded } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { apiError } from '../errors.js';
 import { defineRoute, type ApiRoute } from '../route.js';
-import { clearedSessionCookie, sessionCookie, sessionIdOf } from '../sessions.js';
+import { clearSessionCookie, sessionIdOf, setSessionCookie } from '../sessions.js';
 
 const SignIn = z.strictObject({ token: z.string().min(1).max(4096) });
 
@@ -24,7 +24,7 @@ export function sessionRoutes(ctx: ApiContext): ApiRoute[] {
       responses: { 200: '`{ signedIn, tokenRequired, name?, role?, oidc? }`' },
       handle: ({ c }) => {
         const tokenRequired = isGuarded(ctx.auth);
-        const person = ctx.sessions.valid(sessionIdOf(c.req.header('cookie')));
+        const person = ctx.sessions.valid(sessionIdOf(c));
         return c.json({
           signedIn: !tokenRequired || person !== undefined,
           tokenRequired,
@@ -53,7 +53,7 @@ export function sessionRoutes(ctx: ApiContext): ApiRoute[] {
         const person = holderOf(ctx.auth, body.token);
         if (person === undefined) throw apiError('unauthorized', 'the token is wrong');
         const session = ctx.sessions.create(person);
-        c.header('Set-Cookie', sessionCookie(session.id, session.maxAgeSeconds));
+        setSessionCookie(c, session.id, session.maxAgeSeconds);
         return c.body(null, 204);
       },
     }),
@@ -65,8 +65,8 @@ export function sessionRoutes(ctx: ApiContext): ApiRoute[] {
       summary: 'Sign out: the session is revoked and its cookie cleared',
       responses: { 204: 'Signed out' },
       handle: ({ c }) => {
-        ctx.sessions.revoke(sessionIdOf(c.req.header('cookie')));
-        c.header('Set-Cookie', clearedSessionCookie());
+        ctx.sessions.revoke(sessionIdOf(c));
+        clearSessionCookie(c);
         return c.body(null, 204);
       },
     }),
