@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -23,7 +24,12 @@ describe('the dashboard in a browser', () => {
   const lab = useLab();
   const dataDir = mkdtempSync(join(tmpdir(), 'tw-dashboard-'));
   const scope = uniqueName('ui-scope');
-  const names = { web: uniqueName('ui-web'), gated: uniqueName('ui-gated'), broken: uniqueName('ui-broken') };
+  const names = {
+    web: uniqueName('ui-web'),
+    gated: uniqueName('ui-gated'),
+    broken: uniqueName('ui-broken'),
+    unsigned: uniqueName('ui-unsigned'),
+  };
   let daemon: Daemon | undefined;
   let browser: Browser | undefined;
   let page: Page;
@@ -64,13 +70,20 @@ describe('the dashboard in a browser', () => {
       {},
       { cmd: ['sh', '-c', 'echo starting up; echo "config file /etc/app.conf is missing" >&2; exit 3'] },
     );
+    // Its new image is not signed by the trusted key (nor at all): refused, with the reason.
+    await containerWithUpdate(names.unsigned, { 'tidewatch.verify.signature': 'true' });
+    const keyFile = join(dataDir, 'cosign.pub');
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeFileSync(keyFile, publicKey.export({ type: 'spki', format: 'pem' }));
     daemon = await startDaemon(['--api-only', '--scope', scope, '--stop-timeout', '1s'], {
       TIDEWATCH_DATA_DIR: dataDir,
       TIDEWATCH_API_TOKEN: TOKEN,
+      TIDEWATCH_SIGNATURE_KEY: keyFile,
     });
     url = String(logLines(daemon.stderr()).find((line) => line.msg === 'api listening')?.url);
     // Before the browser opens: a rollback to read, and an approval to vote on.
-    expect((await api('POST', `/api/v1/check?container=${names.broken},${names.gated}`)).status).toBe(200);
+    const first = `${names.broken},${names.gated},${names.unsigned}`;
+    expect((await api('POST', `/api/v1/check?container=${first}`)).status).toBe(200);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   });
@@ -93,6 +106,10 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await row(names.web).waitFor();
     await textIn(row(names.broken), '.outcome', 'rolled-back');
+    // The unsigned image is not deployed, and the row says why.
+    await row(names.unsigned)
+      .getByText('signature required: not signed: it has no cosign signature')
+      .waitFor({ timeout: 15_000 });
     // The cookie holds a session id, and the page cannot read it.
     const cookies = await page.context().cookies();
     expect(cookies.find((cookie) => cookie.name === 'tidewatch_session')).toMatchObject({
@@ -149,6 +166,12 @@ describe('the dashboard in a browser', () => {
   it('shows the history timeline, on a phone and in dark mode too', async () => {
     await page.getByRole('link', { name: 'History' }).click();
     await page.locator(`li.entry:has-text("${names.web}")`).first().waitFor();
+    // The refused digest is in the history too, with its reason.
+    const refused = page.locator(`li.entry:has-text("${names.unsigned}")`);
+    await refused.getByText('Why').click();
+    expect(await refused.locator('.reason').textContent()).toBe(
+      'signature required: not signed: it has no cosign signature',
+    );
     await shot('history');
     await page.emulateMedia({ colorScheme: 'dark' });
     await shot('history-dark');
