@@ -4,33 +4,24 @@ import { z } from 'zod';
 import type { GitopsSourceSetting } from '../config/index.js';
 import { describeError } from '../domain/errors.js';
 import { redactText, redactUrl } from '../domain/redact.js';
-import type { Engine } from '../engine/index.js';
-import type { Logger } from '../log/index.js';
-import type { Journal } from '../store/index.js';
-import { COMPOSE_LABELS, runCompose, type ComposeProject } from '../compose/index.js';
+import { runCompose, type ComposeProject } from '../compose/index.js';
+import { correctDrift } from './converge.js';
+import type { ApplyDeps, ProjectResult } from './types.js';
+
+export type { ApplyDeps, ProjectResult };
 import { ApplyHistory } from './history.js';
 import { findProjects, type GitopsProject } from './projects.js';
 import { Checkout, type Commit } from './repo.js';
-
-export interface ApplyDeps {
-  readonly engine: Engine;
-  readonly logger: Logger;
-  readonly journal?: Journal | undefined;
-  /** DOCKER_HOST for the compose CLI. */
-  readonly dockerHost?: string | undefined;
-  /** Where the checkouts and each source's last good commit are kept. */
-  readonly root: string;
-}
-
-export interface ProjectResult {
-  readonly project: string;
-  readonly ok: boolean;
-  /** `service: state` for each service after `up`, or why the project failed. */
-  readonly detail: string;
-}
+import { restoreLastGood } from './restore.js';
+import { upAndVerify } from './up-project.js';
 
 export type ApplyResult =
-  | { readonly kind: 'unchanged'; readonly commit: string }
+  | {
+      readonly kind: 'unchanged';
+      readonly commit: string;
+      /** Projects whose drift from the commit was put back (or could not be), when any drifted. */
+      readonly corrected?: readonly ProjectResult[];
+    }
   | { readonly kind: 'applied'; readonly commit: Commit; readonly projects: readonly ProjectResult[] }
   | {
       readonly kind: 'failed';
@@ -66,17 +57,21 @@ export async function applySource(
     log.error({ reason }, 'gitops fetch failed');
     return { kind: 'failed', reason, projects: [] };
   }
-  if (commit.id === lastGood) return { kind: 'unchanged', commit: commit.id };
-  log.info({ commit: commit.id, message: commit.message, lastGood }, 'gitops: new commit');
-
-  await checkout.checkout(commit.id);
-  const projects = findProjects(checkout.path, source.path);
   const composeOf = (project: GitopsProject): ComposeProject => ({
     project: project.name,
     files: [project.file],
     workingDir: project.dir,
     envFile: envFileOf(source, project.name),
   });
+  if (commit.id === lastGood) {
+    // Nothing new: converge anyway, putting back what was changed by hand since (drift.ts).
+    const corrected = await correctDrift(deps, { source, checkout, lastGood, composeOf }, log, signal);
+    return { kind: 'unchanged', commit: commit.id, ...(corrected.length > 0 && { corrected }) };
+  }
+  log.info({ commit: commit.id, message: commit.message, lastGood }, 'gitops: new commit');
+
+  await checkout.checkout(commit.id);
+  const projects = findProjects(checkout.path, source.path);
   const options = { dockerHost: deps.dockerHost, signal };
   const histories = new Map(
     projects.map((project) => [
@@ -118,22 +113,20 @@ export async function applySource(
   for (const project of projects) histories.get(project.name)?.validated();
 
   const results: ProjectResult[] = [];
+  const upArgs = source.removeOrphans ? ['--remove-orphans'] : [];
   for (const project of projects) {
     const history = histories.get(project.name);
-    try {
-      await runCompose(
-        composeOf(project),
-        ['up', '-d', ...(source.removeOrphans ? ['--remove-orphans'] : [])],
-        options,
-      );
-      const detail = await serviceStates(deps.engine, project.name);
-      history?.committed(`${commit.message}; ${detail}`);
-      results.push({ project: project.name, ok: true, detail });
-    } catch (error) {
-      const detail = `compose up failed: ${describeError(error)}`;
-      history?.failed(`commit ${commit.id.slice(0, 12)} (${commit.message}): ${detail}`);
-      results.push({ project: project.name, ok: false, detail });
+    const up = await upAndVerify(deps, composeOf(project), upArgs, signal);
+    results.push({ project: project.name, ok: up.ok, detail: up.detail });
+    if (up.ok) {
+      history?.committed(`${commit.message}; ${up.detail}`);
+      continue;
     }
+    const what = `commit ${commit.id.slice(0, 12)} (${commit.message}): ${up.detail}`;
+    // A container that did not verify is put back below, from the last good commit.
+    if (up.stage === 'verify' && lastGood !== undefined)
+      history?.rolledBack(`${what}; back to ${lastGood.slice(0, 12)}`, up.logs);
+    else history?.failed(what, up.logs);
   }
   const failed = results.filter((result) => !result.ok);
   if (failed.length === 0) {
@@ -141,46 +134,16 @@ export async function applySource(
     log.info({ commit: commit.id, projects: results }, 'gitops: applied');
     return { kind: 'applied', commit, projects: results };
   }
-  const reason = `compose up failed for ${failed.map((result) => result.project).join(', ')}`;
+  const reason = `the apply failed for ${failed.map((result) => result.project).join(', ')}`;
   log.error({ commit: commit.id, projects: results }, `gitops: ${reason}`);
-  if (lastGood !== undefined) await restore(checkout, lastGood, source, failed, composeOf, options, log);
-  return { kind: 'failed', commit, reason, projects: results };
-}
-
-/** Brings the failed projects back up from the last good commit (those that existed then). */
-async function restore(
-  checkout: Checkout,
-  lastGood: string,
-  source: GitopsSourceSetting,
-  failed: readonly ProjectResult[],
-  composeOf: (project: GitopsProject) => ComposeProject,
-  options: { dockerHost?: string | undefined; signal?: AbortSignal | undefined },
-  log: Logger,
-): Promise<void> {
-  await checkout.checkout(lastGood);
-  const before = findProjects(checkout.path, source.path);
-  for (const result of failed) {
-    const project = before.find((candidate) => candidate.name === result.project);
-    if (!project) continue;
-    await runCompose(composeOf(project), ['up', '-d'], options).catch((error: unknown) => {
-      log.error(
-        { project: project.name, reason: describeError(error) },
-        'gitops: could not restore the last good commit',
-      );
-    });
+  if (lastGood !== undefined) {
+    const context = { engine: deps.engine, checkout, lastGood, source, composeOf, options, log };
+    await restoreLastGood(
+      context,
+      failed.map((result) => result.project),
+    );
   }
-}
-
-/** `web: running, db: running`, from the engine, for the history. */
-async function serviceStates(engine: Engine, project: string): Promise<string> {
-  const rows = await engine.listContainers({ all: true });
-  const states = rows
-    .filter(
-      (row) => row.labels[COMPOSE_LABELS.project] === project && row.labels[COMPOSE_LABELS.oneoff] !== 'True',
-    )
-    .map((row) => `${row.labels[COMPOSE_LABELS.service] ?? row.name}: ${row.state}`)
-    .sort();
-  return states.length > 0 ? states.join(', ') : 'no services';
+  return { kind: 'failed', commit, reason, projects: results };
 }
 
 function envFileOf(source: GitopsSourceSetting, project: string): string | undefined {

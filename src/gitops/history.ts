@@ -45,10 +45,21 @@ export class ApplyHistory {
 
   committed(summary: string): void {
     if (!this.journal || this.id === undefined) return;
-    for (const state of ['old-renamed', 'new-created', 'new-started', 'verifying'] as const) {
-      this.journal.advance(this.id, state);
-    }
+    this.upAndVerifying(this.journal, this.id);
     this.journal.finish(this.id, 'committed', { reason: summary });
+  }
+
+  /** `up` ran but what it started did not verify, and the last good commit was put back. */
+  rolledBack(reason: string, logs?: string): void {
+    if (!this.journal || this.id === undefined) return;
+    this.upAndVerifying(this.journal, this.id);
+    this.journal.finish(this.id, 'rolled-back', { reason, ...(logs ? { logs } : {}) });
+  }
+
+  private upAndVerifying(journal: Journal, id: number): void {
+    for (const state of ['old-renamed', 'new-created', 'new-started', 'verifying'] as const) {
+      journal.advance(id, state);
+    }
   }
 
   failed(reason: string, logs?: string): void {

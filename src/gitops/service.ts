@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type { GitopsSourceSetting } from '../config/index.js';
+import type { GitopsSourceSetting, Settings } from '../config/index.js';
+import type { VerifyPolicy } from '../updater/verify.js';
 import { describeError } from '../domain/errors.js';
 import { redactText } from '../domain/redact.js';
 import { applySource, type ApplyDeps, type ApplyResult } from './apply.js';
@@ -69,6 +70,16 @@ export class GitopsService {
     await Promise.allSettled([...this.running.values()]);
     this.controller.abort();
   }
+}
+
+/**
+ * How the containers an apply starts are verified: the global --verify-timeout and --verify-window
+ * (a project's containers' own tidewatch.verify.* labels are not read: compose creates them).
+ */
+export function gitopsVerifyPolicy(
+  settings: Pick<Settings, 'verifyTimeoutMs' | 'verifyWindowMs'>,
+): VerifyPolicy {
+  return { timeoutMs: settings.verifyTimeoutMs, windowMs: settings.verifyWindowMs };
 }
 
 /** The checkouts' folder: --gitops-dir, else gitops/ beside the store. */

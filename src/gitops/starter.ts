@@ -1,5 +1,5 @@
 import type { Daemon, Service } from '../daemon/index.js';
-import { GitopsService, gitopsRoot, registerGitops } from './service.js';
+import { GitopsService, gitopsRoot, gitopsVerifyPolicy, registerGitops } from './service.js';
 
 /**
  * `run` with GitOps sources (--gitops-source): a service beside the scheduler. Without sources it
@@ -16,6 +16,7 @@ export function startGitops(daemon: Daemon): Promise<Service> {
       journal: deps.store.journal,
       dockerHost: deps.settings.host,
       root: gitopsRoot(deps.settings.gitopsDir, deps.store.file),
+      verify: gitopsVerifyPolicy(deps.settings),
     },
     sources,
   );

@@ -137,4 +137,53 @@ describe('GitOps sources', () => {
     expect(await applySource(deps, source)).toMatchObject({ kind: 'applied', commit: { id: fixed } });
     expect((await container('web')).Id).toBe(before[0]?.Id);
   });
+
+  it('puts back what drifted from the last good commit: a service removed and one stopped by hand', async () => {
+    if (!source) throw new Error('no source parsed');
+    const at = await git(repo, 'rev-parse', 'HEAD');
+    await docker.getContainer(`${project}_api_1`).remove({ force: true });
+    await docker.getContainer(`${project}_web_1`).stop({ t: 1 });
+
+    const result = await applySource(deps, source);
+    expect(result).toMatchObject({ kind: 'unchanged', commit: at, corrected: [{ project, ok: true }] });
+    // Read back from the engine: both run again.
+    expect((await container('web')).State.Running).toBe(true);
+    expect((await container('api')).State.Running).toBe(true);
+    const [latest] = history();
+    expect(latest).toMatchObject({ state: 'committed', trigger: 'gitops', fromTag: at, toTag: at });
+    expect(latest?.reason).toMatch(/^drift corrected: api: removed, web: stopped; /);
+
+    // Converged: the next interval finds nothing to correct.
+    expect(await applySource(deps, source)).toEqual({ kind: 'unchanged', commit: at });
+  });
+
+  it('rolls a commit back when a container it starts does not verify, and records both', async () => {
+    if (!source) throw new Error('no source parsed');
+    const verified = { ...deps, verify: { timeoutMs: 30_000, windowMs: 3_000 } };
+    const good = await git(repo, 'rev-parse', 'HEAD');
+    const before = [await container('web'), await container('api')];
+    const crash = `  crash:
+    image: ${image}
+    command: ["sh", "-c", "echo cannot start; sleep 1; exit 3"]
+    labels:
+      ${LAB_LABEL}: "${RUN_ID}"
+`;
+    const bad = await commit(
+      `# stacks\nservices:\n${service('web')}${service('api')}${crash}`,
+      'add a crash',
+    );
+
+    const result = await applySource(verified, source);
+    expect(result).toMatchObject({ kind: 'failed', commit: { id: bad } });
+    const [latest] = history();
+    expect(latest).toMatchObject({ state: 'rolled-back', trigger: 'gitops', fromTag: good, toTag: bad });
+    expect(latest?.reason).toMatch(/crash did not verify: .*exit.*; back to /);
+    expect(latest?.logs).toContain('cannot start');
+    // Back to the last good commit's state, read from the engine: the added service is gone, and
+    // the others were never touched.
+    await expect(container('crash')).rejects.toThrow(/no such container/i);
+    const after = [await container('web'), await container('api')];
+    expect(after.map((item) => item.Id)).toEqual(before.map((item) => item.Id));
+    expect(after.every((item) => item.State.Running)).toBe(true);
+  });
 });
