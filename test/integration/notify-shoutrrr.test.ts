@@ -2,7 +2,12 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, silentLogger } from '../../src/log/index.js';
 import { DeliveryError, Secrets, buildTarget, type Payload } from '../../src/notify/index.js';
-import { startHttpReceiver, type HttpReceiver, type RecordedRequest } from '../support/receivers.js';
+import {
+  selfSignedCertificate,
+  startHttpReceiver,
+  type HttpReceiver,
+  type RecordedRequest,
+} from '../support/receivers.js';
 
 /**
  * The shoutrrr services added for issue 22 (bark, ifttt, join, logger, opsgenie, pushbullet,
@@ -85,6 +90,25 @@ describe('shoutrrr services added for a drop-in', () => {
       title: payload.title,
       badge: 0,
     });
+  });
+
+  it('bark: HTTPS by default, its certificate verified unless the URL says insecureskipverify=yes', async () => {
+    const tls = await startHttpReceiver({ tls: selfSignedCertificate() });
+    try {
+      tls.respond(() => ({ body: { code: 200, message: 'success' } }));
+      const url = `bark://:devKEY123@127.0.0.1:${tls.port}/`;
+      const secrets = new Secrets();
+      const verified = buildTarget(url, 0, { logger: silentLogger(), secrets });
+      await expect(
+        verified.channel.send(payload, { signal: AbortSignal.timeout(10_000), messageId: 1 }),
+      ).rejects.toThrow(/self[- ]signed/i);
+      expect(tls.requests).toHaveLength(0);
+      const relaxed = buildTarget(`${url}?insecureskipverify=yes`, 0, { logger: silentLogger(), secrets });
+      await relaxed.channel.send(payload, { signal: AbortSignal.timeout(10_000), messageId: 1 });
+      expect(tls.requests[0]).toMatchObject({ method: 'POST', url: '/push' });
+    } finally {
+      await tls.close();
+    }
   });
 
   it('ifttt: one POST {value1..3} per event to /trigger/EVENT/with/key/KEY', async () => {
