@@ -70,7 +70,12 @@ function maskOf(parts: Parts): Mask {
     case 'teams+http':
       return { user: true, path: webhookPath };
     case 'pushover':
+    case 'pushbullet':
+    case 'ifttt':
+      // pushover's user key, pushbullet's access token, IFTTT's webhook key.
       return { host: true };
+    case 'opsgenie':
+      return { path: (segment) => segment !== '' && segment === segments[0] };
     case 'gotify':
       return { path: (segment) => segment !== '' && segment === segments.at(-1) };
     case 'rocketchat': {
@@ -184,8 +189,8 @@ function redactLoose(raw: string): { url: string; secrets: string[] } {
 
 /**
  * A URL with its secrets replaced by `***`: passwords, tokens in the user part or the path of the
- * services that put them there (Discord, Slack, Teams, Telegram, Pushover, Gotify, Rocket.Chat,
- * Mattermost), secret-named query values (`token`, `key`, `sig`, `password`, ...) and, for http(s)
+ * services that put them there (Discord, Slack, Teams, Telegram, Pushover, Pushbullet, IFTTT,
+ * OpsGenie, Gotify, Rocket.Chat, Mattermost), secret-named query values (`token`, `key`, `sig`, `password`, ...) and, for http(s)
  * URLs, the whole user part (it is often a token). The rest is kept as written.
  */
 export function redactUrl(url: string): string {

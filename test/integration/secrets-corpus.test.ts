@@ -87,6 +87,12 @@ const S = {
   teamsTenant: secret('teamstenant'),
   teamsExtra: secret('teamsextra'),
   teamsConnector: secret('teamsconnector'),
+  bark: secret('bark'),
+  ifttt: secret('ifttt'),
+  join: secret('join'),
+  opsgenie: secret('opsgenie'),
+  pushbullet: secret('pushbullet').padEnd(34, 'x').slice(0, 34),
+  zulip: secret('zulip'),
 };
 const SECRETS = Object.values(S);
 const USER = 'corpus-user';
@@ -201,6 +207,7 @@ describe('no secret in clear anywhere (the secrets corpus)', () => {
       `generic+http://me:${S.genericPass}@${at}/hook?token=${S.genericToken}&@Authorization=Bearer%20${S.genericHeader}`,
       `smtp://me:${S.smtpPass}@127.0.0.1:${down}/?fromAddress=a@example.org&toAddresses=b@example.org`,
       `mqtt://me:${S.mqttPass}@127.0.0.1:${down}?topic=t&disabletls=yes`,
+      `bark://:${S.bark}@${at}/?scheme=http`,
     ];
     remoteUrls = [
       `discord://${S.discord}@123456`,
@@ -212,6 +219,11 @@ describe('no secret in clear anywhere (the secrets corpus)', () => {
       `googlechat://chat.googleapis.com/v1/spaces/X/messages?key=${S.chatKey}&token=${S.chatToken}`,
       `teams://${S.teamsGroup}@${S.teamsTenant}/alt/owner/${S.teamsExtra}?host=o.webhook.office.com`,
       `teams+https://o.webhook.office.com/webhookb2/${S.teamsConnector}@t/IncomingWebhook/a/b/c`,
+      `ifttt://${S.ifttt}/?events=e`,
+      `join://shoutrrr:${S.join}@join/?devices=d`,
+      `opsgenie://api.opsgenie.com/${S.opsgenie}`,
+      `pushbullet://${S.pushbullet}/dev`,
+      `zulip://bot%40z.example.org:${S.zulip}@z.example.org/?stream=s`,
     ];
     configFile = file(
       'tidewatch.yml',

@@ -1,3 +1,10 @@
+import { createBarkChannel } from './bark.js';
+import { createIftttChannel } from './ifttt.js';
+import { createJoinChannel } from './join.js';
+import { createLoggerChannel } from './logger.js';
+import { createOpsgenieChannel } from './opsgenie.js';
+import { createPushbulletChannel } from './pushbullet.js';
+import { createZulipChannel } from './zulip.js';
 import { createDiscordChannel } from './discord.js';
 import { createGenericChannel } from './generic.js';
 import { createGoogleChatChannel } from './googlechat.js';
@@ -36,6 +43,13 @@ export const CHANNELS: Readonly<Record<string, ChannelFactory>> = {
   'generic+https': createGenericChannel,
   mqtt: createMqttChannel,
   mqtts: createMqttChannel,
+  bark: createBarkChannel,
+  ifttt: createIftttChannel,
+  join: createJoinChannel,
+  logger: createLoggerChannel,
+  opsgenie: createOpsgenieChannel,
+  pushbullet: createPushbulletChannel,
+  zulip: createZulipChannel,
 };
 
 export type { ChannelFactory, ChannelOptions } from './kit.js';
