@@ -51,6 +51,13 @@ export interface EngineProxy {
   mutating(): MutatingRequest[];
   /** Whether the cut point was reached (and the outage began). */
   down(): boolean;
+  /**
+   * Makes the engine announce `version` (the `Api-Version` header of every answer, which a client
+   * reads from `/_ping`) instead of its own: an older engine, for the client's negotiation.
+   */
+  announceApiVersion(version: string): void;
+  /** The API version prefixes (`1.40`) of every request seen; unversioned ones (`/_ping`) are not listed. */
+  versionsUsed(): string[];
   /** Clears the log and the count of mutating requests. */
   reset(): void;
   stop(): Promise<void>;
@@ -90,6 +97,8 @@ export async function startEngineProxy(engineSocket = ENGINE_SOCKET): Promise<En
   let cut: Cut | undefined;
   let outage = false;
   let failing: { pattern: RegExp; left: number } | undefined;
+  let announced: string | undefined;
+  const versions = new Set<string>();
   /** Client connections, and what each forwards to the engine, so an outage or stop() can end them. */
   const clients = new Set<Socket>();
   const upstreams = new Set<ClientRequest | Socket>();
@@ -105,6 +114,8 @@ export async function startEngineProxy(engineSocket = ENGINE_SOCKET): Promise<En
   const admit = (req: IncomingMessage, socket: Duplex): 'pass' | 'drop' | 'after' | 'fail' => {
     const method = req.method ?? 'GET';
     const path = withoutVersion(req.url ?? '/');
+    const version = /^\/v(\d+\.\d+)\//.exec(req.url ?? '')?.[1];
+    if (version !== undefined) versions.add(version);
     const isMutating = MUTATING.has(method);
     let fate: 'pass' | 'drop' | 'after' | 'fail' = 'pass';
     if (isMutating) count += 1;
@@ -144,7 +155,8 @@ export async function startEngineProxy(engineSocket = ENGINE_SOCKET): Promise<En
         up.resume();
         return;
       }
-      res.writeHead(up.statusCode ?? 502, up.statusMessage, up.headers);
+      const headers = announced === undefined ? up.headers : { ...up.headers, 'api-version': announced };
+      res.writeHead(up.statusCode ?? 502, up.statusMessage, headers);
       res.flushHeaders(); // an events stream sends headers, then nothing until something happens
       up.pipe(res);
       up.on('error', () => res.destroy());
@@ -258,6 +270,10 @@ export async function startEngineProxy(engineSocket = ENGINE_SOCKET): Promise<En
       failing = undefined;
     },
     mutating: () => log.map((entry) => ({ ...entry })),
+    announceApiVersion: (version) => {
+      announced = version;
+    },
+    versionsUsed: () => [...versions].sort(),
     down: () => outage,
     reset: () => {
       log = [];
