@@ -19,6 +19,13 @@ export interface CredentialStore {
 
 export type { RegistryErrorCode } from './failure.js';
 
+/** How every registry read below fails: a value with a code and a message, never a throw. */
+export interface RegistryError {
+  readonly kind: 'error';
+  readonly code: RegistryErrorCode;
+  readonly message: string;
+}
+
 /**
  * What the registry says about a local image. `remoteDigest` is the digest the tag points at now
  * (a manifest or an index digest): the thing to pull.
@@ -69,19 +76,13 @@ export interface RegistryClientOptions {
 }
 
 /** A repository's tags (tag policies), or why they could not be listed. */
-export type TagListing =
-  | { readonly kind: 'tags'; readonly tags: readonly string[] }
-  | { readonly kind: 'error'; readonly code: RegistryErrorCode; readonly message: string };
+export type TagListing = { readonly kind: 'tags'; readonly tags: readonly string[] } | RegistryError;
 
 /** When an image was built (its config's `created`; undefined when it has none), for cooldowns. */
-export type CreatedLookup =
-  | { readonly kind: 'created'; readonly at: number | undefined }
-  | { readonly kind: 'error'; readonly code: RegistryErrorCode; readonly message: string };
+export type CreatedLookup = { readonly kind: 'created'; readonly at: number | undefined } | RegistryError;
 
 /** The digest a tag points at now, as a fleet controller asks it: one request per reference. */
-export type TagDigest =
-  | { readonly kind: 'digest'; readonly digest: string }
-  | { readonly kind: 'error'; readonly code: RegistryErrorCode; readonly message: string };
+export type TagDigest = { readonly kind: 'digest'; readonly digest: string } | RegistryError;
 
 /** A signature cosign stored: its payload's bytes and the base64 signature over them. */
 export interface StoredSignature {
@@ -91,14 +92,11 @@ export interface StoredSignature {
 
 /** Where image `digest`'s cosign signatures are: the digest of their manifest, or none at all. */
 export type SignatureDigest =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'digest'; readonly digest: string }
-  | { readonly kind: 'error'; readonly code: RegistryErrorCode; readonly message: string };
+  { readonly kind: 'none' } | { readonly kind: 'digest'; readonly digest: string } | RegistryError;
 
 /** The signatures in a cosign signature manifest. */
 export type SignatureRead =
-  | { readonly kind: 'signatures'; readonly signatures: readonly StoredSignature[] }
-  | { readonly kind: 'error'; readonly code: RegistryErrorCode; readonly message: string };
+  { readonly kind: 'signatures'; readonly signatures: readonly StoredSignature[] } | RegistryError;
 
 /** One Sigstore bundle referrer of an image: the manifest holding the bundle, as listed. */
 export interface SigstoreReferrer {
@@ -108,13 +106,11 @@ export interface SigstoreReferrer {
 
 /** The Sigstore bundle referrers of an image (none is an empty list), or why they could not be listed. */
 export type SigstoreReferrerList =
-  | { readonly kind: 'referrers'; readonly referrers: readonly SigstoreReferrer[] }
-  | { readonly kind: 'error'; readonly code: RegistryErrorCode; readonly message: string };
+  { readonly kind: 'referrers'; readonly referrers: readonly SigstoreReferrer[] } | RegistryError;
 
 /** A referrer's bundle JSON; undefined when its manifest turned out to hold no bundle of this image. */
 export type SigstoreBundleRead =
-  | { readonly kind: 'bundle'; readonly bundle: Uint8Array | undefined }
-  | { readonly kind: 'error'; readonly code: RegistryErrorCode; readonly message: string };
+  { readonly kind: 'bundle'; readonly bundle: Uint8Array | undefined } | RegistryError;
 
 export interface RegistrySession {
   resolve(ref: ImageRef, local: LocalImage, signal: AbortSignal): Promise<Resolution>;
