@@ -63,6 +63,18 @@ export class SessionAuth {
     }
   }
 
+  /**
+   * Credentials a registry refused may have expired (a helper's token): forget them so the next
+   * authorise asks the helper again. False when asking again would give the same credentials.
+   */
+  refreshCredentials(registry: string): boolean {
+    if (this.deps.credentials.refresh?.(registry) !== true) return false;
+    for (const key of this.refusedScopes.keys()) {
+      if (key.startsWith(`${registry}|`)) this.refusedScopes.delete(key);
+    }
+    return true;
+  }
+
   /** A 401 from a registry whose ping needed no auth may still name a challenge: answer it next time. */
   learn(registry: string, header: string | null): boolean {
     const auth = header === null ? undefined : selectAuth(parseWwwAuthenticate(header));
@@ -87,7 +99,7 @@ export class SessionAuth {
     let credentials: Credentials | undefined;
     try {
       credentials = await this.credentialsFor(registry, signal);
-      token = await this.deps.tokens.get(key, signal, (shared) => {
+      const fetchWith = (shared: AbortSignal): ReturnType<typeof fetchToken> => {
         const request = {
           registry,
           repository,
@@ -97,7 +109,15 @@ export class SessionAuth {
           credentials,
         };
         return fetchToken(this.deps, request, shared);
-      });
+      };
+      try {
+        token = await this.deps.tokens.get(key, signal, fetchWith);
+      } catch (error) {
+        // The token service refused the login: an expired helper token gets one fresh answer.
+        if (!isRefusal(error) || isAnonymous(credentials) || !this.refreshCredentials(registry)) throw error;
+        credentials = await this.credentialsFor(registry, signal);
+        token = await this.deps.tokens.get(key, signal, fetchWith);
+      }
     } catch (error) {
       if (error instanceof RegistryFailure) this.refusedScopes.set(key, error);
       throw error;
@@ -105,7 +125,7 @@ export class SessionAuth {
     return {
       headers: { authorization: `Bearer ${token}` },
       scheme: 'bearer',
-      anonymous: credentials?.identityToken === undefined && credentials?.password === undefined,
+      anonymous: isAnonymous(credentials),
       reused,
       invalidate: () => this.deps.tokens.invalidate(key, token),
     };
@@ -140,4 +160,12 @@ export class SessionAuth {
       );
     }
   }
+}
+
+function isAnonymous(credentials: Credentials | undefined): boolean {
+  return credentials?.identityToken === undefined && credentials?.password === undefined;
+}
+
+function isRefusal(error: unknown): boolean {
+  return error instanceof RegistryFailure && error.code === 'registry-unauthorized';
 }

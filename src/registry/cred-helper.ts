@@ -5,7 +5,12 @@ import type { Credentials } from './types.js';
 
 // https://github.com/docker/docker-credential-helpers: `get` reads a server URL on stdin and
 // prints {ServerURL, Username, Secret}.
-const HelperOutput = z.object({ Username: z.string().default(''), Secret: z.string().default('') });
+// Some helpers (ecr-login's cache, gcloud) also print ExpiresAt; it bounds how long the answer is kept.
+const HelperOutput = z.object({
+  Username: z.string().default(''),
+  Secret: z.string().default(''),
+  ExpiresAt: z.string().optional(),
+});
 type HelperOutput = z.infer<typeof HelperOutput>;
 
 const HELPER_TIMEOUT_MS = 10_000;
@@ -16,7 +21,7 @@ const TOKEN_USERNAME = '<token>';
 
 /** `found` with credentials, `not-found` when the helper has none, `missing` when it is not installed. */
 export type HelperResult =
-  | { readonly kind: 'found'; readonly credentials: Credentials }
+  | { readonly kind: 'found'; readonly credentials: Credentials; readonly expiresAt?: string }
   | { readonly kind: 'not-found' }
   | { readonly kind: 'missing' };
 
@@ -55,10 +60,11 @@ export async function runCredentialHelper(
     });
   }
   if (output.Secret === '') return { kind: 'not-found' };
+  const expiry = output.ExpiresAt === undefined ? {} : { expiresAt: output.ExpiresAt };
   if (output.Username === TOKEN_USERNAME || output.Username === '') {
-    return { kind: 'found', credentials: { identityToken: output.Secret } };
+    return { kind: 'found', credentials: { identityToken: output.Secret }, ...expiry };
   }
-  return { kind: 'found', credentials: { username: output.Username, password: output.Secret } };
+  return { kind: 'found', credentials: { username: output.Username, password: output.Secret }, ...expiry };
 }
 
 interface ExecOutcome {

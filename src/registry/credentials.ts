@@ -1,8 +1,10 @@
+import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../log/index.js';
 import type { RegistryLogin } from '../config/index.js';
 import { runCredentialHelper } from './cred-helper.js';
+import { answerExpiry } from './credential-expiry.js';
 import {
   decodeAuthEntry,
   findEntry,
@@ -26,14 +28,16 @@ export interface CredentialStoreOptions {
    */
   registries?: readonly RegistryLogin[];
   logger: Logger;
+  now?: () => number;
 }
 
 const NEVER = new AbortController().signal;
 
 /**
  * Credentials the way the docker CLI finds them: a per-registry `credHelpers` entry, else the
- * `credsStore` helper, else `auths` in config.json. Results are kept for the life of the store
- * (failures are not, so a helper that timed out is asked again next time).
+ * `credsStore` helper, else `auths` in config.json. A helper's answer is kept until it expires
+ * (credential-expiry.ts) or a registry refuses it (refresh); everything read from config.json is
+ * kept until the file changes. Failures are not kept, so a helper that timed out is asked again.
  */
 export function createCredentialStore(options: CredentialStoreOptions): CredentialStore {
   const dir = options.dockerConfigDir ?? process.env.DOCKER_CONFIG ?? join(homedir(), '.docker');
@@ -49,9 +53,27 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
     (options.registries ?? []).map((login) => [login.host, login]),
   );
 
+  const now = options.now ?? Date.now;
   const config = new Memo<DockerConfig | undefined>();
   const results = new Memo<Credentials | undefined>();
+  // Per registry key: when its kept result must be looked up again (helper answers only).
+  const expiries = new Map<string, number>();
   const warnedHelpers = new Set<string>();
+  let configStamp: string | undefined;
+
+  // config.json is rewritten by `docker login` and by secret rotation: a new file means new logins.
+  const checkConfigFile = async (): Promise<void> => {
+    const stamp = await stat(file).then(
+      (info) => `${info.mtimeMs}:${info.size}:${info.ino}`,
+      () => 'absent',
+    );
+    if (configStamp !== undefined && stamp !== configStamp) {
+      config.clear();
+      results.clear();
+      expiries.clear();
+    }
+    configStamp = stamp;
+  };
 
   const helper = async (
     name: string,
@@ -61,6 +83,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
     const result = await runCredentialHelper(name, serverUrlFor(registry), signal);
     switch (result.kind) {
       case 'found':
+        expiries.set(registry, answerExpiry(result.credentials, result.expiresAt, now()));
         return result.credentials;
       case 'not-found':
         return undefined;
@@ -102,6 +125,12 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
     async get(registry: string, signal?: AbortSignal): Promise<Credentials | undefined> {
       const key = registry.toLowerCase();
       if (fixed !== undefined && findEntry(logins, key) === undefined) return fixed;
+      await checkConfigFile();
+      const until = expiries.get(key);
+      if (until !== undefined && now() >= until) {
+        expiries.delete(key);
+        results.delete(key);
+      }
       return results.get(key, signal ?? NEVER, async (s, forget) => {
         try {
           return await lookup(key, s);
@@ -110,6 +139,13 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
           throw error;
         }
       });
+    },
+    refresh(registry: string): boolean {
+      const key = registry.toLowerCase();
+      // Only a helper's answer has an expiry: anything else would come back the same.
+      if (!expiries.delete(key)) return false;
+      results.delete(key);
+      return true;
     },
   };
 }

@@ -87,4 +87,13 @@ export class Memo<T> {
     task.start(() => Promise.resolve(value));
     this.tasks.set(key, task);
   }
+
+  /** Drops one entry: the next get runs the work again (callers already waiting keep theirs). */
+  delete(key: string): void {
+    this.tasks.delete(key);
+  }
+
+  clear(): void {
+    this.tasks.clear();
+  }
 }

@@ -23,7 +23,8 @@ export interface RepositoryRequest {
 
 /**
  * An authorised request on a repository. A refused token that came from the cache is replaced
- * once; an anonymous request refused with a challenge learns the challenge and tries once more;
+ * once; refused credentials are looked up afresh once (a helper's token may have expired); an
+ * anonymous request refused with a challenge learns the challenge and tries once more;
  * then a 401/403 is a `registry-unauthorized` failure that says whose credentials were refused.
  */
 export async function authorisedRequest(
@@ -32,6 +33,7 @@ export async function authorisedRequest(
   request: RepositoryRequest,
   signal: AbortSignal,
 ): Promise<HttpResponse> {
+  let refreshed = false;
   for (let attempt = 0; ; attempt++) {
     const auth = await deps.auth.authorise(ref.registry, ref.repository, signal);
     const response = await deps.transport.send(
@@ -55,6 +57,12 @@ export async function authorisedRequest(
       auth.scheme === 'none' &&
       deps.auth.learn(ref.registry, response.headers.get('www-authenticate'))
     ) {
+      continue;
+    }
+    // Credentials from a helper expire (ECR after 12 h): ask it again, once per request.
+    if (!refreshed && !auth.anonymous && deps.auth.refreshCredentials(ref.registry)) {
+      refreshed = true;
+      auth.invalidate();
       continue;
     }
     const why = auth.anonymous

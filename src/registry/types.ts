@@ -15,6 +15,11 @@ export interface Credentials {
 /** Looks up credentials for a registry as the user names it (`docker.io`, `ghcr.io`, `host:5000`). */
 export interface CredentialStore {
   get(registry: string, signal?: AbortSignal): Promise<Credentials | undefined>;
+  /**
+   * A registry refused what get returned: forget it if asking again could give something else (a
+   * credential helper's answer), and say so; false when the same credentials would come back.
+   */
+  refresh?(registry: string): boolean;
 }
 
 export type { RegistryErrorCode } from './failure.js';

@@ -20,6 +20,8 @@ export interface LabRegistry {
   url: string;
   /** Credentials for an htpasswd registry, ready for pushImage/pullImage; undefined when open. */
   auth?: RegistryAuth;
+  /** The htpasswd file the registry reads (it reloads it when it changes); undefined when open. */
+  htpasswdFile?: string;
   /**
    * Every request answered so far (since the last reset), in log order; this includes the
    * lab's own helpers (oci.ts, pushes), so reset after setting up a test's images.
@@ -93,6 +95,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<LabR
     host,
     url,
     ...(options.htpasswd && { auth: { ...options.htpasswd, serveraddress: host } }),
+    ...(options.htpasswd && { htpasswdFile: join(dir, 'htpasswd') }),
     requests: () => {
       backend.drain();
       return [...log];
