@@ -3,6 +3,7 @@
  * store, engine, registry and logger together, and runs the command. The only place that exits.
  */
 import { testCrashHook } from './cli/test-crash-hook.js';
+import { withDefaultCommand } from './cli/default-command.js';
 import { fleetTokenCommand, fleetViewCommand } from './cli/fleet-command.js';
 import { tokenCommand } from './cli/token-command.js';
 import { bundleCommand } from './cli/bundle-command.js';
@@ -94,9 +95,8 @@ async function connect({ settings, logger }: Configured): Promise<WiredDeps> {
 }
 
 /**
- * run and once: the store is opened first, before the engine is even asked, so that a second
- * instance on the same data dir stops at once with the lock's one line, having touched nothing.
- * The store is closed when the command returns: for run, after the scheduler stopped.
+ * run and once: the store is opened first, before the engine is even asked, so a second instance
+ * on the same data dir stops at once with the lock's one line; closed when the command returns.
  */
 async function withStore(
   flags: FlagValues,
@@ -291,7 +291,7 @@ const program = buildProgram(
 );
 
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(withDefaultCommand(process.argv));
 } catch (error) {
   // Bad configuration, a held data dir or an unreachable engine: one line, no stack trace.
   process.stderr.write(`tidewatch: ${describeError(error)}\n`);
