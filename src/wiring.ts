@@ -1,6 +1,11 @@
 import { composeAwareness } from './compose/index.js';
 import type { Settings } from './config/index.js';
-import { connectEngineClient, detectOwnContainerId, resolveConnection } from './engine/index.js';
+import {
+  applyDockerContext,
+  connectEngineClient,
+  detectOwnContainerId,
+  resolveConnection,
+} from './engine/index.js';
 import { ContainerInventory } from './inventory/index.js';
 import type { Logger } from './log/index.js';
 import { RegistryClient, createCredentialStore } from './registry/index.js';
@@ -29,7 +34,10 @@ export type WiredDeps = Omit<CycleDeps, 'registry'> & {
 export async function buildCycleDeps(settings: Readonly<Settings>, logger: Logger): Promise<WiredDeps> {
   // Read first: a key or trusted root that cannot be read is a configuration error, before any connection.
   const trust = await loadSignatureTrust(settings);
-  const connection = resolveConnection(settings);
+  // Like the docker CLI: with no --host / DOCKER_HOST, DOCKER_CONTEXT or config.json's currentContext picks the engine.
+  const connection = resolveConnection(
+    applyDockerContext(settings, { dockerConfig: settings.dockerConfig, context: settings.context }),
+  );
   // One client, one negotiated API version: containers, services and events share it.
   const client = await connectEngineClient(connection, { pullTimeoutMs: settings.pullTimeoutMs });
   const engine = client.containers;

@@ -8,6 +8,7 @@ export {
   type EngineConnection,
   type ConnectionSettings,
 } from './connection.js';
+export { applyDockerContext, type ContextSources } from './docker-context.js';
 export { negotiateApiVersion, compareApiVersions, NEWEST_SUPPORTED_API } from './api-version.js';
 export { detectOwnContainerId, ownContainerIdFromMountinfo } from './self.js';
 export { toContainerEvent, type ContainerEvent, type EngineEvents, type EventHandlers } from './events.js';

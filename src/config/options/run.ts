@@ -28,6 +28,16 @@ export const RUN_OPTIONS = [
     defaultText: 'unix:///var/run/docker.sock',
   }),
   option({
+    key: 'context',
+    flag: 'context',
+    env: ['DOCKER_CONTEXT'],
+    kind: 'string',
+    valueName: 'name',
+    description: 'Docker CLI context to use when no host is given (default: currentContext in config.json)',
+    field: 'context',
+    schema: z.string().optional(),
+  }),
+  option({
     key: 'tlsVerify',
     flag: 'tlsverify',
     env: ['DOCKER_TLS_VERIFY'],
