@@ -1,7 +1,11 @@
-import { describe, expect, it, beforeAll } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAndPush, runContainer, uniqueName } from '../lab/index.js';
 import { useLab } from '../support/lab.js';
 import { publishUpdate } from '../support/images.js';
+import { startHttpReceiver, type HttpReceiver } from '../support/receivers.js';
 import { expectExit, runCli } from '../support/tidewatch.js';
 
 const SOURCE = 'https://github.com/acme/release-app';
@@ -62,5 +66,71 @@ describe('release links from the images’ OCI labels', () => {
     };
     expect(blobGets(image)).toBe(1);
     expect(blobGets(plainImage)).toBe(0);
+  });
+});
+
+describe('release links in notifications, delivered to a local receiver', () => {
+  const lab = useLab();
+  let receiver: HttpReceiver;
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    receiver = await startHttpReceiver();
+  });
+  afterAll(async () => {
+    await receiver.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A running labelled container whose tag moves to a new release; its own receiver path and data dir. */
+  async function moving(labels: Record<string, string> = {}) {
+    const image = `${lab.registry.host}/${uniqueName('relnotes-notify')}:latest`;
+    await buildAndPush(image, { labels: ociLabels('v1.0.0', 'aaaa1111') });
+    const name = uniqueName('relnotes-notify');
+    await runContainer(name, image, { Cmd: ['sleep', '3600'], Labels: labels });
+    await publishUpdate(image, { labels: ociLabels('v1.1.0', 'bbbb2222') });
+    const dir = mkdtempSync(join(tmpdir(), 'tw-relnotes-'));
+    dirs.push(dir);
+    const path = `/${uniqueName('hook')}`;
+    const env = {
+      TIDEWATCH_DATA_DIR: dir,
+      TIDEWATCH_NOTIFICATION_URL: `generic+http://127.0.0.1:${receiver.port}${path}`,
+      TIDEWATCH_STOP_TIMEOUT: '1s',
+      TIDEWATCH_VERIFY_WINDOW: '2s',
+    };
+    const messages = () =>
+      receiver.requests
+        .filter((request) => request.path === path)
+        .map((request) => request.json as { event: string; message: string; containers: unknown[] });
+    return { name, env, messages };
+  }
+
+  const LINK_LINES = [
+    `Release notes: ${SOURCE}/releases/tag/v1.1.0`,
+    `Changes: ${SOURCE}/compare/aaaa1111...bbbb2222`,
+    `Source: ${SOURCE}`,
+    'Documentation: https://docs.example.com/release-app',
+  ];
+
+  it('the "updated" message has the release page and the compare view, as text and as fields', async () => {
+    const { name, env, messages } = await moving();
+    const result = await runCli(['once', name], env);
+    expectExit(result);
+    const [message] = messages();
+    expect(message?.event).toBe('updated');
+    for (const line of LINK_LINES) expect(message?.message.split('\n')).toContain(line);
+    expect(message?.containers[0]).toMatchObject({
+      container: name,
+      releaseUrl: `${SOURCE}/releases/tag/v1.1.0`,
+      compareUrl: `${SOURCE}/compare/aaaa1111...bbbb2222`,
+    });
+  });
+
+  it('the approval message has them: what a person reads before approving', async () => {
+    const { name, env, messages } = await moving({ 'tidewatch.approve': 'true' });
+    const result = await runCli(['once', name], env);
+    expectExit(result);
+    const approval = messages().find((message) => message.event === 'approval-needed');
+    expect(approval?.message).toContain('waits for approval');
+    for (const line of LINK_LINES) expect(approval?.message.split('\n')).toContain(line);
   });
 });
