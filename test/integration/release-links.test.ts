@@ -69,6 +69,34 @@ describe('release links from the images’ OCI labels', () => {
   });
 });
 
+describe('a cooldown from the build time and the release links share one config fetch', () => {
+  const lab = useLab();
+
+  it('one config-blob GET for both, and the links are there while the update waits', async () => {
+    const image = `${lab.registry.host}/${uniqueName('relnotes-age')}:latest`;
+    await buildAndPush(image, { labels: ociLabels('v1.0.0', 'aaaa1111') });
+    const name = uniqueName('relnotes-age');
+    await runContainer(name, image, {
+      Cmd: ['sleep', '3600'],
+      Labels: { 'tidewatch.min-age': '1h', 'tidewatch.min-age.from': 'created' },
+    });
+    await publishUpdate(image, { labels: ociLabels('v1.1.0', 'bbbb2222') });
+    await lab.registry.flush();
+    lab.registry.resetRequests();
+    const result = await runCli(['check', '--json', name]);
+    expectExit(result);
+    const [entry] = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+    expect(entry?.waitingFor).toMatchObject({ kind: 'cooldown', from: 'created' });
+    expect(entry?.releaseLinks).toMatchObject({ compare: `${SOURCE}/compare/aaaa1111...bbbb2222` });
+    await lab.registry.flush();
+    const repo = image.slice(image.indexOf('/') + 1, image.lastIndexOf(':'));
+    const blobGets = lab.registry
+      .requests()
+      .filter((r) => r.method === 'GET' && r.path.startsWith(`/v2/${repo}/blobs/`));
+    expect(blobGets).toHaveLength(1);
+  });
+});
+
 describe('release links in notifications, delivered to a local receiver', () => {
   const lab = useLab();
   let receiver: HttpReceiver;
