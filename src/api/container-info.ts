@@ -1,4 +1,5 @@
 import type { WaitingFor } from '../domain/run.js';
+import type { ReleaseLinks } from '../domain/release-links.js';
 import type { UpdateKind } from '../policy/update-kind.js';
 import type { UpdateState } from '../store/update-types.js';
 
@@ -35,6 +36,8 @@ export interface ContainerInfo {
   readonly latestTag: string | null;
   /** Why an available update waits (cooldown, window, approval, registry budget); `until` is epoch ms. */
   readonly waitingFor: WaitingFor | null;
+  /** The release page, compare view, ... of an available update (docs/release-links.md). */
+  readonly releaseLinks: ReleaseLinks | null;
   readonly lastUpdate: LastUpdate | null;
 }
 

@@ -4,6 +4,7 @@ import type { TidewatchEvent } from '../events/index.js';
 import { updateKind } from '../policy/index.js';
 import type { UpdateRecord } from '../store/index.js';
 import type { WaitingFor } from '../domain/run.js';
+import type { ReleaseLinks } from '../domain/release-links.js';
 
 export type { ContainerInfo, LastUpdate };
 import { selectContainers } from '../updater/index.js';
@@ -16,6 +17,7 @@ interface Checked {
   readonly currentTag: string | undefined;
   readonly latestTag: string | undefined;
   readonly waitingFor: WaitingFor | undefined;
+  readonly releaseLinks: ReleaseLinks | undefined;
   readonly status: Exclude<ViewStatus, 'unchecked'>;
   readonly currentDigest: string | undefined;
   readonly latestDigest: string | undefined;
@@ -59,6 +61,7 @@ export class ContainerView {
         currentTag: event.currentTag,
         latestTag: event.latestTag,
         waitingFor: event.waitingFor,
+        releaseLinks: event.releaseLinks,
         at: this.clock(),
       });
     } else if (event.type === 'update-step' && event.update.state === 'committed') {
@@ -73,9 +76,19 @@ export class ContainerView {
           image: event.update.toTag && before.image ? retag(before.image, event.update.toTag) : before.image,
           reason: undefined,
           waitingFor: undefined,
+          releaseLinks: undefined,
         });
       }
     }
+  }
+
+  /**
+   * The release links the last check found for `container`'s update to `digest`, for an approval
+   * of it; null when that check saw another digest (approvals keep no links of their own).
+   */
+  releaseLinksFor(container: string, digest: string): ReleaseLinks | null {
+    const checked = this.checked.get(container);
+    return checked?.latestDigest === digest ? (checked.releaseLinks ?? null) : null;
   }
 
   async list(): Promise<ContainerInfo[]> {
@@ -144,6 +157,7 @@ export class ContainerView {
           : null,
       latestTag: checked?.latestTag ?? null,
       waitingFor: checked?.waitingFor ?? null,
+      releaseLinks: checked?.releaseLinks ?? null,
       lastUpdate: last === undefined ? null : lastUpdate(last),
     };
   }

@@ -17,6 +17,8 @@ export function checkJson(entries: readonly CycleEntry[]): string {
       policy: entry.policy ?? null,
       currentTag: entry.currentTag ?? null,
       latestTag: entry.latestTag ?? null,
+      // Release notes and compare links from the images' OCI labels (docs/api.md).
+      releaseLinks: entry.releaseLinks ?? null,
     })),
     null,
     2,

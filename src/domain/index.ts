@@ -27,3 +27,11 @@ export {
   type CycleEntry,
   type CycleReport,
 } from './run.js';
+export {
+  buildReleaseLinks,
+  hasLinkLabels,
+  mergeImageLabels,
+  normaliseSource,
+  type ImageLabels,
+  type ReleaseLinks,
+} from './release-links.js';

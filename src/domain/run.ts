@@ -61,6 +61,8 @@ export type WaitingFor =
   /** A policy holds the update back: cooldown, maintenance window, approval. */
   | PolicyWait;
 
+import type { ReleaseLinks } from './release-links.js';
+
 /** What `check` reports for one container or service. */
 export interface CheckResult {
   readonly name: string;
@@ -80,6 +82,8 @@ export interface CheckResult {
   readonly currentTag?: string | undefined;
   /** The tag it would move to, when a tag policy chose another one. */
   readonly latestTag?: string | undefined;
+  /** Release notes and compare links of an available update, from the images' OCI labels. */
+  readonly releaseLinks?: ReleaseLinks | undefined;
 }
 
 /** What a cycle did about an available update. */

@@ -1,5 +1,6 @@
 import type { UpdateRecord, UpdateTrigger } from '../store/index.js';
 import type { WaitingFor } from '../domain/run.js';
+import type { ReleaseLinks } from '../domain/release-links.js';
 
 /**
  * Everything that happens, as one typed union. Notifications, the API's live stream, metrics and
@@ -27,6 +28,8 @@ export type TidewatchEvent =
       readonly latestTag?: string | undefined;
       /** Why an available update waits: cooldown, window, approval, registry budget. */
       readonly waitingFor?: WaitingFor | undefined;
+      /** Release notes and compare links of an available update (docs/release-links.md). */
+      readonly releaseLinks?: ReleaseLinks | undefined;
     }
   | {
       /** Every journal write of an update: planned, each step, and its outcome. */
@@ -51,6 +54,8 @@ export type TidewatchEvent =
       readonly toTag?: string | undefined;
       readonly toDigest: string;
       readonly deadlineAt?: number | undefined;
+      /** What a person reads before approving (docs/release-links.md). */
+      readonly releaseLinks?: ReleaseLinks | undefined;
     }
   | {
       /**

@@ -1,3 +1,4 @@
+import type { ReleaseLinks } from '../domain/index.js';
 import type { UpdateRecord } from '../store/index.js';
 import type { ContainerFacts } from './types.js';
 
@@ -60,6 +61,25 @@ function askedBy(record: UpdateRecord): string | undefined {
   return actor === null || actor === trigger || trigger === 'cli' ? undefined : actor;
 }
 
+/** The release links as template fields (flat, so a template tests each with a section). */
+export function linkFacts(links: ReleaseLinks | undefined): Partial<ContainerFacts> {
+  if (links === undefined) return {};
+  return defined({
+    sourceUrl: links.source,
+    releaseUrl: links.release,
+    compareUrl: links.compare,
+    projectUrl: links.url,
+    documentationUrl: links.documentation,
+  });
+}
+
+/** The link fields of facts, to carry a check's links over to what happens to its update. */
+export function linksOf(facts: ContainerFacts | undefined): Partial<ContainerFacts> {
+  if (facts === undefined) return {};
+  const { sourceUrl, releaseUrl, compareUrl, projectUrl, documentationUrl } = facts;
+  return defined({ sourceUrl, releaseUrl, compareUrl, projectUrl, documentationUrl });
+}
+
 /** A container as a check saw it: current, or with an update. */
 export function factsOfCheck(input: {
   readonly container: string;
@@ -67,6 +87,7 @@ export function factsOfCheck(input: {
   readonly currentDigest?: string | undefined;
   readonly latestDigest?: string | undefined;
   readonly reason?: string | undefined;
+  readonly releaseLinks?: ReleaseLinks | undefined;
 }): ContainerFacts {
   const base = versions({ fromDigest: input.currentDigest, toDigest: input.latestDigest });
   return defined({
@@ -76,6 +97,7 @@ export function factsOfCheck(input: {
     reason: input.reason,
     installed: base.fromShort,
     latest: base.toShort ?? base.fromShort,
+    ...linkFacts(input.releaseLinks),
   });
 }
 

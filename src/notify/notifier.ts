@@ -11,7 +11,7 @@ import {
 } from '../store/index.js';
 import type { NotifyConfig } from './config.js';
 import { outboxRows, type Notice } from './compose.js';
-import { factsOfCheck, factsOfUpdate, shortId } from './facts.js';
+import { factsOfCheck, factsOfUpdate, linkFacts, linksOf, shortId } from './facts.js';
 import { buildReport } from './report.js';
 import type { Target } from './targets.js';
 import type { ContainerFacts, Level } from './types.js';
@@ -112,7 +112,11 @@ export class Notifier {
         this.supersede(record.containerName, record.toDigest ?? undefined);
         if (!isFinished(record.state)) return;
         const outcome = OUTCOME[record.state];
-        this.say({ notice: this.notice(outcome.kind, outcome.level, now, factsOfUpdate(record)) });
+        // The links of the run's check (the record has none), for the digest it checked.
+        const seen = this.run?.checked.get(record.containerName);
+        const links = seen?.toDigest === record.toDigest ? linksOf(seen) : {};
+        const facts = { ...factsOfUpdate(record), ...links };
+        this.say({ notice: this.notice(outcome.kind, outcome.level, now, facts) });
         return;
       }
       case 'update-skipped': {
@@ -133,6 +137,7 @@ export class Notifier {
           ...(event.fromTag !== undefined ? { fromTag: event.fromTag } : {}),
           ...(event.toTag !== undefined ? { toTag: event.toTag } : {}),
           ...(event.deadlineAt !== undefined ? { deadline: new Date(event.deadlineAt).toISOString() } : {}),
+          ...linkFacts(event.releaseLinks),
         });
         this.say({ notice: this.notice('approval-needed', 'warn', now, facts) });
         return;

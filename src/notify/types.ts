@@ -50,6 +50,12 @@ export const ContainerFacts = z.object({
   /** For Home Assistant: the version running now and the newest one (short digests). */
   installed: z.string().optional(),
   latest: z.string().optional(),
+  /** Release links of the update, from the images' OCI labels (docs/release-links.md). */
+  sourceUrl: z.string().optional(),
+  releaseUrl: z.string().optional(),
+  compareUrl: z.string().optional(),
+  projectUrl: z.string().optional(),
+  documentationUrl: z.string().optional(),
 });
 export type ContainerFacts = z.infer<typeof ContainerFacts>;
 

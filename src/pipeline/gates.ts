@@ -1,5 +1,5 @@
 import { formatDuration } from '../config/index.js';
-import { repositoryName } from '../domain/index.js';
+import { repositoryName, type ReleaseLinks } from '../domain/index.js';
 import type { EventBus } from '../events/index.js';
 import { cooldown, isExpired, windowState } from '../policy/index.js';
 import type { RegistrySession } from '../registry/index.js';
@@ -125,7 +125,7 @@ function approvalGate(
       };
     }
     approval = requested.approval;
-    if (requested.created) announce(ctx, approval);
+    if (requested.created) announce(ctx, approval, result.releaseLinks);
   }
   if (approval.state === 'approved') return { go: true, approvalId: approval.id };
   return refusal(ctx, approval);
@@ -164,7 +164,8 @@ function refusal(ctx: GateContext, approval: ApprovalRecord): GateVerdict {
   }
 }
 
-function announce(ctx: GateContext, approval: ApprovalRecord): void {
+// The links go with the event: it is emitted before the run's container-checked events.
+function announce(ctx: GateContext, approval: ApprovalRecord, releaseLinks: ReleaseLinks | undefined): void {
   ctx.events?.emit({
     type: 'approval-needed',
     approvalId: approval.id,
@@ -174,5 +175,6 @@ function announce(ctx: GateContext, approval: ApprovalRecord): void {
     toTag: approval.toTag ?? undefined,
     toDigest: approval.toDigest,
     deadlineAt: approval.deadlineAt ?? undefined,
+    releaseLinks,
   });
 }

@@ -35,6 +35,8 @@ export const ImageIndex = z.object({
   schemaVersion: z.literal(2),
   mediaType: z.string().optional(),
   manifests: z.array(IndexEntry),
+  // Kept for release links (src/domain/release-links.ts): OCI keys may be annotations, not labels.
+  annotations: z.record(z.string(), z.string()).optional(),
 });
 export type ImageIndex = z.infer<typeof ImageIndex>;
 
@@ -42,6 +44,7 @@ export const ImageManifest = z.object({
   schemaVersion: z.literal(2),
   mediaType: z.string().optional(),
   config: z.object({ mediaType: z.string().optional(), digest: Digest }),
+  annotations: z.record(z.string(), z.string()).optional(),
 });
 export type ImageManifest = z.infer<typeof ImageManifest>;
 

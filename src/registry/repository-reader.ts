@@ -2,7 +2,7 @@ import type { ImageRef } from '../domain/image-ref.js';
 import type { Platform } from '../domain/image.js';
 import type { Logger } from '../log/index.js';
 import { readCosignSignatures } from './cosign-signatures.js';
-import { imageCreatedAt } from './image-created.js';
+import { imageConfigFacts, type ImageConfigFacts } from './image-created.js';
 import { RegistryFailure } from './failure.js';
 import type { ParsedManifest } from './manifest-schemas.js';
 import { Memo } from './memo.js';
@@ -31,7 +31,7 @@ type ManifestFetch = (ref: ImageRef, digest: string, signal: AbortSignal) => Pro
  */
 export class RepositoryReader {
   private readonly tags = new Memo<string[]>();
-  private readonly created = new Memo<number | undefined>();
+  private readonly created = new Memo<ImageConfigFacts>();
   private readonly referrers = new Memo<readonly SigstoreReferrer[]>();
   private readonly bundles = new Memo<Uint8Array | undefined>();
 
@@ -59,10 +59,10 @@ export class RepositoryReader {
   ): Promise<CreatedLookup> {
     const key = `${ref.registry}/${ref.repository}@${digest}`;
     try {
-      const at = await this.created.get(key, signal, (shared) =>
-        imageCreatedAt(this.deps, (d, s) => this.manifest(ref, d, s), ref, digest, platform, shared),
+      const facts = await this.created.get(key, signal, (shared) =>
+        imageConfigFacts(this.deps, (d, s) => this.manifest(ref, d, s), ref, digest, platform, shared),
       );
-      return { kind: 'created', at };
+      return { kind: 'created', at: facts.created, labels: facts.labels };
     } catch (error) {
       return this.failure(error, signal, key);
     }

@@ -84,7 +84,14 @@ export interface RegistryClientOptions {
 export type TagListing = { readonly kind: 'tags'; readonly tags: readonly string[] } | RegistryError;
 
 /** When an image was built (its config's `created`; undefined when it has none), for cooldowns. */
-export type CreatedLookup = { readonly kind: 'created'; readonly at: number | undefined } | RegistryError;
+export type CreatedLookup =
+  /** `labels`: the image's config labels and manifest annotations, for release links. */
+  | {
+      readonly kind: 'created';
+      readonly at: number | undefined;
+      readonly labels?: Readonly<Record<string, string>> | undefined;
+    }
+  | RegistryError;
 
 /** The digest a tag points at now, as a fleet controller asks it: one request per reference. */
 export type TagDigest = { readonly kind: 'digest'; readonly digest: string } | RegistryError;
@@ -123,7 +130,10 @@ export interface RegistrySession {
   tagDigest(ref: ImageRef, signal: AbortSignal): Promise<TagDigest>;
   /** Every tag of `ref`'s repository (all pages), once per session. */
   listTags(ref: ImageRef, signal: AbortSignal): Promise<TagListing>;
-  /** The creation time of image `digest` (for an index, `platform`'s entry), once per session. */
+  /**
+   * The creation time and labels of image `digest` (for an index, `platform`'s entry), once per
+   * session: a cooldown from `created` and the release links share the one config-blob fetch.
+   */
   imageCreated(
     ref: ImageRef,
     digest: string,

@@ -16,6 +16,7 @@ import type { CheckResult, CheckStatus, WaitingFor } from '../domain/run.js';
 import type { Logger } from '../log/index.js';
 import { formatPolicy, isTagPolicy } from '../policy/index.js';
 import { resolveNewerTag, type EffectivePolicy } from '../pipeline/index.js';
+import { localReleaseLinks, registryReleaseLinks } from './check-links.js';
 
 export type { CheckStatus, WaitingFor, CheckResult };
 
@@ -146,9 +147,10 @@ async function checkOne(
     const local = await deps.engine.inspectImage(imageText);
     const latest = local?.id ?? image.id;
     const status = latest === image.id ? 'current' : 'update-available';
+    const releaseLinks = await localReleaseLinks(deps.engine, image, latest);
     return {
       ...checked,
-      result: result(status, { ...about, currentDigest: image.id, latestDigest: latest }),
+      result: result(status, { ...about, currentDigest: image.id, latestDigest: latest, releaseLinks }),
     };
   }
 
@@ -166,7 +168,14 @@ async function checkOne(
       return { ...checked, result: result('unknown', { ...about, currentDigest, reason: target.message }) };
     }
     if (target.kind === 'newer-tag') {
-      const latest = { latestDigest: target.digest, latestTag: target.ref.tag };
+      const releaseLinks = await registryReleaseLinks(
+        deps.registry,
+        target.ref,
+        image,
+        target.digest,
+        deps.signal,
+      );
+      const latest = { latestDigest: target.digest, latestTag: target.ref.tag, releaseLinks };
       return {
         ...checked,
         target: target.ref,
@@ -179,7 +188,6 @@ async function checkOne(
   const resolution = await deps.registry.resolve(ref, image, deps.signal);
   switch (resolution.kind) {
     case 'current':
-    case 'update-available':
       return {
         ...checked,
         result: result(resolution.kind, {
@@ -189,6 +197,20 @@ async function checkOne(
           reason: note,
         }),
       };
+    case 'update-available': {
+      const latestDigest = resolution.remoteDigest;
+      const releaseLinks = await registryReleaseLinks(deps.registry, ref, image, latestDigest, deps.signal);
+      return {
+        ...checked,
+        result: result(resolution.kind, {
+          ...about,
+          currentDigest,
+          latestDigest,
+          reason: note,
+          releaseLinks,
+        }),
+      };
+    }
     case 'error': {
       // Rate limited is `unknown`, never `current`: nobody asked the registry.
       const { wait } = resolution;

@@ -115,6 +115,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
       currentTag: entry.currentTag,
       latestTag: entry.latestTag,
       waitingFor: entry.waitingFor,
+      releaseLinks: entry.releaseLinks,
     });
   }
 

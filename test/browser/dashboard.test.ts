@@ -14,6 +14,12 @@ import { logLines } from '../support/tidewatch.js';
 /** Screenshots of every view, kept as test artefacts (test-artifacts/ is not committed). */
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
 const TOKEN = 'dashboard-test-token-0123456789';
+const SOURCE = 'https://github.com/acme/ui-gated';
+const ociLabels = (version: string, revision: string): Record<string, string> => ({
+  'org.opencontainers.image.source': SOURCE,
+  'org.opencontainers.image.version': version,
+  'org.opencontainers.image.revision': revision,
+});
 
 /**
  * The dashboard in a real browser against a real `tidewatch run` on the lab: sign in, see the
@@ -43,9 +49,10 @@ describe('the dashboard in a browser', () => {
     name: string,
     labels: Record<string, string>,
     next: Parameters<typeof publishUpdate>[1] = {},
+    current: Parameters<typeof buildAndPush>[1] = {},
   ): Promise<void> {
     const image = `${lab.registry.host}/${name}:1.0`;
-    await buildAndPush(image);
+    await buildAndPush(image, current);
     await runContainer(name, image, { Labels: { 'tidewatch.scope': scope, ...labels } });
     await publishUpdate(image, next);
   }
@@ -64,7 +71,13 @@ describe('the dashboard in a browser', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await containerWithUpdate(names.web, {});
-    await containerWithUpdate(names.gated, { 'tidewatch.approve': 'true' });
+    // OCI labels as CI writes them: the approval card links the release and the changes.
+    await containerWithUpdate(
+      names.gated,
+      { 'tidewatch.approve': 'true' },
+      { labels: ociLabels('v1.1.0', 'bbbb2222') },
+      { labels: ociLabels('v1.0.0', 'aaaa1111') },
+    );
     await containerWithUpdate(
       names.broken,
       {},
@@ -110,6 +123,10 @@ describe('the dashboard in a browser', () => {
     await row(names.unsigned)
       .getByText('signature required: not signed: it has no cosign signature')
       .waitFor({ timeout: 15_000 });
+    // The waiting update's row links its release notes and its changes (docs/release-links.md).
+    const changes = row(names.gated).getByRole('link', { name: 'Changes' });
+    expect(await changes.getAttribute('href')).toBe(`${SOURCE}/compare/aaaa1111...bbbb2222`);
+    expect(await row(names.web).locator('.release-links').count()).toBe(0);
     // The cookie holds a session id, and the page cannot read it.
     const cookies = await page.context().cookies();
     expect(cookies.find((cookie) => cookie.name === 'tidewatch_session')).toMatchObject({
@@ -133,6 +150,28 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('link', { name: /Approvals/ }).click();
     const card = page.locator('li.card', { hasText: names.gated });
     await card.waitFor();
+    // What a person reads before voting, opened in a new tab without an opener.
+    const release = card.getByRole('link', { name: 'Release notes' });
+    expect(await release.getAttribute('href')).toBe(`${SOURCE}/releases/tag/v1.1.0`);
+    expect(await release.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await card.getByRole('link', { name: 'Changes' }).getAttribute('href')).toBe(
+      `${SOURCE}/compare/aaaa1111...bbbb2222`,
+    );
+    // The API says the same: GET /api/v1/approvals and GET /api/v1/containers/NAME.
+    const listed = (await (await api('GET', `/api/v1/approvals?container=${names.gated}`)).json()) as {
+      items: Array<{ releaseLinks: unknown }>;
+    };
+    const links = {
+      source: SOURCE,
+      release: `${SOURCE}/releases/tag/v1.1.0`,
+      compare: `${SOURCE}/compare/aaaa1111...bbbb2222`,
+    };
+    expect(listed.items[0]?.releaseLinks).toEqual(links);
+    const info = (await (await api('GET', `/api/v1/containers/${names.gated}`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(info.releaseLinks).toEqual(links);
     await page.getByLabel('Voter name').fill('alice');
     await shot('approvals');
     await card.getByRole('button', { name: 'Approve' }).click();

@@ -73,6 +73,50 @@ describe('the template language', () => {
       expect(() => compileTemplate(source, 'default')).not.toThrow();
   });
 
+  describe('release links', () => {
+    const links = {
+      releaseUrl: 'https://github.com/acme/app/releases/tag/v2',
+      compareUrl: 'https://github.com/acme/app/compare/aaa...bbb',
+      sourceUrl: 'https://github.com/acme/app',
+      projectUrl: 'https://example.com/app',
+      documentationUrl: 'https://docs.example.com/app',
+    };
+    const subject = { container: 'web', image: 'acme/app', from: 'a', to: 'b', reason: 'r', approvalId: 3 };
+    const lines = [
+      'Release notes: https://github.com/acme/app/releases/tag/v2',
+      'Changes: https://github.com/acme/app/compare/aaa...bbb',
+      'Source: https://github.com/acme/app',
+      'Project: https://example.com/app',
+      'Documentation: https://docs.example.com/app',
+    ];
+    const kinds = Object.keys(DEFAULT_TEMPLATES).filter(
+      (kind) => !['report', 'test', 'state'].includes(kind),
+    );
+
+    it.each(kinds)('the %s template shows every link when present, and no empty line when absent', (kind) => {
+      const template = compileTemplate(DEFAULT_TEMPLATES[kind as keyof typeof DEFAULT_TEMPLATES], kind);
+      const shown = template.render({ ...subject, ...links });
+      for (const line of lines) expect(shown.split('\n')).toContain(line);
+      const bare = template.render(subject);
+      expect(bare).not.toMatch(/Release notes|Changes:|Source:|Project:|Documentation:/);
+      expect(bare).not.toMatch(/\n\n/);
+    });
+
+    it('the report shows each entry’s links under it', () => {
+      const template = compileTemplate(DEFAULT_TEMPLATES.report, 'report');
+      const item = { ...subject, ...links };
+      const shown = template.render({
+        checked: 1,
+        updatedCount: 0,
+        failedCount: 0,
+        available: [item],
+        approvals: [item],
+      });
+      expect(shown.split('\n').filter((line) => line === `  ${lines[1] ?? ''}`)).toHaveLength(2);
+      for (const line of lines) expect(shown).toContain(`\n  ${line}`);
+    });
+  });
+
   it("titles follow Watchtower's format", () => {
     expect(formatTitle('host1', undefined)).toBe('Tidewatch updates on host1');
     expect(formatTitle('host1', 'prod')).toBe('[prod] Tidewatch updates on host1');

@@ -41,12 +41,22 @@ beforeEach(() => {
 });
 
 const sha = (body: string): string => `sha256:${createHash('sha256').update(body).digest('hex')}`;
-const CONFIG = JSON.stringify({ architecture: 'amd64', os: 'linux', created: '2026-01-02T03:04:05Z' });
+const CONFIG = JSON.stringify({
+  architecture: 'amd64',
+  os: 'linux',
+  created: '2026-01-02T03:04:05Z',
+  config: { Labels: { 'org.opencontainers.image.version': 'from-label', 'team.note': 'x' } },
+});
 const MANIFEST = JSON.stringify({
   schemaVersion: 2,
   mediaType: 'application/vnd.oci.image.manifest.v1+json',
   config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(CONFIG), size: CONFIG.length },
   layers: [],
+  // The OCI keys may be annotations too: labels win over them (src/registry/image-created.ts).
+  annotations: {
+    'org.opencontainers.image.version': 'from-annotation',
+    'org.opencontainers.image.revision': 'abc123',
+  },
 });
 
 /** Tags served `perPage` at a time, each page linking to the next the way distribution does. */
@@ -137,7 +147,7 @@ describe('listing tags', () => {
     expect(listing).toMatchObject({ kind: 'error', code: 'registry-not-found' });
   });
 
-  it("reads an image's creation time from its config", async () => {
+  it("reads an image's creation time and labels from its config, over its manifest's annotations", async () => {
     registry(TAGS, 100);
     const created = await client()
       .session()
@@ -147,7 +157,15 @@ describe('listing tags', () => {
         { os: 'linux', architecture: 'amd64' },
         signal(),
       );
-    expect(created).toEqual({ kind: 'created', at: Date.parse('2026-01-02T03:04:05Z') });
+    expect(created).toEqual({
+      kind: 'created',
+      at: Date.parse('2026-01-02T03:04:05Z'),
+      labels: {
+        'org.opencontainers.image.version': 'from-label',
+        'org.opencontainers.image.revision': 'abc123',
+        'team.note': 'x',
+      },
+    });
   });
 });
 

@@ -21,6 +21,7 @@ function row(waitingFor: WaitingFor | null): ContainerRow {
     updateKind: 'digest',
     latestTag: null,
     waitingFor,
+    releaseLinks: null,
     lastUpdate: null,
   };
 }

@@ -73,6 +73,12 @@ export function approvalRoutes(ctx: ApiContext): ApiRoute[] {
     },
   });
 
+  // An approval as the API shows it: with what a person reads before voting (docs/release-links.md).
+  const withLinks = <T extends { containerName: string; toDigest: string }>(approval: T) => ({
+    ...approval,
+    releaseLinks: ctx.view.releaseLinksFor(approval.containerName, approval.toDigest),
+  });
+
   const vote = (choice: 'approve' | 'reject') =>
     defineRoute({
       methods: ['POST'],
@@ -97,7 +103,7 @@ export function approvalRoutes(ctx: ApiContext): ApiRoute[] {
           choice === 'approve' ? service.approve(params.id, voter) : service.reject(params.id, voter);
         if (result.ok) {
           ctx.logger.info({ approval: params.id, voter, choice }, 'approval vote (API)');
-          return c.json(result.approval);
+          return c.json(withLinks(result.approval));
         }
         if (result.code === 'not-found') throw apiError('not-found', result.message);
         if (result.code === 'invalid-voter') throw apiError('invalid-body', result.message);
@@ -116,12 +122,14 @@ export function approvalRoutes(ctx: ApiContext): ApiRoute[] {
       responses: { 200: '`{ items: Approval[] }`' },
       handle: ({ c, query }) =>
         c.json({
-          items: service.list({
-            // Pending when not asked otherwise: what waits for a vote.
-            ...(query.state === 'all' ? {} : { states: query.state ?? ['pending'] }),
-            ...(query.container !== undefined ? { container: query.container } : {}),
-            ...(query.limit !== undefined ? { limit: query.limit } : {}),
-          }),
+          items: service
+            .list({
+              // Pending when not asked otherwise: what waits for a vote.
+              ...(query.state === 'all' ? {} : { states: query.state ?? ['pending'] }),
+              ...(query.container !== undefined ? { container: query.container } : {}),
+              ...(query.limit !== undefined ? { limit: query.limit } : {}),
+            })
+            .map(withLinks),
         }),
     }),
     defineRoute({
@@ -135,7 +143,7 @@ export function approvalRoutes(ctx: ApiContext): ApiRoute[] {
       handle: ({ c, params }) => {
         const approval = service.get(params.id);
         if (approval === undefined) throw apiError('not-found', `no approval ${params.id}`);
-        return c.json(approval);
+        return c.json(withLinks(approval));
       },
     }),
     vote('approve'),

@@ -6,6 +6,7 @@ import { dateTime, shortDigest } from '../format.js';
 import { hrefFor } from '../router.js';
 import type { Approval } from '../types.js';
 import { Notice } from './notice.js';
+import { ReleaseLinkList } from './release-links.js';
 
 const VOTER_KEY = 'tidewatch.voter';
 
@@ -76,6 +77,7 @@ export function ApprovalsView({ shared }: { shared: Shared }): JSX.Element {
                 {approval.requiredVotes} votes
                 {approval.deadlineAt ? `, decide before ${dateTime(approval.deadlineAt)}` : ''}
               </p>
+              <ReleaseLinkList links={approval.releaseLinks} />
               {approval.state === 'pending' ? (
                 <div class="actions">
                   <button type="button" disabled={cannotVote} onClick={() => vote(approval, 'approve')}>

@@ -10,6 +10,7 @@ import { waitingText } from '../waiting-text.js';
 export { waitingText };
 import { Notice } from './notice.js';
 import { OutcomeBadge, StatusBadge } from './status-badge.js';
+import { ReleaseLinkList } from './release-links.js';
 
 const FILTERS = [
   ['all', 'All'],
@@ -121,6 +122,7 @@ function Table({ rows, shared }: { rows: ContainerRow[]; shared: Shared }): JSX.
               <StatusBadge row={row} />
               {row.waitingFor ? <div class="sub">waits: {waitingText(row)}</div> : null}
               {row.reason && row.status !== 'current' ? <div class="sub">{row.reason}</div> : null}
+              {row.status === 'update-available' ? <ReleaseLinkList links={row.releaseLinks} /> : null}
             </td>
             <td data-label="Policy">{row.policy}</td>
             <td data-label="Last outcome">
