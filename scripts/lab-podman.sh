@@ -27,11 +27,13 @@ answers() { "$DOCKER" -H "unix://$PODMAN_SOCK" version --format '{{.Server.Versi
 running() { [[ -s $PIDFILE ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 
 install() {
-  command -v podman >/dev/null 2>&1 && return 0
-  say 'installing podman'
+  # catatonit is the init `--init` runs under Podman (/usr/libexec/podman/catatonit); Debian's
+  # podman only recommends it, and without it a create with Init fails.
+  command -v podman >/dev/null 2>&1 && [[ -x /usr/libexec/podman/catatonit ]] && return 0
+  say 'installing podman and catatonit'
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
-  apt-get install -y podman
+  apt-get install -y podman catatonit
 }
 
 configure() {
