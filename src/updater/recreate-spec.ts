@@ -38,6 +38,10 @@ export function buildRecreateSpec(
     // A default hostname is the container's short id; copying it would give the new container the
     // old one's id as its name. The engine assigns the new id when Hostname is left empty.
     delete config.Hostname;
+    // Podman also reports that hostname in Config.Env (HOSTNAME=<short id>, docs/podman.md);
+    // carried over, the new container's HOSTNAME would name the old one. Docker never lists it.
+    const ownHostname = `HOSTNAME=${old.id.slice(0, 12)}`;
+    if (config.Env) config.Env = config.Env.filter((entry) => entry !== ownHostname);
   }
 
   const hostConfig: HostConfig = { ...old.hostConfig };

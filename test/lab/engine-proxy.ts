@@ -10,8 +10,10 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { engineAddress } from './engine.js';
 
-const ENGINE_SOCKET = '/var/run/docker.sock';
+// The lab's engine (TIDEWATCH_LAB_ENGINE / DOCKER_HOST), so the fault suite cuts Podman too.
+const ENGINE_SOCKET = engineAddress().replace(/^unix:\/\//, '');
 const MUTATING = new Set(['POST', 'PUT', 'DELETE']);
 
 /** A mutating request (POST, PUT, DELETE) as the proxy saw it, path without the `/v1.xx` prefix. */

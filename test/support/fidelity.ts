@@ -42,6 +42,13 @@ function view(info: Inspect, old: Inspect): Json {
   const config = { ...(info.Config as unknown as Json) };
   // A default hostname is the container's own short id: the new one must have its own, not the old one's.
   if (config.Hostname === shortId(info)) config.Hostname = OWN_ID;
+  // Podman reports Env in no fixed order (a Go map) and adds HOSTNAME=<short id>: compare the set,
+  // with the container's own id in place of its id. Order never matters once names are unique.
+  if (Array.isArray(config.Env)) {
+    config.Env = (config.Env as string[])
+      .map((entry) => (entry === `HOSTNAME=${shortId(info)}` ? `HOSTNAME=${OWN_ID}` : entry))
+      .sort();
+  }
   const hostConfig = { ...(info.HostConfig as unknown as Json) };
   hostConfig.Mounts = withoutCarriedVolumes(info, old);
   const userMac = userMacOf(old);

@@ -230,4 +230,11 @@ describe('buildRecreateSpec', () => {
     const spec = buildRecreateSpec(old, { Env: ['PATH=/bin'], Cmd: ['serve'] }, 'new:1', '1.41');
     expect(spec.config).toEqual({ Image: 'new:1', Env: ['MODE=user'] });
   });
+
+  it("drops Podman's HOSTNAME=<short id> with the default hostname, and keeps one the user set", () => {
+    const podman = container({ config: { Hostname: SHORT, Env: ['container=podman', `HOSTNAME=${SHORT}`] } });
+    expect(buildRecreateSpec(podman, {}, 'new:1', '1.41').config.Env).toEqual(['container=podman']);
+    const user = container({ config: { Hostname: 'app', Env: ['HOSTNAME=app'] } });
+    expect(buildRecreateSpec(user, {}, 'new:1', '1.41').config.Env).toEqual(['HOSTNAME=app']);
+  });
 });

@@ -1,0 +1,28 @@
+/** Where scripts/lab-podman.sh serves Podman's Docker-compatible API. */
+export const PODMAN_HOST = 'unix:///run/tidewatch-podman.sock';
+
+const HOSTS: Readonly<Record<string, string | undefined>> = {
+  // The default: DOCKER_HOST as the shell has it, else /var/run/docker.sock (engine.ts).
+  docker: undefined,
+  podman: PODMAN_HOST,
+};
+
+/**
+ * The DOCKER_HOST for TIDEWATCH_LAB_ENGINE (a parameter of the lab, not a copy of the tests):
+ * undefined for the default engine. An unknown name fails the run at once rather than quietly
+ * testing Docker instead.
+ */
+export function labEngineHost(engine: string | undefined): string | undefined {
+  if (engine === undefined || engine === '') return undefined;
+  if (!Object.hasOwn(HOSTS, engine)) {
+    throw new Error(
+      `TIDEWATCH_LAB_ENGINE=${engine} is not a lab engine (one of: ${Object.keys(HOSTS).join(', ')})`,
+    );
+  }
+  return HOSTS[engine];
+}
+
+/** Whether the lab runs against Podman, for the few assertions where its API answers differently. */
+export function labIsPodman(): boolean {
+  return process.env.TIDEWATCH_LAB_ENGINE === 'podman';
+}
