@@ -60,7 +60,7 @@ export interface EngineProxy {
   announceApiVersion(version: string): void;
   /** The API version prefixes (`1.40`) of every request seen; unversioned ones (`/_ping`) are not listed. */
   versionsUsed(): string[];
-  /** Clears the log and the count of mutating requests. */
+  /** Clears the log, the count of mutating requests and the versions used. */
   reset(): void;
   stop(): Promise<void>;
 }
@@ -280,6 +280,7 @@ export async function startEngineProxy(engineSocket = ENGINE_SOCKET): Promise<En
     reset: () => {
       log = [];
       count = 0;
+      versions.clear();
     },
     stop: () => {
       stopped ??= new Promise<void>((resolve) => {
