@@ -33,7 +33,8 @@ export const RUN_OPTIONS = [
     env: ['DOCKER_CONTEXT'],
     kind: 'string',
     valueName: 'name',
-    description: 'Docker CLI context to use when no host is given; without one, currentContext in config.json',
+    description:
+      'Docker CLI context to use when no host is given; without one, currentContext in config.json',
     field: 'context',
     schema: z.string().optional(),
   }),
