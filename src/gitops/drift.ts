@@ -1,5 +1,6 @@
 import type { Engine } from '../engine/index.js';
 import { COMPOSE_LABELS, runCompose, type ComposeProject } from '../compose/index.js';
+import { projectContainers } from './project-containers.js';
 
 /** One way a project's running state differs from its compose file at the last good commit. */
 export interface Drift {
@@ -25,10 +26,7 @@ export async function projectDrift(
   options: DriftOptions,
 ): Promise<Drift[]> {
   const hashes = await serviceHashes(compose, options);
-  const rows = (await engine.listContainers({ all: true })).filter(
-    (row) =>
-      row.labels[COMPOSE_LABELS.project] === compose.project && row.labels[COMPOSE_LABELS.oneoff] !== 'True',
-  );
+  const rows = await projectContainers(engine, compose.project);
   const drift: Drift[] = [];
   for (const [service, hash] of [...hashes].sort(([a], [b]) => a.localeCompare(b))) {
     const mine = rows.filter((row) => row.labels[COMPOSE_LABELS.service] === service);

@@ -2,7 +2,8 @@ import type { GitopsSourceSetting } from '../config/index.js';
 import { describeError } from '../domain/errors.js';
 import type { Engine } from '../engine/index.js';
 import type { Logger } from '../log/index.js';
-import { COMPOSE_LABELS, runCompose, type ComposeProject } from '../compose/index.js';
+import { runCompose, type ComposeProject } from '../compose/index.js';
+import { projectContainers, serviceOf } from './project-containers.js';
 import { findProjects, type GitopsProject } from './projects.js';
 import type { Checkout } from './repo.js';
 
@@ -57,9 +58,7 @@ async function servicesOf(compose: ComposeProject, options: RestoreContext['opti
 
 async function removeServices(engine: Engine, project: string, services: readonly string[]): Promise<void> {
   if (services.length === 0) return;
-  for (const row of await engine.listContainers({ all: true })) {
-    const service = row.labels[COMPOSE_LABELS.service];
-    if (row.labels[COMPOSE_LABELS.project] !== project || service === undefined) continue;
-    if (services.includes(service)) await engine.removeContainer(row.id, { force: true });
+  for (const container of await projectContainers(engine, project)) {
+    if (services.includes(serviceOf(container))) await engine.removeContainer(container.id, { force: true });
   }
 }

@@ -1,9 +1,10 @@
 import { systemClock, systemSleep } from '../domain/clock.js';
 import { describeError } from '../domain/errors.js';
 import type { Engine } from '../engine/index.js';
-import { COMPOSE_LABELS, runCompose, type ComposeProject } from '../compose/index.js';
+import { runCompose, type ComposeProject } from '../compose/index.js';
 import { verifyContainer, type VerifyPolicy } from '../updater/verify.js';
 import { finishedJob } from './drift.js';
+import { projectContainers, serviceOf } from './project-containers.js';
 
 export interface UpDeps {
   readonly engine: Engine;
@@ -36,14 +37,16 @@ export async function upAndVerify(
   signal?: AbortSignal,
 ): Promise<UpResult> {
   const runningBefore = new Set(
-    (await projectRows(deps.engine, compose.project)).filter(isRunning).map(idOf),
+    (await projectContainers(deps.engine, compose.project))
+      .filter((row) => row.state === 'running')
+      .map((row) => row.id),
   );
   try {
     await runCompose(compose, ['up', '-d', ...upArgs], { dockerHost: deps.dockerHost, signal });
   } catch (error) {
     return { ok: false, stage: 'up', detail: `compose up failed: ${describeError(error)}` };
   }
-  const started = (await projectRows(deps.engine, compose.project)).filter(
+  const started = (await projectContainers(deps.engine, compose.project)).filter(
     (row) => !runningBefore.has(row.id),
   );
   if (deps.verify !== undefined) {
@@ -55,18 +58,14 @@ export async function upAndVerify(
         verdict: await verifyContainer(verifyDeps, row.id, policy, signal),
       })),
     );
-    const failed = verdicts.filter(({ verdict }) => !verdict.ok);
-    const bad = (
-      await Promise.all(
-        failed.map(async (item) => ((await finishedJob(deps.engine, item.row.id)) ? [] : [item])),
-      )
-    ).flat()[0];
-    if (bad !== undefined && !bad.verdict.ok) {
-      const logs = await deps.engine.containerLogs(bad.row.id, FAILED_LOG_LINES).catch(() => undefined);
+    for (const { row, verdict } of verdicts) {
+      // A job that exited 0 with no restart policy did what it is for.
+      if (verdict.ok || (await finishedJob(deps.engine, row.id))) continue;
+      const logs = await deps.engine.containerLogs(row.id, FAILED_LOG_LINES).catch(() => undefined);
       return {
         ok: false,
         stage: 'verify',
-        detail: `${serviceOf(bad.row)} did not verify: ${bad.verdict.reason}`,
+        detail: `${serviceOf(row)} did not verify: ${verdict.reason}`,
         logs,
       };
     }
@@ -76,18 +75,8 @@ export async function upAndVerify(
 
 /** `web: running, db: running`, from the engine, for the history. */
 export async function serviceStates(engine: Engine, project: string): Promise<string> {
-  const states = (await projectRows(engine, project)).map((row) => `${serviceOf(row)}: ${row.state}`).sort();
+  const states = (await projectContainers(engine, project))
+    .map((row) => `${serviceOf(row)}: ${row.state}`)
+    .sort();
   return states.length > 0 ? states.join(', ') : 'no services';
 }
-
-type Row = Awaited<ReturnType<Engine['listContainers']>>[number];
-
-async function projectRows(engine: Engine, project: string): Promise<Row[]> {
-  return (await engine.listContainers({ all: true })).filter(
-    (row) => row.labels[COMPOSE_LABELS.project] === project && row.labels[COMPOSE_LABELS.oneoff] !== 'True',
-  );
-}
-
-const isRunning = (row: Row): boolean => row.state === 'running';
-const idOf = (row: Row): string => row.id;
-const serviceOf = (row: Row): string => row.labels[COMPOSE_LABELS.service] ?? row.name;
