@@ -2,12 +2,8 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, silentLogger } from '../../src/log/index.js';
 import { DeliveryError, Secrets, buildTarget, type Payload } from '../../src/notify/index.js';
-import {
-  selfSignedCertificate,
-  startHttpReceiver,
-  type HttpReceiver,
-  type RecordedRequest,
-} from '../support/receivers.js';
+import { selfSignedCertificate, startHttpReceiver, type HttpReceiver } from '../support/receivers.js';
+import { deliverTo } from '../support/notify-delivery.js';
 
 /**
  * The shoutrrr services added for issue 22 (bark, ifttt, join, logger, opsgenie, pushbullet,
@@ -28,7 +24,6 @@ const PUSHBULLET_TOKEN = 'o.abcdefghijklmnopqrstuvwxyz0123456'.slice(0, 34);
 
 describe('shoutrrr services added for a drop-in', () => {
   let receiver: HttpReceiver;
-  let seen = 0;
   beforeAll(async () => {
     receiver = await startHttpReceiver();
   });
@@ -36,24 +31,7 @@ describe('shoutrrr services added for a drop-in', () => {
     await receiver.close();
   });
 
-  async function deliver(
-    url: string,
-    sent: Payload = payload,
-  ): Promise<{ requests: RecordedRequest[]; label: string; status: string; secrets: Secrets }> {
-    const secrets = new Secrets();
-    const target = buildTarget(url, 0, { logger: silentLogger(), secrets, apiBase: receiver.url });
-    try {
-      const receipt = await target.channel.send(sent, { signal: AbortSignal.timeout(10_000), messageId: 1 });
-      return {
-        requests: receiver.requests.slice(seen),
-        label: target.label,
-        status: receipt.status,
-        secrets,
-      };
-    } finally {
-      seen = receiver.requests.length;
-    }
-  }
+  const deliver = (url: string, sent: Payload = payload) => deliverTo(receiver, url, sent);
 
   it('bark: JSON to SCHEME://HOST/PATH/push with the device key, and its answer code is read', async () => {
     receiver.respond(() => ({ body: { code: 200, message: 'success', timestamp: 1 } }));
@@ -295,7 +273,6 @@ describe('shoutrrr services added for a drop-in', () => {
     const error = await target.channel
       .send(payload, { signal: AbortSignal.timeout(10_000), messageId: 1 })
       .catch((caught: unknown) => caught);
-    seen = receiver.requests.length;
     expect(error).toBeInstanceOf(DeliveryError);
     expect((error as DeliveryError).permanent).toBe(true);
     expect(secrets.redact((error as Error).message)).not.toContain('genieKEY321');

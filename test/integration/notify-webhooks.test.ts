@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/index.js';
 import { DeliveryError, Secrets, buildTarget, type Payload } from '../../src/notify/index.js';
-import {
-  selfSignedCertificate,
-  startHttpReceiver,
-  type HttpReceiver,
-  type RecordedRequest,
-} from '../support/receivers.js';
+import { selfSignedCertificate, startHttpReceiver, type HttpReceiver } from '../support/receivers.js';
+import { deliverTo } from '../support/notify-delivery.js';
 
 /**
  * Every webhook-style service, delivered for real to a local HTTP receiver that checks the exact
@@ -36,7 +32,6 @@ const TEXT = `${payload.title}\n${payload.body}`;
 
 describe('webhook notification services', () => {
   let receiver: HttpReceiver;
-  let seen = 0;
   beforeAll(async () => {
     receiver = await startHttpReceiver();
   });
@@ -44,18 +39,7 @@ describe('webhook notification services', () => {
     await receiver.close();
   });
 
-  /** Sends through the URL's channel; returns the requests it made and the target's label. */
-  async function deliver(
-    url: string,
-    messageId = 1,
-  ): Promise<{ requests: RecordedRequest[]; label: string; status: string }> {
-    const secrets = new Secrets();
-    const target = buildTarget(url, 0, { logger: silentLogger(), secrets, apiBase: receiver.url });
-    const receipt = await target.channel.send(payload, { signal: AbortSignal.timeout(10_000), messageId });
-    const requests = receiver.requests.slice(seen);
-    seen = receiver.requests.length;
-    return { requests, label: target.label, status: receipt.status };
-  }
+  const deliver = (url: string, messageId = 1) => deliverTo(receiver, url, payload, messageId);
 
   it('slack: a webhook token URL posts text, attachment, bot name, channel and icon', async () => {
     receiver.respond(() => ({ body: 'ok' }));
@@ -109,7 +93,6 @@ describe('webhook notification services', () => {
     await expect(refused).rejects.toBeInstanceOf(DeliveryError);
     await expect(refused).rejects.toMatchObject({ permanent: true });
     await expect(refused).rejects.toThrow('channel_not_found');
-    seen = receiver.requests.length;
   });
 
   it('discord: posts an embed to /api/webhooks/ID/TOKEN', async () => {
@@ -360,13 +343,11 @@ describe('webhook notification services', () => {
     const url = `generic+http://127.0.0.1:${receiver.port}/status`;
     receiver.respond(() => ({ status: 500, body: 'boom' }));
     await expect(deliver(url)).rejects.toThrow('HTTP 500: boom');
-    seen = receiver.requests.length;
     await expect(deliver(url)).rejects.toMatchObject({ permanent: false });
     receiver.respond(() => ({ status: 404, body: 'no such hook' }));
     await expect(deliver(url)).rejects.toMatchObject({ permanent: true });
     receiver.respond(() => ({ status: 429, body: '', headers: { 'retry-after': '7' } }));
     await expect(deliver(url)).rejects.toMatchObject({ permanent: false, retryAfterMs: 7000 });
-    seen = receiver.requests.length;
   });
 
   it('TLS is verified unless the URL says insecureskipverify=yes', async () => {
