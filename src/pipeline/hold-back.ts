@@ -105,7 +105,8 @@ export async function holdBack(
 
 /**
  * With a store, the refusal is a `failed` history row, once per digest and reason; its update-step
- * event is the event and the notification. Without one (a check run by tests), a skip event.
+ * event is the event and the notification. Without one (an update run wired without a store, as
+ * some tests do), a skip event.
  */
 function refusedForSignature(
   deps: HoldBackDeps,
