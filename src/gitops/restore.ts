@@ -26,8 +26,17 @@ export interface RestoreContext {
 export async function restoreLastGood(context: RestoreContext, failed: readonly string[]): Promise<void> {
   const { checkout, source, composeOf, options, log } = context;
   const added = new Map<string, Set<string>>();
-  for (const project of findProjects(checkout.path, source.path).filter((p) => failed.includes(p.name)))
-    added.set(project.name, await servicesOf(composeOf(project), options));
+  for (const project of findProjects(checkout.path, source.path).filter((p) => failed.includes(p.name))) {
+    // Unreadable, the added services stay (logged): the checkout must still go back below.
+    const services = await servicesOf(composeOf(project), options).catch((error: unknown) => {
+      log.error(
+        { project: project.name, reason: describeError(error) },
+        'gitops: services of the failed commit unknown',
+      );
+      return new Set<string>();
+    });
+    added.set(project.name, services);
+  }
   await checkout.checkout(context.lastGood);
   const before = findProjects(checkout.path, source.path);
   for (const name of failed) {
