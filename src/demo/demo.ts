@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { describeError } from '../domain/errors.js';
 import { DEMO_APPS, demoImage, pushAt, type DemoApp } from './apps.js';
-import { publish } from './images.js';
+import { forgetOldImages, publish } from './images.js';
 import { freePort } from './ports.js';
 import { startRegistry, type DemoRegistry } from './registry.js';
 import { startTidewatch, type DemoTidewatch } from './tidewatch-process.js';
@@ -56,7 +56,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const versions = new Map<DemoApp['key'], number>();
     for (const app of DEMO_APPS) {
       options.signal.throwIfAborted();
-      await publish(docker, demoImage(registry.host, app.key, 1, false, labels), true);
+      await publish(docker, demoImage(registry.host, app.key, 1, false, labels));
       versions.set(app.key, 1);
       await startApp(docker, registry.host, app, id);
     }
@@ -102,6 +102,7 @@ function schedulePushes(
 ): { stop(): Promise<void> } {
   let step = 0;
   let pushing: Promise<void> | undefined;
+  const pushedIds = new Map<DemoApp['key'], string[]>();
   const timer = setInterval(() => {
     // One push at a time, in schedule order: on a loaded machine a build can outlast the period,
     // and two overlapping pushes of one tag could land out of order (the broken build hidden by
@@ -113,7 +114,13 @@ function schedulePushes(
     versions.set(push.app, version);
     pushing = publish(docker, demoImage(registry, push.app, version, push.broken, labels))
       .then(
-        () => options.write(`pushed ${push.app} v${version}${push.broken ? ' (broken on purpose)' : ''}`),
+        async (imageId) => {
+          options.write(`pushed ${push.app} v${version}${push.broken ? ' (broken on purpose)' : ''}`);
+          const ids = pushedIds.get(push.app) ?? [];
+          pushedIds.set(push.app, ids);
+          ids.push(imageId);
+          await forgetOldImages(docker, ids);
+        },
         (error: unknown) => options.write(`push of ${push.app} v${version} failed: ${describeError(error)}`),
       )
       .finally(() => {

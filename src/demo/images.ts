@@ -66,10 +66,17 @@ function follow(docker: Docker, stream: NodeJS.ReadableStream): Promise<unknown[
 
 /**
  * Builds a tiny busybox image with `docker import` (nothing is pulled) and pushes it to the demo
- * registry, then drops the local tag, so Tidewatch has to find the new image in the registry.
+ * registry. Resolves with the local image id.
+ *
+ * The local image is kept: removing it right after the push raced with Tidewatch, which may be
+ * pulling that very image (already local, so the pull is a no-op) and creating a container from it
+ * at the same moment. The engine checks for users before it deletes and then deletes, so a container
+ * created in between ran an image the engine no longer had, and Tidewatch could check it no more.
+ * The schedule removes old versions later instead (see forgetOldImages).
  */
-export async function publish(docker: Docker, image: DemoImage, keepLocal = false): Promise<void> {
+export async function publish(docker: Docker, image: DemoImage): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'tidewatch-demo-image-'));
+  const [repo, tag] = splitRef(image.ref);
   try {
     await rootfs(dir, image.page);
     const changes = [
@@ -77,14 +84,28 @@ export async function publish(docker: Docker, image: DemoImage, keepLocal = fals
       'ENV PATH=/bin',
       ...Object.entries(image.labels).map(([key, value]) => `LABEL ${key}=${JSON.stringify(value)}`),
     ];
-    const [repo, tag] = splitRef(image.ref);
     await follow(docker, await docker.importImage(tarOf(dir), { repo, tag, changes }));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  const [repo, tag] = splitRef(image.ref);
+  const { Id: imageId } = await docker.getImage(image.ref).inspect();
   await follow(docker, await docker.getImage(repo).push({ tag, authconfig: {} }));
-  if (!keepLocal) await docker.getImage(image.ref).remove({ noprune: false });
+  return imageId;
+}
+
+/**
+ * Removes the local images of all but the newest `keep` versions of one app, so a demo left running
+ * for a day does not fill the disk. Without force: the engine keeps an image a container still uses.
+ * Two versions are kept because Tidewatch may still be deploying the previous one.
+ */
+export async function forgetOldImages(docker: Docker, imageIds: string[], keep = 2): Promise<void> {
+  while (imageIds.length > keep) {
+    const imageId = imageIds.shift() ?? '';
+    await docker
+      .getImage(imageId)
+      .remove({ noprune: false })
+      .catch(() => undefined); // in use or already gone: the demo's cleanup removes it at the end
+  }
 }
 
 /** `127.0.0.1:5000/demo-web:1` → repository and tag; the port is not a tag. */
