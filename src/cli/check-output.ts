@@ -1,5 +1,12 @@
 import type { CycleEntry } from '../domain/run.js';
+import { updateKind, type UpdateKind } from '../policy/update-kind.js';
 import { formatTable, shortDigest } from './format.js';
+
+/** How big an available update is (docs/policies.md), or null when there is none. */
+function kindOf(entry: CycleEntry): UpdateKind | null {
+  if (entry.status !== 'update-available') return null;
+  return updateKind(entry.currentTag, entry.latestTag ?? entry.currentTag);
+}
 
 /** `check --json`: one array, full digests, stable field names. */
 export function checkJson(entries: readonly CycleEntry[]): string {
@@ -17,6 +24,7 @@ export function checkJson(entries: readonly CycleEntry[]): string {
       policy: entry.policy ?? null,
       currentTag: entry.currentTag ?? null,
       latestTag: entry.latestTag ?? null,
+      updateKind: kindOf(entry),
       // Release notes and compare links from the images' OCI labels (docs/api.md).
       releaseLinks: entry.releaseLinks ?? null,
     })),
@@ -45,7 +53,8 @@ export function checkTable(entries: readonly CycleEntry[]): string {
     ...entries.map((entry) => [
       entry.name,
       entry.image,
-      entry.status,
+      // `update-available (minor)`, as the dashboard shows it.
+      kindOf(entry) === null ? entry.status : `${entry.status} (${kindOf(entry)})`,
       shortDigest(entry.currentDigest),
       // A tag policy's new tag in front: `1.1.2@sha256:…`.
       entry.latestTag !== undefined && entry.latestDigest !== undefined

@@ -1,3 +1,4 @@
+import { updateKind } from '../policy/update-kind.js';
 import type { ReleaseLinks } from '../domain/index.js';
 import type { UpdateRecord } from '../store/index.js';
 import type { ContainerFacts } from './types.js';
@@ -88,8 +89,15 @@ export function factsOfCheck(input: {
   readonly latestDigest?: string | undefined;
   readonly reason?: string | undefined;
   readonly releaseLinks?: ReleaseLinks | undefined;
+  readonly currentTag?: string | undefined;
+  readonly latestTag?: string | undefined;
 }): ContainerFacts {
-  const base = versions({ fromDigest: input.currentDigest, toDigest: input.latestDigest });
+  const base = versions({
+    fromDigest: input.currentDigest,
+    toDigest: input.latestDigest,
+    fromTag: input.currentTag,
+    toTag: input.latestTag,
+  });
   return defined({
     container: input.container,
     image: input.image,
@@ -108,5 +116,8 @@ export function templateFields(facts: ContainerFacts): Record<string, unknown> {
     moved && tag !== undefined ? `${tag} (${short ?? '?'})` : (short ?? tag ?? '');
   const from = show(facts.fromTag, facts.fromShort);
   const to = show(facts.toTag, facts.toShort);
-  return { ...facts, from, to };
+  // How big the step is (docs/policies.md): only for a notice that has somewhere to go.
+  const kind =
+    facts.toShort === undefined ? undefined : updateKind(facts.fromTag, facts.toTag ?? facts.fromTag);
+  return { ...facts, from, to, ...(kind === undefined ? {} : { updateKind: kind }) };
 }

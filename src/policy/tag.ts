@@ -6,30 +6,39 @@
  * and `1.2-alpine` never moves to `1.3` (it has lost its variant). Pure.
  */
 
-/**
- * - `version`: dotted numbers (`1`, `1.4`, `1.4.2`, `1.2.3.4`, a bare build number `168`)
- * - `calver`: dotted numbers whose first part is a year (`2024.10.1`, `2024.10`)
- * - `date`: one number that is a date (`20240101`, `202401011230`, `20240101123000`)
- * - `latest`: the tag `latest`
- * - `named`: anything else (`stable`, `alpine`, `sha-1a2b3c`): never compared
- */
-export type TagScheme = 'version' | 'calver' | 'date' | 'latest' | 'named';
+import { readDashedDate, readDotted, type DateForm, type TagScheme } from './tag-schemes.js';
+
+export type { TagScheme } from './tag-schemes.js';
 
 export interface ParsedTag {
   readonly raw: string;
   readonly scheme: TagScheme;
+  /** How a date is written (`compact`, `dashed`, `dotted`); undefined for other schemes. */
+  readonly form?: DateForm | undefined;
   /** `v` when the tag starts with one (kept as written, for the shape). */
   readonly prefix: string;
   readonly numbers: readonly number[];
-  /** Pre-release identifiers: `rc.1` and `rc1` are `['rc', 1]`; empty for a release. */
+  /** Pre-release identifiers: `rc.1`, `rc1` and Python's `0rc1` are `['rc', 1]`; empty for a release. */
   readonly pre: readonly (string | number)[];
-  /** A build or package revision after the version: `-r2`, `-ls168`, `-3`. */
-  readonly build?: { readonly label: string; readonly number: number } | undefined;
+  /** A post-release letter series right after the numbers: Checkmk's `2.5.0p13` is 13. */
+  readonly post?: number | undefined;
+  /**
+   * Build or package revisions after the version, in order: `-r2`, `-ls168`, `-3`; linuxserver's
+   * `1.26.2-r3-ls301` has two (the Alpine package's, then theirs).
+   */
+  readonly builds: readonly Build[];
+  /** A commit id (`-cb3ebc72d`): says which build, orders nothing, not part of the shape. */
+  readonly commit?: string | undefined;
   /** The variant suffix, as written: `alpine`, `slim-bookworm`, `alpine3.19`; empty for none. */
   readonly variant: string;
 }
 
-const VERSION = /^([vV]?)(\d{1,18}(?:\.\d{1,18}){0,3})(?:-(.+))?$/;
+// Up to four dotted numbers; a letter series written without a dash (Python's `3.13.0rc2`,
+// `3.7.0b1`, `3.12.0a4`; PHP's `8.4.0RC3`; Go's `1.24rc1`; Postgres's `17beta3`; Checkmk's
+// `2.5.0p13`); Java's update number (`21.0.5_11`); then dash-separated suffixes.
+const VERSION =
+  /^([vV]?)(\d{1,18}(?:\.\d{1,18}){0,3})(?:(rc|alpha|beta|a|b|p)(\d{1,9}))?(?:_(\d{1,9}))?(?:-(.+))?$/i;
+const ATTACHED_PRE: Readonly<Record<string, string>> = { a: 'alpha', b: 'beta' };
 // Pre-release words in the order releases reach them; a number may follow (`rc1`, `rc.1`, `beta-2` is not one).
 const PRE_RANK: Readonly<Record<string, number>> = {
   dev: 0,
@@ -44,23 +53,41 @@ const PRE_RANK: Readonly<Record<string, number>> = {
 const PRE = /^(dev|snapshot|nightly|alpha|beta|pre|preview|rc)(?:\.?(\d{1,9}))?$/i;
 // A revision after the version: Alpine's `-r2`, linuxserver.io's `-ls168`, Debian-style `-3`.
 const BUILD = /^(r|ls|build|b)?(\d{1,18})$/i;
+// A git commit id as the last suffix: hex, with a letter and a digit, 7 to 40 long.
+const COMMIT = /^(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,40}$/;
 
-function isDate(text: string): boolean {
-  if (!/^\d{8}(?:\d{4}(?:\d{2})?)?$/.test(text)) return false;
-  const year = Number(text.slice(0, 4));
-  const month = Number(text.slice(4, 6));
-  const day = Number(text.slice(6, 8));
-  if (year < 1970 || year > 2999 || month < 1 || month > 12 || day < 1 || day > 31) return false;
-  if (text.length >= 12 && (Number(text.slice(8, 10)) > 23 || Number(text.slice(10, 12)) > 59)) return false;
-  return text.length < 14 || Number(text.slice(12, 14)) <= 59;
+export interface Build {
+  readonly label: string;
+  readonly number: number;
 }
 
-function schemeOf(parts: readonly string[]): TagScheme {
-  const [first = ''] = parts;
-  if (parts.length === 1 && isDate(first)) return 'date';
-  // A year first, with a month or more after it: 2024.10, 2024.10.1, 2024.01.05.
-  if (parts.length > 1 && /^(19[7-9]\d|2\d{3})$/.test(first)) return 'calver';
-  return 'version';
+type Suffixes = Pick<ParsedTag, 'pre' | 'builds' | 'commit' | 'variant'>;
+
+/** Reads `rc.1-ls3-alpine-cb3ebc72d`-like suffixes; undefined when one is empty (`1.2.3--x`). */
+function readSuffixes(suffix: string | undefined, attachedPre: (string | number)[]): Suffixes | undefined {
+  let pre = attachedPre;
+  const builds: Build[] = [];
+  let commit: string | undefined;
+  const variant: string[] = [];
+  for (const token of suffix === undefined ? [] : suffix.split('-')) {
+    // Pre-release, builds and commit come before any variant word; after one, all is variant.
+    const head = variant.length === 0;
+    const preMatch = PRE.exec(token);
+    const buildMatch = BUILD.exec(token);
+    if (preMatch !== null && head && pre.length === 0 && builds.length === 0) {
+      const word = (preMatch[1] ?? '').toLowerCase();
+      pre = preMatch[2] === undefined ? [word] : [word, Number(preMatch[2])];
+    } else if (buildMatch !== null && head && builds.length < 2) {
+      builds.push({ label: (buildMatch[1] ?? '').toLowerCase(), number: Number(buildMatch[2]) });
+    } else if (token === '') {
+      return undefined;
+    } else if (COMMIT.test(token) && head && commit === undefined) {
+      commit = token;
+    } else {
+      variant.push(token);
+    }
+  }
+  return { pre, builds, commit, variant: variant.join('-') };
 }
 
 /** Reads a tag. Never throws: a tag that is not a version is `named` (or `latest`). */
@@ -71,38 +98,32 @@ export function parseTag(raw: string): ParsedTag {
     prefix: '',
     numbers: [],
     pre: [],
+    builds: [],
     variant: '',
   });
   if (raw.toLowerCase() === 'latest') return named('latest');
+  const dashedDate = readDashedDate(raw);
+  if (dashedDate !== undefined) {
+    const suffixes = readSuffixes(dashedDate.suffix, []);
+    return suffixes === undefined ? named('named') : { raw, prefix: '', ...dashedDate.head, ...suffixes };
+  }
   const match = VERSION.exec(raw);
   if (match === null) return named('named');
-  const [, prefix = '', dotted = '', suffix] = match;
-  const parts = dotted.split('.');
-  let pre: (string | number)[] = [];
-  let build: ParsedTag['build'];
-  const variant: string[] = [];
-  for (const token of suffix === undefined ? [] : suffix.split('-')) {
-    const preMatch = PRE.exec(token);
-    const buildMatch = BUILD.exec(token);
-    if (preMatch !== null && pre.length === 0 && build === undefined && variant.length === 0) {
-      const word = (preMatch[1] ?? '').toLowerCase();
-      pre = preMatch[2] === undefined ? [word] : [word, Number(preMatch[2])];
-    } else if (buildMatch !== null && build === undefined && variant.length === 0) {
-      build = { label: (buildMatch[1] ?? '').toLowerCase(), number: Number(buildMatch[2]) };
-    } else if (token === '') {
-      return named('named');
-    } else {
-      variant.push(token);
-    }
-  }
+  const [, prefix = '', dotted = '', written, letterNumber, update, suffix] = match;
+  const letter = written?.toLowerCase();
+  const attachedPre =
+    letter !== undefined && letter !== 'p' ? [ATTACHED_PRE[letter] ?? letter, Number(letterNumber)] : [];
+  const suffixes = readSuffixes(suffix, attachedPre);
+  if (suffixes === undefined) return named('named');
+  // Java's update number is the first build of its version: `21.0.5_11` comes before `21.0.5_12`.
+  const javaUpdate = update === undefined ? [] : [{ label: '_', number: Number(update) }];
   return {
     raw,
-    scheme: schemeOf(parts),
     prefix,
-    numbers: parts.map(Number),
-    pre,
-    build,
-    variant: variant.join('-'),
+    ...readDotted(dotted.split('.')),
+    ...(letter === 'p' ? { post: Number(letterNumber) } : {}),
+    ...suffixes,
+    builds: [...javaUpdate, ...suffixes.builds],
   };
 }
 
@@ -116,8 +137,14 @@ export function isVersionTag(tag: ParsedTag): boolean {
  * earlier `1.2.3`); everything else is.
  */
 export function shapeOf(tag: ParsedTag): string {
-  const build = tag.build === undefined ? '' : `+${tag.build.label}#`;
-  return `${tag.scheme}|${tag.prefix.toLowerCase()}|${tag.numbers.length}|${build}|${tag.variant}`;
+  // A date's plain revision (`2025-08-05-1`, a second build that day) is optional: same series.
+  const optional = (build: Build): boolean => tag.scheme === 'date' && build.label === '';
+  const build = tag.builds
+    .filter((each) => !optional(each))
+    .map((each) => `+${each.label}#`)
+    .join('');
+  const scheme = tag.form === undefined ? tag.scheme : `${tag.scheme}:${tag.form}`;
+  return `${scheme}|${tag.prefix.toLowerCase()}|${tag.numbers.length}|${build}|${tag.variant}`;
 }
 
 export function sameShape(a: ParsedTag, b: ParsedTag): boolean {
@@ -144,13 +171,17 @@ function comparePre(a: readonly (string | number)[], b: readonly (string | numbe
 
 /**
  * Orders two tags of the same shape: numbers part by part, then release above pre-release, then
- * the build number. Negative when `a` is older. Tags of different shapes are not comparable:
+ * the post-release letter series (`p13`), then the build number; a commit id orders nothing. Negative when `a` is older. Tags of different shapes are not comparable:
  * callers check `sameShape` first.
  */
 export function compareTags(a: ParsedTag, b: ParsedTag): number {
   return (
     compareNumbers(a.numbers, b.numbers) ||
     comparePre(a.pre, b.pre) ||
-    Math.sign((a.build?.number ?? 0) - (b.build?.number ?? 0))
+    Math.sign((a.post ?? 0) - (b.post ?? 0)) ||
+    compareNumbers(
+      a.builds.map((build) => build.number),
+      b.builds.map((build) => build.number),
+    )
   );
 }

@@ -359,6 +359,29 @@ describe('notifier', () => {
     ]);
   });
 
+  it('templates get the update kind: a tag move, a digest move', () => {
+    const { rows, run, bus, update } = setup({
+      template: compileTemplate('{{container}}: {{updateKind}} {{from}} → {{to}}', 'global'),
+    });
+    run(() => {
+      bus.emit({
+        type: 'container-checked',
+        container: 'py',
+        image: 'python:3.13.0rc1',
+        status: 'update-available',
+        currentDigest: A,
+        latestDigest: C,
+        currentTag: '3.13.0rc1',
+        latestTag: '3.13.0rc2',
+      });
+      update('committed');
+    });
+    expect(rows().map((row) => row.message.body)).toEqual([
+      'web: digest aaaaaaaaaaaa → bbbbbbbbbbbb',
+      'py: prerelease 3.13.0rc1 (aaaaaaaaaaaa) → 3.13.0rc2 (cccccccccccc)',
+    ]);
+  });
+
   it('a title override per URL, no title with skip-title, and the delay holds a message back', () => {
     const titled: Target = { ...chat, id: 'titled', title: 'Deploys' };
     const { rows, run, available, time } = setup({ title: undefined, delayMs: 30_000 }, [chat, titled]);

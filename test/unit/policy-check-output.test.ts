@@ -66,6 +66,24 @@ describe('check output for policies', () => {
     ]);
   });
 
+  it('says how big an available update is, in the JSON and the table', () => {
+    const entries = [
+      entry({}),
+      entry({ name: 'db', currentTag: '2025-08-05', latestTag: '2025-09-01' }),
+      entry({ name: 'py', currentTag: '3.13.0rc1', latestTag: '3.13.0rc2' }),
+      entry({ name: 'same', currentTag: 'latest', latestTag: undefined }),
+      entry({ name: 'ok', status: 'current', latestTag: undefined }),
+    ];
+    const kinds = (JSON.parse(checkJson(entries)) as { updateKind: string | null }[]).map(
+      (e) => e.updateKind,
+    );
+    expect(kinds).toEqual(['minor', 'date', 'prerelease', 'digest', null]);
+    const table = checkTable(entries);
+    expect(table).toContain('update-available (minor)');
+    expect(table).toContain('update-available (date)');
+    expect(table).not.toContain('current (');
+  });
+
   it('the table shows the new tag in front of its digest, and the reason', () => {
     const table = checkTable([entry({ reason: 'waiting for approval 7: 1 of 2 votes' })]);
     expect(table).toContain('1.1.2@sha256:bbbbbbbbbbbb');

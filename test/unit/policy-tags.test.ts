@@ -112,11 +112,11 @@ const TABLE: readonly Row[] = [
   ['a date is not a build number', '20240101', ['20240102', '168'], 'major', '20240102'],
   ['dates with time', '202401011230', ['202401021200', '20240103'], 'major', '202401021200'],
   [
-    'date-tagged builds with a commit suffix are each their own shape',
+    'a commit suffix says which build, it is not a variant',
     '20240101-abc1234',
     ['20240102-def5678'],
     'major',
-    undefined,
+    '20240102-def5678',
   ],
   // Build numbers.
   ['peer bug: build number 168 is not above 1.43.3', '1.43.3', ['168', '1.43.4'], 'major', '1.43.4'],
@@ -197,7 +197,7 @@ describe('parseTag', () => {
     ['1.2.3-rc.1', { pre: ['rc', 1], variant: '' }],
     ['1.2.3-beta', { pre: ['beta'] }],
     ['1.2-alpine', { numbers: [1, 2], variant: 'alpine', pre: [] }],
-    ['1.43.3-ls168', { build: { label: 'ls', number: 168 }, variant: '' }],
+    ['1.43.3-ls168', { builds: [{ label: 'ls', number: 168 }], variant: '' }],
     ['2024.10.1', { scheme: 'calver', numbers: [2024, 10, 1] }],
     ['20240101', { scheme: 'date', numbers: [20240101] }],
     ['20241399', { scheme: 'version' }],
