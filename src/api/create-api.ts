@@ -42,6 +42,7 @@ export function createApi(daemon: ApiDaemon, options: ApiOptions = {}): Api {
   const metrics = new ApiMetrics(
     () => view.countByStatus(),
     () => daemon.deps.store.outbox.stats(),
+    () => daemon.deps.store.approvals.list({ states: ['pending'], limit: 500 }).length,
   );
   const events = new EventLog();
   const webhooks = new WebhookDispatcher(

@@ -4,7 +4,9 @@ import type { TidewatchEvent } from '../events/index.js';
 import type { RequestInfo } from '../registry/index.js';
 import { UPDATE_OUTCOMES, isFinished } from '../store/index.js';
 import type { CycleReport } from '../domain/run.js';
+import { VERSION } from '../domain/version.js';
 import { VIEW_STATUSES, type ViewStatus } from './container-info.js';
+import { PendingUpdates } from './metrics-pending.js';
 
 export type WebhookResult = 'accepted' | 'ignored' | 'unauthorized' | 'invalid' | 'disabled';
 
@@ -36,15 +38,47 @@ export class ApiMetrics {
     scans: Counter;
     skipped: Counter;
   };
+  private readonly pending: PendingUpdates;
   /** Reports already handed to a caller: a second caller with the same report had its run merged. */
   private readonly served = new WeakSet<CycleReport>();
 
   constructor(
     countByStatus: () => Promise<Readonly<Record<ViewStatus, number>>>,
     notificationStats?: () => OutboxStats,
+    pendingApprovals?: () => number,
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'tidewatch_build_info',
+      help: 'Always 1; the labels say which Tidewatch and which Node.js run',
+      labelNames: ['version', 'node'],
+      registers,
+    }).set({ version: VERSION, node: process.versions.node }, 1);
+    this.pending = new PendingUpdates(registers);
+    new Gauge({
+      name: 'tidewatch_approvals_pending',
+      help: 'Updates waiting for approval votes',
+      registers,
+      collect(this: Gauge): void {
+        if (pendingApprovals) this.set(pendingApprovals());
+      },
+    });
+    // The outbox counts the delivered rows it still holds (they are pruned after a while): the
+    // counter adds each increase since the last scrape, so it only ever grows, as a counter must.
+    // A delivery and a prune between two scrapes can cancel out: the counter then misses it.
+    let deliveredSeen = notificationStats?.().delivered ?? 0;
+    new Counter({
+      name: 'tidewatch_notifications_delivered_total',
+      help: 'Notification messages delivered since the start',
+      registers,
+      collect(this: Counter): void {
+        const now = notificationStats?.().delivered;
+        if (now === undefined) return;
+        if (now > deliveredSeen) this.inc(now - deliveredSeen);
+        deliveredSeen = now;
+      },
+    });
     new Gauge({
       name: 'tidewatch_notifications',
       help: 'Notification messages in the outbox, by state (failed: given up after their last attempt)',
@@ -97,7 +131,7 @@ export class ApiMetrics {
     });
     this.lastCheck = new Gauge({
       name: 'tidewatch_last_successful_check_timestamp_seconds',
-      help: 'When the last check (run) finished, in seconds since the epoch; 0 before the first',
+      help: 'When the last check (run) without a failure finished, in seconds since the epoch; 0 before the first',
       registers,
     });
     this.lastCheck.set(0);
@@ -144,6 +178,7 @@ export class ApiMetrics {
   }
 
   observe(event: TidewatchEvent): void {
+    this.pending.observe(event);
     switch (event.type) {
       case 'update-step': {
         const { state } = event.update;
@@ -155,7 +190,8 @@ export class ApiMetrics {
       case 'check-finished':
         this.checks.inc({ trigger: event.trigger });
         this.checkDuration.observe(event.durationMs / 1000);
-        this.lastCheck.set(Date.now() / 1000);
+        // A run with a failure is not a success to alert on: the timestamp then keeps its age.
+        if (event.failed === 0) this.lastCheck.set(Date.now() / 1000);
         this.wt.scanned.set(event.checked);
         this.wt.updated.set(event.updated);
         this.wt.failed.set(event.failed);

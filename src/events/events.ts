@@ -12,6 +12,8 @@ export type TidewatchEvent =
       readonly trigger: UpdateTrigger;
       /** Only these containers (by name); all when empty. */
       readonly names: readonly string[];
+      /** Present and true when only containers on some images are checked (a registry webhook's run). */
+      readonly targeted?: true;
     }
   | {
       readonly type: 'container-checked';

@@ -22,7 +22,12 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   const { engine, settings, logger, events } = deps;
   const trigger = options.trigger ?? 'cli';
   const started = Date.now();
-  events?.emit({ type: 'check-started', trigger, names: options.names });
+  events?.emit({
+    type: 'check-started',
+    trigger,
+    names: options.names,
+    ...(options.images !== undefined && { targeted: true as const }),
+  });
   // Before anything changes: finish or undo what an interrupted run left (src/updater/reconcile.ts).
   if (options.update && deps.store) {
     await reconcile({

@@ -155,6 +155,11 @@ describe('the API over a running daemon (real engine and registry)', () => {
       }),
     ).toBeGreaterThanOrEqual(1);
     expect(sampleValue(after, 'tidewatch_containers', { status: 'current' })).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(after, 'tidewatch_build_info')).toBe(1);
+    expect(sampleValue(after, 'tidewatch_approvals_pending')).toBe(0);
+    expect(sampleValue(after, 'tidewatch_notifications_delivered_total')).toBe(0);
+    // Found and applied in one run: no longer pending.
+    expect(after.filter((sample) => sample.name === 'tidewatch_update_pending_since_seconds')).toEqual([]);
     const watchtower = await metrics('/v1/metrics');
     expect(sampleValue(watchtower, 'watchtower_scans_total')).toBe(scansBefore + 1);
     expect(sampleValue(watchtower, 'watchtower_containers_updated')).toBe(1);

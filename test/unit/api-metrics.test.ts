@@ -75,12 +75,64 @@ describe('API metrics', () => {
     expect(sampleValue(samples, 'tidewatch_check_duration_seconds_count')).toBe(1);
     expect(sampleValue(samples, 'tidewatch_check_duration_seconds_bucket', { le: '2' })).toBe(1);
     expect(sampleValue(samples, 'tidewatch_check_duration_seconds_bucket', { le: '1' })).toBe(0);
-    expect(sampleValue(samples, 'tidewatch_last_successful_check_timestamp_seconds')).toBeGreaterThan(0);
+    // That run had a failure: it is not a successful check.
+    expect(sampleValue(samples, 'tidewatch_last_successful_check_timestamp_seconds')).toBe(0);
     const watchtower = parsePrometheus(await metrics.watchtower.metrics());
     expect(sampleValue(watchtower, 'watchtower_containers_scanned')).toBe(4);
     expect(sampleValue(watchtower, 'watchtower_containers_updated')).toBe(1);
     expect(sampleValue(watchtower, 'watchtower_containers_failed')).toBe(1);
     expect(sampleValue(watchtower, 'watchtower_scans_total')).toBe(1);
+  });
+
+  it('the last successful check is the last run without a failure', async () => {
+    const metrics = new ApiMetrics(() => Promise.resolve(counts));
+    const finished = (failed: number) =>
+      metrics.observe({
+        type: 'check-finished',
+        trigger: 'schedule',
+        checked: 2,
+        updated: 0,
+        failed,
+        durationMs: 5,
+      });
+    const last = async () =>
+      sampleValue(
+        parsePrometheus(await metrics.registry.metrics()),
+        'tidewatch_last_successful_check_timestamp_seconds',
+      );
+    finished(0);
+    const good = await last();
+    expect(good).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    finished(2);
+    expect(await last()).toBe(good);
+  });
+
+  it('say which build runs, how many approvals wait, and count delivered notifications', async () => {
+    let delivered = 7; // already in the outbox when the process started: not counted
+    const stats = () => ({ pending: 1, delivered, failed: 0 });
+    const metrics = new ApiMetrics(
+      () => Promise.resolve(counts),
+      stats,
+      () => 3,
+    );
+    const samples = async () => parsePrometheus(await metrics.registry.metrics());
+    let now = await samples();
+    expect(sampleValue(now, 'tidewatch_build_info', { node: process.versions.node })).toBe(1);
+    expect(now.find((sample) => sample.name === 'tidewatch_build_info')?.labels.version).toMatch(
+      /^\d+\.\d+\.\d+/,
+    );
+    expect(sampleValue(now, 'tidewatch_approvals_pending')).toBe(3);
+    expect(sampleValue(now, 'tidewatch_notifications_delivered_total')).toBe(0);
+    delivered = 10;
+    now = await samples();
+    expect(sampleValue(now, 'tidewatch_notifications_delivered_total')).toBe(3);
+    delivered = 2; // pruned: the counter never goes down
+    now = await samples();
+    expect(sampleValue(now, 'tidewatch_notifications_delivered_total')).toBe(3);
+    delivered = 4;
+    now = await samples();
+    expect(sampleValue(now, 'tidewatch_notifications_delivered_total')).toBe(5);
   });
 
   it('count registry responses and webhook deliveries by their labels', async () => {
