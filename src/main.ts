@@ -30,6 +30,7 @@ import { gitopsCommand } from './cli/gitops-command.js';
 import { startGitops } from './gitops/index.js';
 import { fleetRole, ownSchedules, runDaemon } from './daemon/index.js';
 import { loadSettings, type FlagValues, type Settings } from './config/index.js';
+import { logStart } from './start-line.js';
 import { systemClock } from './domain/clock.js';
 import { TidewatchError, describeError } from './domain/errors.js';
 import { exitCodeOf } from './domain/error-codes.js';
@@ -87,11 +88,7 @@ function dataFile(settings: Readonly<Settings>): string {
 }
 
 async function connect({ settings, logger }: Configured): Promise<WiredDeps> {
-  const deps = await buildCycleDeps(settings, logger);
-  if (deps.selfId !== undefined) {
-    logger.info({ selfId: deps.selfId }, 'running in a container; it is never updated in a cycle');
-  }
-  return deps;
+  return buildCycleDeps(settings, logger);
 }
 
 /**
@@ -114,8 +111,8 @@ async function withStore(
   const store = openStore(file, { clock: systemClock, lock: turn?.lock });
   let shutdown: Shutdown | undefined;
   try {
-    configured.logger.info({ store: store.file, schemaVersion: store.schemaVersion }, 'store opened');
     const deps = early ?? (await connect(configured));
+    logStart(deps, store);
     if (turn !== undefined) await takeOver(deps, turn);
     // Before anything else: finish what a killed predecessor left half done.
     await reconcile({

@@ -19,6 +19,7 @@ export { yaml } from './yaml.js';
 export { loadConfigFile, type ConfigFile, type RegistryLogin } from './config-file.js';
 export { configFileFrom } from './settings.js';
 export { effectiveConfig, REDACTED, type EffectiveConfigOptions } from './effective-config.js';
+export { changedOptions } from './changed-options.js';
 export { SECRET_OPTIONS } from './config-schema.js';
 export { renderConfigurationReference } from './reference.js';
 export { LABELS, type LabelSpec } from './label-reference.js';

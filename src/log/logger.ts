@@ -56,15 +56,25 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     base: undefined,
     ...redactingHooks,
   };
-  if (pretty) {
-    // Required only for pretty output: a daemon writing JSON lines never pays for pino-pretty
-    // (and its colour and date libraries). Synchronous, so the logger is ready on return.
-    const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
+  if (!pretty) {
+    // JSON lines as people and log shippers read them: `"level":"info"` and an ISO 8601 UTC time.
     return redactingChildren(
-      pino(base, pinoPretty({ destination: 2, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' })),
+      pino(
+        {
+          ...base,
+          timestamp: pino.stdTimeFunctions.isoTime,
+          formatters: { ...base.formatters, level: (label: string) => ({ level: label }) },
+        },
+        destination,
+      ),
     );
   }
-  return redactingChildren(pino(base, destination));
+  // Required only for pretty output: a daemon writing JSON lines never pays for pino-pretty
+  // (and its colour and date libraries). Synchronous, so the logger is ready on return.
+  const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
+  return redactingChildren(
+    pino(base, pinoPretty({ destination: 2, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' })),
+  );
 }
 
 /** A logger that writes nothing, for tests and library use. */

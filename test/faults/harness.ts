@@ -77,7 +77,7 @@ export function describeExit(result: CliResult, ms: number): string {
 /** The warnings and errors a run logged, shortest form, for failure messages. */
 export function problems(result: CliResult, max = 3): string {
   const lines = logLines(result.stderr)
-    .filter((line) => typeof line.level === 'number' && line.level >= 40)
+    .filter((line) => ['warn', 'error', 'fatal'].includes(String(line.level)))
     .map((line) => {
       const err = line.err as { message?: string } | undefined;
       const reason = typeof line.reason === 'string' ? line.reason : (err?.message ?? '');

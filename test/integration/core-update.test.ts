@@ -70,7 +70,7 @@ describe('a container whose tag moved is recreated on the new digest with its se
 
   it('check reports update-available and changes nothing', async () => {
     const result = await runCli(['check', '--json', name]);
-    expect(result.stderr).not.toContain('"level":50');
+    expect(result.stderr).not.toContain('"level":"error"');
     expectExit(result);
     const [entry] = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
     expect(entry).toMatchObject({ name, image, status: 'update-available', reason: null });

@@ -21,9 +21,9 @@ function logTail(file: string): string {
   if (!existsSync(file)) return '(no log)';
   const lines = readFileSync(file, 'utf8')
     .split('\n')
-    .filter((line) => !line.startsWith('{"level":20'))
+    .filter((line) => !line.startsWith('{"level":"debug"'))
     .map((line) => line.slice(0, 400));
-  const firstWarnings = lines.filter((line) => /^\{"level":[45]0/.test(line)).slice(0, 10);
+  const firstWarnings = lines.filter((line) => /^\{"level":"(warn|error|fatal)"/.test(line)).slice(0, 10);
   return [...firstWarnings, '…', ...lines.slice(-40)].join('\n');
 }
 

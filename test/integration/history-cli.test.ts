@@ -218,6 +218,7 @@ describe('a data dir held by tidewatch run', () => {
     dataDir = seededDataDir();
     daemon = await startDaemon(['--scope', uniqueName('history-scope'), '--interval', '1h'], {
       TIDEWATCH_DATA_DIR: dataDir,
+      TIDEWATCH_WEBHOOK_SECRET: 'start-line-secret',
     });
   });
   afterAll(async () => {
@@ -266,8 +267,18 @@ describe('a data dir held by tidewatch run', () => {
     const stopping = daemon;
     daemon = undefined;
     expect(await stopping?.stop()).toBe(0);
-    const messages = logLines(stopping?.stderr() ?? '').map((line) => line.msg);
-    expect(messages).toContain('store opened');
+    const lines = logLines(stopping?.stderr() ?? '');
+    const messages = lines.map((line) => line.msg);
+    // The first line says which Tidewatch, which engine API, which store, and what was configured.
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      msg: expect.stringMatching(/^tidewatch \d+\.\d+\.\d+\S* starting$/),
+      engineApi: expect.stringMatching(/^1\.\d+$/),
+      schemaVersion: expect.any(Number),
+      options: expect.objectContaining({ interval: '1h', webhookSecret: '***' }),
+    });
+    expect(stopping?.stderr()).not.toContain('start-line-secret');
     expect(messages.at(-1)).toBe('stopped');
     const once = await runCli(['once', '--scope', uniqueName('history-scope')], {
       TIDEWATCH_DATA_DIR: dataDir,

@@ -93,7 +93,7 @@ describe('the modules a plain run loads', () => {
     const run = await onceRecordingLoads({ TIDEWATCH_LOG_FORMAT: 'pretty' });
     expect(run.code, run.stderr).toBe(0);
     expect(run.packages).toContain('pino-pretty');
-    expect(run.stderr).toMatch(/INFO.*store opened/);
+    expect(run.stderr).toMatch(/INFO.*tidewatch \S+ starting/);
     expect(run.stderr).not.toMatch(/^\{"level"/m);
   });
 });
