@@ -29,10 +29,19 @@ export function apiUrl(httpAddr: string): string | undefined {
   return `http://${target}:${port}`;
 }
 
+/** fetch says only "fetch failed": the system's reason is in its cause (`connect ECONNREFUSED 127.0.0.1:8080`). */
+function rootCause(error: unknown): string {
+  let cause: unknown = error;
+  while (cause instanceof Error && cause.cause !== undefined) cause = cause.cause;
+  return describeError(cause);
+}
+
 /**
  * `tidewatch healthcheck`: the image's HEALTHCHECK. GET /healthz on the configured --http-addr;
- * exit 0 on 200, 1 otherwise with one line saying why. Runs node only (no npm, no shell), so it
- * costs one short process per probe.
+ * exit 0 on 200, 1 otherwise with one line saying why. With the API off by configuration there is
+ * nothing to probe, and nothing is wrong: exit 0 with a line saying so (a container that turned
+ * the API off must not be marked unhealthy, and so rolled back by an updater). Runs node only (no
+ * npm, no shell), so it costs one short process per probe.
  */
 export async function healthcheckCommand(
   httpAddr: string,
@@ -41,7 +50,7 @@ export async function healthcheckCommand(
   const url = healthzUrl(httpAddr);
   if (url === undefined) {
     writeError('tidewatch: the HTTP API is off (--http-addr off): there is nothing to probe\n');
-    return 1;
+    return 0;
   }
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
@@ -49,7 +58,7 @@ export async function healthcheckCommand(
     if (response.status === 200) return 0;
     writeError(`tidewatch: ${url} answered ${response.status}\n`);
   } catch (error) {
-    writeError(`tidewatch: ${url} did not answer: ${describeError(error)}\n`);
+    writeError(`tidewatch: ${url} did not answer: ${rootCause(error)}\n`);
   }
   return 1;
 }
