@@ -240,9 +240,9 @@ const program = buildProgram(
     // Settings from every layer, validated as run validates them; no engine, no store.
     config: (flags, action) => {
       const settings = loadSettings(flags, process.env);
-      return Promise.resolve(
-        action === 'check' ? configCheckCommand(settings, write) : configPrintCommand(settings, write),
-      );
+      return action === 'check'
+        ? configCheckCommand(settings, write)
+        : Promise.resolve(configPrintCommand(settings, write));
     },
     // Tokens on the store like approvals (no engine, no lock); the views over the controller's API.
     fleet: (flags, args) => {

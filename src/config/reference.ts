@@ -89,7 +89,10 @@ column, and the key, such as
     tidewatch: config /etc/tidewatch.yml:12:5: notificationUrls[1]: not a URL
 
 \`tidewatch config check\` validates the file (and the flags and environment with it) the way \`run\`
-would at start, and prints \`OK\` (exit 0) or that line (exit 2). \`tidewatch config print\` prints
+would at start, the engine address (\`--host\`, the context, TLS files) and signature keys included,
+without connecting to anything, and prints \`OK <file>; engine <address>\` (exit 0) or that line
+(exit 2). A bad value is echoed with the rule it breaks:
+\`tidewatch: --strategy: must be one of stop-first, start-first, auto; got foo\`. \`tidewatch config print\` prints
 the effective configuration after every layer, as YAML a config file may hold, with secrets
 replaced by \`***\`.
 

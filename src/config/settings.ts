@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Cron } from 'croner';
+import type { z } from 'zod';
 import { TidewatchError, describeError } from '../domain/errors.js';
 import { loadConfigFile, type ConfigFile } from './config-file.js';
 import { OPTIONS, parseValue, type AnyOption, type RawValue } from './options/index.js';
@@ -65,7 +66,8 @@ export function loadSettings(
     const issue = result.error.issues[0];
     const option = optionAt(issue?.path ?? []);
     const where = option === undefined ? (issue?.path.join('.') ?? 'settings') : source(option);
-    throw new TidewatchError('invalid-config', `${where}: ${issue?.message ?? 'invalid'}`);
+    const got = option === undefined ? undefined : given.get(option.key)?.value;
+    throw new TidewatchError('invalid-config', `${where}: ${ruleOf(issue)}${gotText(got)}`);
   }
   const sourceOfKey = (key: string): string => {
     const option = OPTIONS.find((candidate: AnyOption) => candidate.key === key);
@@ -73,6 +75,23 @@ export function loadSettings(
   };
   checkCombinations(result.data, given.has('interval'), sourceOfKey);
   return Object.freeze(result.data);
+}
+
+/** The rule a value broke, as a person reads it: `must be one of stop-first, start-first, auto`. */
+function ruleOf(issue: z.core.$ZodIssue | undefined): string {
+  if (issue === undefined) return 'invalid';
+  if (issue.code === 'invalid_value' && issue.values.length > 0) {
+    return `must be one of ${issue.values.map(String).join(', ')}`;
+  }
+  return issue.message;
+}
+
+/** `; got foo`: the value as given, so a typo is seen at once. */
+function gotText(value: unknown): string {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    return `; got ${String(value)}`;
+  }
+  return '';
 }
 
 function checkCombinations(

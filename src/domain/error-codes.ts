@@ -11,7 +11,8 @@ export const ERROR_CODES = {
   'invalid-argument': { status: 400, exit: 2 },
   'invalid-label': { status: 400, exit: 1 },
   'invalid-docker-config': { status: 500, exit: 1 },
-  'invalid-docker-host': { status: 500, exit: 1 },
+  // A configuration error, like a bad flag: exit 2 (run stops at start; config check says so).
+  'invalid-docker-host': { status: 500, exit: 2 },
   'invalid-window': { status: 400, exit: 1 },
   'invalid-timezone': { status: 400, exit: 1 },
   'invalid-policy': { status: 400, exit: 1 },

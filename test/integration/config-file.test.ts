@@ -62,7 +62,18 @@ describe('the configuration file, through the CLI', () => {
   it('config check prints OK for a good file, exit 0', async () => {
     const path = write('good.yml', 'interval: 5m\nlabelEnable: true\n');
     const result = await runCli(['config', 'check', '--config', path], env);
-    expect(result).toMatchObject({ code: 0, stdout: `OK ${path}\n` });
+    expect(result).toMatchObject({ code: 0, stdout: `OK ${path}; engine unix:///var/run/docker.sock\n` });
+  });
+
+  it('config check validates the engine address as run would, without connecting', async () => {
+    const bad = await runCli(['config', 'check', '--host', 'foo://bar'], env);
+    expectExit(bad, 2);
+    expect(bad.stderr).toBe(
+      'tidewatch: DOCKER_HOST "foo://bar": the scheme foo: is not supported (use unix:// or tcp://)\n',
+    );
+    // An address nothing listens on is still a valid address: config check does not connect.
+    const good = await runCli(['config', 'check', '--host', 'tcp://127.0.0.1:1'], env);
+    expect(good).toMatchObject({ code: 0, stdout: 'OK (no config file); engine tcp://127.0.0.1:1\n' });
   });
 
   it('config print shows every layer merged, secrets redacted', async () => {

@@ -35,6 +35,7 @@ describe('error codes', () => {
     expect(codes.filter((code) => exitCodeOf(code) === 2).sort()).toEqual([
       'invalid-argument',
       'invalid-config',
+      'invalid-docker-host',
     ]);
   });
 });

@@ -130,12 +130,12 @@ describe('loadSettings', () => {
       ],
       [{}, { TIDEWATCH_VERIFY_WINDOW: 'long' }, 'TIDEWATCH_VERIFY_WINDOW: expected a duration'],
       [{ drain: 'a bit' }, {}, '--drain: expected a duration such as 0, 2s or 1m, got "a bit"'],
+      [{ strategy: 'rolling' }, {}, '--strategy: must be one of stop-first, start-first, auto; got rolling'],
       [
-        { strategy: 'rolling' },
         {},
-        '--strategy: Invalid option: expected one of "stop-first"|"start-first"|"auto"',
+        { TIDEWATCH_STRATEGY: 'STOPFIRST' },
+        'TIDEWATCH_STRATEGY: must be one of stop-first, start-first, auto; got STOPFIRST',
       ],
-      [{}, { TIDEWATCH_STRATEGY: 'STOPFIRST' }, 'TIDEWATCH_STRATEGY: Invalid option'],
       [{ keepImages: '-1' }, {}, '--keep-images: expected a whole number, 0 or more, got "-1"'],
       [{ keepImages: '1.5' }, {}, '--keep-images: expected a whole number, 0 or more, got "1.5"'],
       [
