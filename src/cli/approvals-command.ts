@@ -3,6 +3,7 @@ import { TidewatchError } from '../domain/errors.js';
 import type { Vote } from '../policy/index.js';
 import { openPolicyReader, voteOnApproval, type ApprovalRecord } from '../store/index.js';
 import { formatTable, shortDigest } from './format.js';
+import { jsonOutput } from './json-times.js';
 
 /** `approvals`' own options, as commander hands them over. */
 export interface ApprovalsArgs {
@@ -33,7 +34,7 @@ export function approvalsCommand(file: string, args: ApprovalsArgs, write: (text
   } finally {
     reader?.close();
   }
-  if (args.json === true) write(`${JSON.stringify(items, null, 2)}\n`);
+  if (args.json === true) write(jsonOutput(items));
   else if (items.length === 0)
     write(args.all === true ? 'No approvals recorded.\n' : 'No approvals waiting.\n');
   else write(`${approvalsTable(items)}\n`);

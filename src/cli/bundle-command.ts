@@ -15,6 +15,7 @@ import type { Logger } from '../log/index.js';
 import { withBundles, type Store } from '../store/index.js';
 import type { WiredDeps } from '../wiring.js';
 import { formatTable, shortDigest } from './format.js';
+import { jsonOutput } from './json-times.js';
 
 export interface BundleArgs {
   readonly action: 'create' | 'apply' | 'have' | 'keygen' | 'list';
@@ -122,7 +123,7 @@ async function create(args: BundleArgs, env: BundleEnv): Promise<number> {
 
 function list(args: BundleArgs, env: BundleEnv): number {
   const rows = withBundles(env.storeFile, systemClock, (bundles) => bundles.list());
-  if (args.json) env.write(`${JSON.stringify(rows, null, 2)}\n`);
+  if (args.json) env.write(jsonOutput(rows));
   else if (rows.length === 0) env.write('no bundles received\n');
   else
     env.write(

@@ -5,6 +5,7 @@ import { MemberName } from '../fleet/index.js';
 import { withFleetTokens } from '../store/index.js';
 import { formatTable, shortDigest } from './format.js';
 import { apiUrl } from './healthcheck-command.js';
+import { jsonOutput } from './json-times.js';
 
 type Write = (text: string) => void;
 
@@ -19,7 +20,7 @@ export function fleetTokenCommand(
 ): number {
   if (action === 'list') {
     const tokens = withFleetTokens(file, systemClock, (store) => store.list());
-    if (json) write(`${JSON.stringify(tokens, null, 2)}\n`);
+    if (json) write(jsonOutput(tokens));
     else if (tokens.length === 0) write('no member tokens\n');
     else
       write(
@@ -80,7 +81,7 @@ export async function fleetViewCommand(
     return 1;
   }
   if (json) {
-    write(`${JSON.stringify(what === 'status' ? view.members : view.rollouts, null, 2)}\n`);
+    write(jsonOutput(what === 'status' ? view.members : view.rollouts));
     return 0;
   }
   write(what === 'status' ? statusTable(view) : rolloutsTable(view));

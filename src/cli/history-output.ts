@@ -2,10 +2,11 @@ import { formatDuration } from '../config/index.js';
 import { updateAuthor } from '../domain/update-author.js';
 import type { UpdateRecord } from '../store/index.js';
 import { formatTable, shortDigest } from './format.js';
+import { jsonOutput } from './json-times.js';
 
-/** `history --json`: one array of the store's records, every field, times in epoch milliseconds. */
+/** `history --json`: one array of the store's records, every field, times ISO (epoch ms beside). */
 export function historyJson(records: readonly UpdateRecord[]): string {
-  return JSON.stringify(records, null, 2);
+  return jsonOutput(records).trimEnd();
 }
 
 /**

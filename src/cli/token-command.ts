@@ -4,6 +4,7 @@ import { systemClock } from '../domain/clock.js';
 import { API_ROLES, ApiRole, withApiTokens } from '../store/index.js';
 import type { CommandMaker } from './bundle-program.js';
 import { formatTable } from './format.js';
+import { jsonOutput } from './json-times.js';
 
 export interface TokenArgs {
   readonly action: 'create' | 'list' | 'revoke';
@@ -21,7 +22,7 @@ const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 export function tokenCommand(file: string, args: TokenArgs, write: Write, writeError: Write): number {
   if (args.action === 'list') {
     const tokens = withApiTokens(file, systemClock, (store) => store.list());
-    if (args.json) write(`${JSON.stringify(tokens, null, 2)}\n`);
+    if (args.json) write(jsonOutput(tokens));
     else if (tokens.length === 0) write('no API tokens\n');
     else
       write(

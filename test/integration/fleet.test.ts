@@ -403,13 +403,15 @@ describe('fleet', () => {
       expectExit(await runCli(['fleet', 'token', 'list', '--json'], store)).stdout,
     ) as {
       member: string;
-      revokedAt: number | null;
+      revokedAt: string | null;
+      revokedAtMs: number | null;
     }[];
     expect(listed.map((t) => [t.member, t.revokedAt !== null])).toEqual([
       ['a', false],
       ['b', false],
       ['c', true],
     ]);
-    expect(listed[2]?.revokedAt).toBeGreaterThanOrEqual(revokedAfter - 1000);
+    expect(listed[2]?.revokedAtMs).toBeGreaterThanOrEqual(revokedAfter - 1000);
+    expect(listed[2]?.revokedAt).toBe(new Date(listed[2]?.revokedAtMs ?? 0).toISOString());
   });
 });

@@ -160,8 +160,10 @@ describe('tidewatch history and forget', () => {
       trigger: 'cli',
       reason: 'not healthy within 2m',
       logs: 'panic: no config',
-      startedAt: Date.UTC(2026, 2, 1, 12, 1, 12),
-      finishedAt: Date.UTC(2026, 2, 1, 12, 3, 12),
+      startedAt: '2026-03-01T12:01:12.000Z',
+      startedAtMs: Date.UTC(2026, 2, 1, 12, 1, 12),
+      finishedAt: '2026-03-01T12:03:12.000Z',
+      finishedAtMs: Date.UTC(2026, 2, 1, 12, 3, 12),
     });
 
     const ids = async (...args: string[]): Promise<number[]> => {

@@ -1,3 +1,4 @@
+import { withIsoTimes } from '../../src/cli/json-times.js';
 import { describe, expect, it } from 'vitest';
 import { forgetCommand, historyCommand, historyQuery } from '../../src/cli/index.js';
 import { openStoreReadOnly, storeFile, type Store, type UpdateRecord } from '../../src/store/index.js';
@@ -99,13 +100,16 @@ describe('tidewatch history', () => {
         reason: 'unhealthy after 1m30s\nlast check: exit 1',
         trigger: 'cli',
         strategy: 'stop-first',
-        startedAt: Date.UTC(2026, 0, 1, 0, 1),
-        finishedAt: Date.UTC(2026, 0, 1, 0, 2, 30),
+        // Times as ISO 8601 UTC, the epoch milliseconds beside them (src/cli/json-times.ts).
+        startedAt: '2026-01-01T00:01:00.000Z',
+        startedAtMs: Date.UTC(2026, 0, 1, 0, 1),
+        finishedAt: '2026-01-01T00:02:30.000Z',
+        finishedAtMs: Date.UTC(2026, 0, 1, 0, 2, 30),
       }),
     ]);
     // Every field of the store's record, nothing renamed or left out.
     const reader = openStoreReadOnly(file);
-    expect(records[0]).toEqual(reader?.history.get(2));
+    expect(records[0]).toEqual(withIsoTimes(reader?.history.get(2)));
     reader?.close();
   });
 
