@@ -72,6 +72,19 @@ describe('an ssh:// engine', () => {
     expect(sshd.acceptedLogins()).toBeGreaterThan(logins);
   });
 
+  it('authenticates with a key held by ssh-agent (SSH_AUTH_SOCK), no key file configured', async () => {
+    const logins = sshd.acceptedLogins();
+    const result = expectExit(
+      await runCli(['check', '--json', 'tw-no-such-container'], {
+        ...sshd.clientEnv('agent'),
+        DOCKER_HOST: `ssh://${sshd.user}@127.0.0.1:${sshd.port}`,
+      }),
+      1,
+    );
+    expect(result.stdout).toContain('no such container');
+    expect(sshd.acceptedLogins()).toBeGreaterThan(logins);
+  });
+
   it('a docker context whose endpoint is ssh:// reaches the engine the same way', async () => {
     const config = join(dir, 'docker-config');
     const id = createHash('sha256').update('tw-ssh').digest('hex');

@@ -7,8 +7,11 @@ import { join } from 'node:path';
 const SSHD = '/usr/sbin/sshd';
 const SSH = '/usr/bin/ssh';
 
-/** Which key the client offers: the authorized one, or one the server does not know. */
-export type SshClientSetup = 'authorized' | 'refused-key';
+/**
+ * Which key the client offers: the authorized one from a file, the authorized one from ssh-agent
+ * (no key file configured), or one the server does not know.
+ */
+export type SshClientSetup = 'authorized' | 'agent' | 'refused-key';
 
 /**
  * A real OpenSSH server of the test's own on a free loopback port (never the system's sshd), with a
@@ -29,6 +32,14 @@ export interface LabSshd {
   /** How many logins the server accepted so far (from its log): proof a run went through it. */
   acceptedLogins(): number;
   stop(): Promise<void>;
+}
+
+async function waitFor(done: () => boolean, message: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(message);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 async function freeLoopbackPort(): Promise<number> {
@@ -97,14 +108,13 @@ export async function startSshd(): Promise<LabSshd> {
     join(dir, 'known_hosts'),
     `[127.0.0.1]:${port} ${hostKey}\n[127.0.0.1]:${bareport} ${hostKey}\n`,
   );
-  const config = (key: string, extra: string[] = []): string => {
-    const file = join(dir, `ssh_config_${key}`);
+  const config = (key: string | undefined): string => {
+    const file = join(dir, `ssh_config_${key ?? 'agent'}`);
     const common = [
-      `  IdentityFile ${join(dir, key)}`,
-      '  IdentitiesOnly yes',
+      // Without a key file, only what ssh-agent holds (and ssh's default files) is offered.
+      ...(key !== undefined ? [`  IdentityFile ${join(dir, key)}`, '  IdentitiesOnly yes'] : []),
       `  UserKnownHostsFile ${join(dir, 'known_hosts')}`,
       '  StrictHostKeyChecking yes',
-      ...extra,
     ];
     writeFileSync(
       file,
@@ -122,6 +132,7 @@ export async function startSshd(): Promise<LabSshd> {
   };
   const configs: Record<SshClientSetup, string> = {
     authorized: config('user_key'),
+    agent: config(undefined),
     'refused-key': config('other_key'),
   };
   mkdirSync(join(dir, 'bin'));
@@ -131,6 +142,12 @@ export async function startSshd(): Promise<LabSshd> {
   mkdirSync('/run/sshd', { recursive: true });
   const child = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], {
     stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const agentSocket = join(dir, 'agent.sock');
+  const agent = spawn('ssh-agent', ['-D', '-a', agentSocket], { stdio: 'ignore' });
+  await waitFor(() => existsSync(agentSocket), 'ssh-agent did not create its socket');
+  execFileSync('ssh-add', ['-q', join(dir, 'user_key')], {
+    env: { ...process.env, SSH_AUTH_SOCK: agentSocket },
   });
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
@@ -143,14 +160,15 @@ export async function startSshd(): Promise<LabSshd> {
     clientEnv: (setup) => ({
       PATH: `${join(dir, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`,
       TW_TEST_SSH_CONFIG: configs[setup],
-      // Only the configured key: no agent of whoever runs the tests.
-      SSH_AUTH_SOCK: '',
+      // Only the configured key, or this agent: never an agent of whoever runs the tests.
+      SSH_AUTH_SOCK: setup === 'agent' ? agentSocket : '',
     }),
     acceptedLogins: () => log.split('\n').filter((line) => line.includes('Accepted publickey')).length,
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill();
+      for (const process of [child, agent]) {
+        if (process.exitCode !== null || process.signalCode !== null) continue;
+        const exited = new Promise((resolve) => process.once('exit', resolve));
+        process.kill();
         await exited;
       }
       rmSync(dir, { recursive: true, force: true });
