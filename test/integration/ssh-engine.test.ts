@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,6 +55,20 @@ describe('an ssh:// engine', () => {
     const after = await docker.getContainer(name).inspect();
     expect(after.Image).toBe(next);
     expect(after.State.Running).toBe(true);
+  });
+
+  it('runs as a daemon over ssh and, stopped, leaves no ssh process behind', async () => {
+    const result = await runCli(
+      ['run', '--scope', uniqueName('nobody'), '--interval', '5s'],
+      { ...sshd.clientEnv('authorized'), DOCKER_HOST: `ssh://${sshd.user}@127.0.0.1:${sshd.port}` },
+      30_000,
+      { text: 'check finished', signal: 'SIGTERM' },
+    );
+    expectExit(result);
+    expect(result.stderr).toContain('"engineApi":"1.41"');
+    // Kept-alive connections and the event stream are ssh processes: all gone with the daemon.
+    const left = spawnSync('pgrep', ['-f', `ssh .*-p ${sshd.port} .*dial-stdio`], { encoding: 'utf8' });
+    expect(left.stdout).toBe('');
   });
 
   it('honours the ssh config: a Host alias with its own HostName, Port, User and key', async () => {
