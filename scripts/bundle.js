@@ -11,8 +11,8 @@
 //   use (a notification channel, GitOps, --config, compose files, pretty logs,
 //   --signature-identity, an OIDC sign-in), which a bundle would make everyone parse;
 // - ssh2 (and its native cpu-features), @grpc/grpc-js, @grpc/proto-loader, protobufjs: dockerode's
-//   clients for ssh:// engines and BuildKit, which Tidewatch never loads
-//   (src/engine/skip-unused-dockerode-deps.ts).
+//   clients for ssh:// engines and BuildKit, which Tidewatch never loads: ssh:// engines go through
+//   the ssh binary (src/engine/ssh-stream.ts, src/engine/skip-unused-dockerode-deps.ts).
 // dist/bundle/ sits one folder deep in dist/ like every compiled module, so the paths they build
 // from import.meta.url (../../package.json, ../../dist/ui/) hold in the bundle too.
 import { build } from 'esbuild';

@@ -47,6 +47,9 @@ missing_packages() {
   command -v ip >/dev/null 2>&1 || packages+=(iproute2)
   # The dashboard's browser tests drive Debian's chromium through playwright-core.
   [[ -x /usr/bin/chromium ]] || packages+=(chromium fonts-dejavu-core)
+  # ssh:// engines: test/integration/ssh-engine.test.ts runs its own sshd on loopback, never the
+  # system's (Debian's policy-rc.d in containers keeps the package from starting one).
+  [[ -x /usr/sbin/sshd ]] || packages+=(openssh-server)
   echo "${packages[*]}"
 }
 
@@ -133,7 +136,7 @@ main() {
     start_engine
     version=$(engine_version)
   fi
-  say "ready: engine $version, $(command -v docker-registry), static busybox, chromium"
+  say "ready: engine $version, $(command -v docker-registry), static busybox, chromium, sshd"
 }
 
 main "$@"

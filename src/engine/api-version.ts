@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { TidewatchError, describeError } from '../domain/errors.js';
 import type { EngineConnection } from './connection.js';
+import { openSshStream } from './ssh-stream.js';
 
 /**
  * The newest Engine API version this code was written and reviewed against (Docker 29). CI runs on
@@ -42,6 +43,10 @@ export async function pingApiVersion(connection: EngineConnection, timeoutMs = 1
   let request: typeof http.request = http.request;
   if (connection.kind === 'socket') {
     options.socketPath = connection.socketPath;
+  } else if (connection.kind === 'ssh') {
+    // The Host header's name is not looked at by the engine; the docker CLI sends "docker" too.
+    options.host = 'docker';
+    options.createConnection = () => openSshStream(connection);
   } else {
     options.host = connection.host;
     options.port = connection.port;

@@ -2,9 +2,9 @@ import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 
 /**
- * dockerode requires, at load, the clients for two features Tidewatch never uses: `ssh2` (for
- * `ssh://` engines, which Tidewatch does not support: docs/how-updates-work.md) through
- * docker-modem, and `@grpc/grpc-js` with `@grpc/proto-loader` (BuildKit sessions, for image
+ * dockerode requires, at load, the clients for two features Tidewatch never uses: `ssh2` (its own
+ * client for `ssh://` engines; Tidewatch reaches those through the `ssh` binary instead, as the
+ * docker CLI does: ssh-stream.ts) through docker-modem, and `@grpc/grpc-js` with `@grpc/proto-loader` (BuildKit sessions, for image
  * builds) through its session module. Together they are about 12 MB resident and 150 ms of every
  * start (docs/performance.md). Imported before dockerode, this module puts a stand-in for each in
  * the require cache, so dockerode loads without them; a stand-in that is ever used throws a line
@@ -46,7 +46,7 @@ function preload(name: string, fromDir: string, exports: object): void {
 preload('ssh2', modemDir, {
   Client: class {
     constructor() {
-      unsupported('an ssh:// engine');
+      unsupported("dockerode's ssh2 client (ssh:// engines go through the ssh binary)");
     }
   },
 });

@@ -52,3 +52,4 @@ export {
 } from './oci.js';
 export { startRegistry, type LabRegistry, type RegistryOptions, type RegistryRequest } from './registry.js';
 export { startEngines, stopEngines, type ExtraEngine } from './engines.js';
+export { startSshd, type LabSshd, type SshClientSetup } from './sshd.js';

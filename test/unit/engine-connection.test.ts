@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { negotiateApiVersion, resolveConnection } from '../../src/engine/index.js';
+import { sshArgs } from '../../src/engine/ssh-stream.js';
 
 describe('resolveConnection', () => {
   it('defaults to the local socket', () => {
@@ -17,6 +18,54 @@ describe('resolveConnection', () => {
     expect(resolveConnection({ host })).toMatchObject(expected);
   });
 
+  it.each([
+    ['ssh://host', { kind: 'ssh', host: 'host', display: 'ssh://host' }],
+    ['ssh://deploy@10.0.0.5:2222', { kind: 'ssh', host: '10.0.0.5', user: 'deploy', port: 2222 }],
+    ['ssh://me@[::1]:22', { kind: 'ssh', host: '::1', user: 'me', port: 22, display: 'ssh://me@[::1]:22' }],
+    ['ssh://builder/', { kind: 'ssh', host: 'builder' }],
+  ])('%s', (host, expected) => {
+    const connection = resolveConnection({ host });
+    expect(connection).toMatchObject(expected);
+    if (!('user' in expected)) expect(connection).not.toHaveProperty('user');
+    if (!('port' in expected)) expect(connection).not.toHaveProperty('port');
+  });
+
+  it('asks ssh for what the docker CLI asks: dial-stdio on the remote, never a prompt', () => {
+    const connection = resolveConnection({ host: 'ssh://deploy@engine.lan:2222' });
+    if (connection.kind !== 'ssh') throw new Error('not ssh');
+    expect(sshArgs(connection)).toEqual([
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'ConnectTimeout=30',
+      '-T',
+      '-l',
+      'deploy',
+      '-p',
+      '2222',
+      '--',
+      'engine.lan',
+      'docker',
+      'system',
+      'dial-stdio',
+    ]);
+    // No user or port in the URL: ~/.ssh/config (or ssh's defaults) decides them.
+    const bare = resolveConnection({ host: 'ssh://engine.lan' });
+    if (bare.kind !== 'ssh') throw new Error('not ssh');
+    expect(sshArgs(bare)).toEqual([
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'ConnectTimeout=30',
+      '-T',
+      '--',
+      'engine.lan',
+      'docker',
+      'system',
+      'dial-stdio',
+    ]);
+  });
+
   it('uses TLS on 2376 with DOCKER_TLS_VERIFY and reads the certificates', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tw-certs-'));
     for (const file of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(join(dir, file), file);
@@ -26,7 +75,11 @@ describe('resolveConnection', () => {
   });
 
   it.each([
-    ['ssh://user@host', 'the scheme ssh: is not supported'],
+    ['ftp://host', 'the scheme ftp: is not supported (use unix://, tcp:// or ssh://)'],
+    ['ssh://', 'the host name is empty'],
+    ['ssh://user:secret@host', 'a password in the URL is not supported'],
+    ['ssh://host/var/run/docker.sock', 'extra path after the host: /var/run/docker.sock'],
+    ['ssh://host?x=1', 'a query or fragment is not supported'],
     ['unix://', 'the socket path is empty'],
     ['tcp://', 'the host name is empty'],
     ['not a url', 'expected unix:///path or tcp://host:port'],

@@ -22,7 +22,7 @@ export const RUN_OPTIONS = [
     env: ['DOCKER_HOST'],
     kind: 'string',
     valueName: 'url',
-    description: 'Docker engine address: unix:///path or tcp://host:port',
+    description: 'Docker engine address: unix:///path, tcp://host:port or ssh://[user@]host[:port]',
     field: 'host',
     schema: z.string().optional(),
     defaultText: 'unix:///var/run/docker.sock',
