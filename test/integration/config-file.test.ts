@@ -69,7 +69,7 @@ describe('the configuration file, through the CLI', () => {
     const bad = await runCli(['config', 'check', '--host', 'foo://bar'], env);
     expectExit(bad, 2);
     expect(bad.stderr).toBe(
-      'tidewatch: DOCKER_HOST "foo://bar": the scheme foo: is not supported (use unix:// or tcp://)\n',
+      'tidewatch: DOCKER_HOST "foo://bar": the scheme foo: is not supported (use unix://, tcp:// or ssh://)\n',
     );
     // An address nothing listens on is still a valid address: config check does not connect.
     const good = await runCli(['config', 'check', '--host', 'tcp://127.0.0.1:1'], env);
