@@ -1,4 +1,10 @@
-export { OPTIONS, NOTIFICATION_LEVELS, type AnyOption, type OptionSpec } from './options/index.js';
+export {
+  OPTIONS,
+  NOTIFICATION_LEVELS,
+  logLevelOf,
+  type AnyOption,
+  type OptionSpec,
+} from './options/index.js';
 export { loadSettings, Settings, type FlagValues } from './settings.js';
 export { helpText } from './help-text.js';
 export { parseDurationMs, formatDuration } from './duration.js';
@@ -23,3 +29,11 @@ export { SECRET_OPTIONS } from './config-schema.js';
 export { renderConfigurationReference } from './reference.js';
 export { LABELS, type LabelSpec } from './label-reference.js';
 export { GitopsSourceSetting, parseGitopsSources, DEFAULT_GITOPS_INTERVAL_MS } from './gitops-sources.js';
+export { parseWatchtowerArguments, type WatchtowerArgument } from './watchtower-arguments.js';
+export {
+  WATCHTOWER_HANDLED,
+  optionForWatchtower,
+  renderWatchtowerTable,
+  unreadWatchtowerVariables,
+  withWatchtowerTable,
+} from './watchtower-compat.js';
