@@ -10,7 +10,12 @@ export { helpText } from './help-text.js';
 export { parseDurationMs, formatDuration } from './duration.js';
 export { parseRegistryLimits, RegistryLimitSetting } from './registry-limits.js';
 export { readContainerLabels, readDependsOnLabel, readScopeLabel, type ContainerLabels } from './labels.js';
-export { readVerifyLabels, type VerifyLabels, type RolloutLabels } from './verify-labels.js';
+export {
+  readStopTimeoutLabel,
+  readVerifyLabels,
+  type VerifyLabels,
+  type RolloutLabels,
+} from './verify-labels.js';
 export { readPolicyLabels, type PolicyLabels } from './policy-labels.js';
 export { STRATEGIES, isStrategy, type Strategy } from './strategy.js';
 export {
