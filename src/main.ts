@@ -31,11 +31,11 @@ import { startGitops } from './gitops/index.js';
 import { fleetRole, ownSchedules, runDaemon } from './daemon/index.js';
 import { loadSettings, type FlagValues, type Settings } from './config/index.js';
 import { logStart } from './start-line.js';
+import { configure, type Configured } from './cli/configure.js';
 import { systemClock } from './domain/clock.js';
 import { TidewatchError, describeError } from './domain/errors.js';
 import { exitCodeOf } from './domain/error-codes.js';
 import { EventBus, observeJournal } from './events/index.js';
-import { createLogger, type Logger } from './log/index.js';
 import { createNotifications, type Notifications } from './notify/index.js';
 import { buildCycleDeps, startInventory, type WiredDeps } from './wiring.js';
 import {
@@ -59,20 +59,6 @@ type StoreDeps = WiredDeps & {
   /** Aborted by SIGTERM or SIGINT (see src/cli/shutdown.ts). */
   readonly shutdown: AbortSignal;
 };
-
-interface Configured {
-  readonly settings: Readonly<Settings>;
-  readonly logger: Logger;
-}
-
-function configure(flags: FlagValues): Configured {
-  const settings: Readonly<Settings> = loadSettings(flags, process.env);
-  const logger = createLogger({
-    level: settings.logLevel,
-    ...(settings.logFormat === 'auto' ? {} : { pretty: settings.logFormat === 'pretty' }),
-  });
-  return { settings, logger };
-}
 
 /** The store's file: --data-dir or TIDEWATCH_DATA_DIR (relative to here), else the default for this user. */
 function dataFile(settings: Readonly<Settings>): string {
@@ -149,11 +135,22 @@ function notificationsOf(deps: StoreDeps): Notifications {
   return createNotifications(deps.settings, { store: deps.store, logger: deps.logger, clock: systemClock });
 }
 
+/** `once`, and `run --run-once`: one cycle with notifications, then the exit code. */
+function runOnce(flags: FlagValues, names: readonly string[]): Promise<number> {
+  return withStore(flags, (deps) =>
+    withNotifications(notificationsOf(deps), deps.events, () => onceCommand(deps, names, deps.shutdown)),
+  );
+}
+
 const program = buildProgram(
   {
     // The HTTP API is a service started beside the scheduler (see src/api).
-    run: (flags) =>
-      runWithSelfUpdate((selfUpdater, successorOf) =>
+    run: (given, names) => {
+      // Positional names are Watchtower's: watch only these (the `containers` setting).
+      const flags = names.length > 0 ? { ...given, containers: names } : given;
+      // --run-once (Watchtower's -R): one cycle and exit, exactly as `once`.
+      if (loadSettings(flags, process.env).runOnce) return runOnce(flags, []);
+      return runWithSelfUpdate((selfUpdater, successorOf) =>
         withStore(
           flags,
           (wired) => {
@@ -190,11 +187,9 @@ const program = buildProgram(
           },
           successorOf,
         ),
-      ),
-    once: (flags, names) =>
-      withStore(flags, (deps) =>
-        withNotifications(notificationsOf(deps), deps.events, () => onceCommand(deps, names, deps.shutdown)),
-      ),
+      );
+    },
+    once: (flags, names) => runOnce(flags, names),
     gitops: (flags) =>
       withStore(flags, (deps) => gitopsCommand(deps, write, (text) => process.stderr.write(text))),
     rollback: (flags, name) =>
@@ -288,7 +283,9 @@ const program = buildProgram(
 );
 
 try {
-  await program.parseAsync(withDefaultCommand(process.argv));
+  // Every subcommand's name, and commander's own `help`: anything else first means `run`.
+  const commands = new Set(['help', ...program.commands.flatMap((sub) => [sub.name(), ...sub.aliases()])]);
+  await program.parseAsync(withDefaultCommand(process.argv, commands));
 } catch (error) {
   // Bad configuration, a held data dir or an unreachable engine: one line, no stack trace.
   process.stderr.write(`tidewatch: ${describeError(error)}\n`);

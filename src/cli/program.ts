@@ -8,7 +8,8 @@ import { tokenCommands, type TokenArgs } from './token-command.js';
 import { VERSION } from '../domain/version.js';
 
 export interface CommandHandlers {
-  run(flags: FlagValues): Promise<number>;
+  /** `names`: watch only these containers, as Watchtower's positional names (all when empty). */
+  run(flags: FlagValues, names: string[]): Promise<number>;
   once(flags: FlagValues, names: string[]): Promise<number>;
   check(flags: FlagValues, names: string[], json: boolean): Promise<number>;
   history(flags: FlagValues, args: HistoryArgs): Promise<number>;
@@ -74,7 +75,9 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
     for (const option of options) {
       if (option.flag === undefined) continue;
       const valueName = option.valueName;
-      const flag = valueName !== undefined ? `--${option.flag} <${valueName}>` : `--${option.flag}`;
+      const long =
+        option.shortFlag === undefined ? `--${option.flag}` : `-${option.shortFlag}, --${option.flag}`;
+      const flag = valueName !== undefined ? `${long} <${valueName}>` : long;
       const cliOption = new Option(flag, helpText(option));
       if (option.kind === 'list')
         cliOption.argParser((value: string, previous: string[] = []) => [...previous, value]);
@@ -83,9 +86,11 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
     return sub;
   };
 
-  command('run', 'Run as a daemon: check at start, then on the interval or schedule, and update').action(
-    async (_options: unknown, sub: Command) => setExitCode(await handlers.run(flagValues(sub))),
-  );
+  command('run', 'Run as a daemon: check at start, then on the interval or schedule, and update')
+    .argument('[names...]', 'watch only these containers (default: all running)')
+    .action(async (names: string[], _options: unknown, sub: Command) =>
+      setExitCode(await handlers.run(flagValues(sub), names)),
+    );
   command('once', 'Check and update once, then exit: 0 when nothing failed, 1 otherwise')
     .argument('[names...]', 'only these containers (default: all running)')
     .action(async (names: string[], _options: unknown, sub: Command) =>

@@ -1,10 +1,21 @@
-export { OPTIONS, NOTIFICATION_LEVELS, type AnyOption, type OptionSpec } from './options/index.js';
+export {
+  OPTIONS,
+  NOTIFICATION_LEVELS,
+  logLevelOf,
+  type AnyOption,
+  type OptionSpec,
+} from './options/index.js';
 export { loadSettings, Settings, type FlagValues } from './settings.js';
 export { helpText } from './help-text.js';
 export { parseDurationMs, formatDuration } from './duration.js';
 export { parseRegistryLimits, RegistryLimitSetting } from './registry-limits.js';
 export { readContainerLabels, readDependsOnLabel, readScopeLabel, type ContainerLabels } from './labels.js';
-export { readVerifyLabels, type VerifyLabels, type RolloutLabels } from './verify-labels.js';
+export {
+  readStopTimeoutLabel,
+  readVerifyLabels,
+  type VerifyLabels,
+  type RolloutLabels,
+} from './verify-labels.js';
 export { readPolicyLabels, type PolicyLabels } from './policy-labels.js';
 export { STRATEGIES, isStrategy, type Strategy } from './strategy.js';
 export {
@@ -24,3 +35,11 @@ export { SECRET_OPTIONS } from './config-schema.js';
 export { renderConfigurationReference } from './reference.js';
 export { LABELS, type LabelSpec } from './label-reference.js';
 export { GitopsSourceSetting, parseGitopsSources, DEFAULT_GITOPS_INTERVAL_MS } from './gitops-sources.js';
+export { parseWatchtowerArguments, type WatchtowerArgument } from './watchtower-arguments.js';
+export {
+  WATCHTOWER_HANDLED,
+  optionForWatchtower,
+  renderWatchtowerTable,
+  unreadWatchtowerVariables,
+  withWatchtowerTable,
+} from './watchtower-compat.js';

@@ -128,6 +128,13 @@ export const LABELS: readonly LabelSpec[] = [
   },
   { key: 'tidewatch.drain', values: 'duration', meaning: 'As --drain (0 for none)', example: '5s' },
   {
+    key: 'tidewatch.stop-timeout',
+    values: 'duration',
+    meaning:
+      'Time it gets to stop before it is killed, over its own StopTimeout and --stop-timeout (Watchtower has no such label)',
+    example: '60s',
+  },
+  {
     key: 'tidewatch.policy',
     values: 'digest, patch, minor, major, semver:<range>, regex:<pattern>, pin',
     meaning: 'As --policy: what it may be updated to',

@@ -27,6 +27,8 @@ export interface ContainerLabels {
   readonly strategy?: Strategy | undefined;
   /** `tidewatch.drain`; undefined: the global --drain. */
   readonly drainMs?: number | undefined;
+  /** `tidewatch.stop-timeout`; undefined: its own StopTimeout, else --stop-timeout. */
+  readonly stopTimeoutMs?: number | undefined;
 }
 
 const TIDEWATCH = 'tidewatch.';

@@ -30,7 +30,8 @@ function optionRow(option: AnyOption, defaults: Readonly<Record<string, unknown>
   const flag =
     option.flag === undefined
       ? '—'
-      : code(option.valueName === undefined ? `--${option.flag}` : `--${option.flag} <${option.valueName}>`);
+      : code(option.valueName === undefined ? `--${option.flag}` : `--${option.flag} <${option.valueName}>`) +
+        (option.shortFlag === undefined ? '' : `, ${code(`-${option.shortFlag}`)}`);
   const env = option.env.length === 0 ? '—' : option.env.map(code).join(', ');
   // A default that depends on the machine is described by its spec; the others are what loading gives.
   const fallback = option.defaultText ?? formatDefault(defaults[option.key]);

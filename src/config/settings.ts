@@ -139,8 +139,13 @@ function rawValue(
   configFile?: ConfigFile,
 ): RawValue | undefined {
   const flagValue = flags[option.key];
-  if (flagValue !== undefined && option.flag !== undefined)
-    return { value: flagValue, source: `--${option.flag}`, layer: 3 };
+  // An option without a flag gets one from the command line's positional arguments (`containers`).
+  if (flagValue !== undefined)
+    return {
+      value: flagValue,
+      source: option.flag === undefined ? 'the command line' : `--${option.flag}`,
+      layer: 3,
+    };
   for (const name of option.env) {
     const value = env[name];
     if (value !== undefined && value !== '') return { value, source: name, layer: 2 };

@@ -20,6 +20,8 @@ export interface RolloutLabels {
   readonly strategy: Strategy | undefined;
   /** `tidewatch.drain`; undefined: the global --drain. */
   readonly drainMs: number | undefined;
+  /** `tidewatch.stop-timeout`; undefined: the container's own StopTimeout, else --stop-timeout. */
+  readonly stopTimeoutMs: number | undefined;
 }
 
 type Labels = Readonly<Record<string, string>>;
@@ -89,5 +91,15 @@ export function readVerifyLabels(labels: Labels): RolloutLabels {
     },
     strategy: strategy(labels),
     drainMs: duration(labels, 'drain', 'allowed'),
+    stopTimeoutMs: readStopTimeoutLabel(labels),
   };
+}
+
+/**
+ * `tidewatch.stop-timeout` alone: the time this container gets to stop before it is killed, over
+ * its own StopTimeout and --stop-timeout (0: killed at once). Read again for each member of a group
+ * when it is stopped, so a dependent's own label counts too.
+ */
+export function readStopTimeoutLabel(labels: Labels): number | undefined {
+  return duration(labels, 'stop-timeout', 'allowed');
 }

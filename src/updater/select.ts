@@ -7,8 +7,13 @@ export interface SelectionSettings {
   readonly disableContainers: readonly string[];
   readonly scope?: string | undefined;
   readonly includeStopped: boolean;
-  /** Positional names: only these containers (all when empty). */
+  /** Positional names of one request (`once nginx`, an API call): only these (all when empty). */
   readonly names: readonly string[];
+  /**
+   * `run nginx redis` (Watchtower's positional names): the containers this instance watches at all,
+   * whatever asks; the others are left out as if out of scope. Empty: every container.
+   */
+  readonly containers?: readonly string[] | undefined;
   /** The container Tidewatch itself runs in, if any: never stopped or recreated in a cycle. */
   readonly selfId?: string | undefined;
 }
@@ -39,10 +44,12 @@ export function selectContainers(
   settings: SelectionSettings,
 ): SelectionResult {
   const named = new Set(settings.names);
+  const watchedOnly = new Set(settings.containers ?? []);
   const disabled = new Set(settings.disableContainers);
   const selections: Selection[] = [];
   for (const container of containers) {
     if (named.size > 0 && !named.has(container.name)) continue;
+    if (watchedOnly.size > 0 && !watchedOnly.has(container.name)) continue;
     if (!settings.includeStopped && !RUNNING_STATES.has(container.state)) continue;
     if (!inScope(readScopeLabel(container.labels), settings.scope)) continue;
 

@@ -1,6 +1,7 @@
 import { describeError } from '../domain/errors.js';
-import { familiarName, imageReferenceOf } from '../domain/index.js';
+import { familiarName, imageReferenceOf, type ContainerDetails } from '../domain/index.js';
 import type { ImageDetails } from '../engine/index.js';
+import { readStopTimeoutLabel } from '../config/index.js';
 import type { UpdateStrategy } from '../store/index.js';
 import { systemClock, systemSleep } from '../domain/clock.js';
 import { chooseStrategy } from './choose-strategy.js';
@@ -170,7 +171,7 @@ async function plannedMember(
   pulled: Pulled | undefined,
 ): Promise<PlannedMember> {
   const { details } = member;
-  const stopTimeoutSeconds = Math.ceil(details.config.StopTimeout ?? request.stopTimeoutMs / 1000);
+  const stopTimeoutSeconds = stopTimeoutOf(details, request.stopTimeoutMs);
   const start = isRunning(details) || (member.role === 'update' && request.revive);
   const common = { member, stopTimeoutSeconds, start, updateId: pulled?.rowId };
   if (pulled) {
@@ -254,4 +255,21 @@ async function cleanup(deps: UpdateDeps, request: UpdateRequest, own: Pulled): P
     own.newImage.id,
     log,
   );
+}
+
+/**
+ * Seconds the engine gives a member to stop (the stop request's `t`): its `tidewatch.stop-timeout`
+ * label, else its own StopTimeout (`docker run --stop-timeout`), else --stop-timeout. A label that
+ * does not parse was refused at selection for a watched container; on a dependent it is ignored
+ * here rather than failing a stop half way through a group.
+ */
+function stopTimeoutOf(details: ContainerDetails, globalMs: number): number {
+  let labelled: number | undefined;
+  try {
+    labelled = readStopTimeoutLabel(details.config.Labels ?? {});
+  } catch {
+    labelled = undefined;
+  }
+  if (labelled !== undefined) return Math.ceil(labelled / 1000);
+  return Math.ceil(details.config.StopTimeout ?? globalMs / 1000);
 }

@@ -23,7 +23,20 @@ describe('readContainerLabels', () => {
       verify: {},
       strategy: undefined,
       drainMs: undefined,
+      stopTimeoutMs: undefined,
     });
+  });
+
+  it('reads tidewatch.stop-timeout as a duration, and names the label when it is not one', () => {
+    expect(readContainerLabels({ 'tidewatch.stop-timeout': '90s' }).stopTimeoutMs).toBe(90_000);
+    expect(readContainerLabels({ 'tidewatch.stop-timeout': '0' }).stopTimeoutMs).toBe(0);
+    // Watchtower has no such label: its prefix is not read for it.
+    expect(
+      readContainerLabels({ 'com.centurylinklabs.watchtower.stop-timeout': '5s' }).stopTimeoutMs,
+    ).toBeUndefined();
+    expect(() => readContainerLabels({ 'tidewatch.stop-timeout': 'soon' })).toThrow(
+      /tidewatch\.stop-timeout/,
+    );
   });
 
   it('lets tidewatch.* win over Watchtower names', () => {

@@ -33,6 +33,15 @@ describe('selectContainers', () => {
     summary('watchtower', { 'com.centurylinklabs.watchtower': 'true' }),
   ];
 
+  it("run's positional names (the containers setting) leave every other container out, whoever asks", () => {
+    expect(kinds(containers, { containers: ['plain', 'prod'] })).toEqual({ plain: 'watch', prod: 'watch' });
+    // A request for one name is narrowed further, never widened past the watched set.
+    expect(kinds(containers, { containers: ['plain'], names: ['plain', 'enabled'] })).toEqual({
+      plain: 'watch',
+    });
+    expect(kinds(containers, { containers: [] })).toHaveProperty('enabled', 'watch');
+  });
+
   it('watches running containers, skips disabled ones and updaters, flags bad labels', () => {
     expect(kinds(containers)).toEqual({
       plain: 'watch',

@@ -34,5 +34,5 @@ export type Option = (typeof OPTIONS)[number];
 
 export { type AnyOption, type OptionKind, type OptionSpec } from './spec.js';
 export { NOTIFICATION_LEVELS } from './notify.js';
-export { LOG_LEVELS } from './log.js';
+export { LOG_LEVELS, logLevelOf } from './log.js';
 export { BOOLEAN_WORDS, parseValue, type RawValue } from './parse-value.js';

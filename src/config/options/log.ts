@@ -26,4 +26,39 @@ export const LOG_OPTIONS = [
     schema: z.enum(['auto', 'pretty', 'json']),
     default: 'auto',
   }),
+  // Watchtower's aliases for --log-level debug and trace; the more verbose wins (logLevelOf).
+  option({
+    key: 'debug',
+    flag: 'debug',
+    shortFlag: 'd',
+    env: ['TIDEWATCH_DEBUG', 'WATCHTOWER_DEBUG'],
+    kind: 'boolean',
+    description: 'Same as --log-level debug',
+    field: 'debug',
+    schema: z.boolean(),
+    default: false,
+  }),
+  option({
+    key: 'trace',
+    flag: 'trace',
+    env: ['TIDEWATCH_TRACE', 'WATCHTOWER_TRACE'],
+    kind: 'boolean',
+    description: 'Same as --log-level trace',
+    field: 'trace',
+    schema: z.boolean(),
+    default: false,
+  }),
 ] as const;
+
+type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The level to log at: --trace, then --debug, then --log-level (Watchtower's order). */
+export function logLevelOf(settings: {
+  readonly logLevel: LogLevel;
+  readonly debug: boolean;
+  readonly trace: boolean;
+}): LogLevel {
+  if (settings.trace) return 'trace';
+  if (settings.debug) return 'debug';
+  return settings.logLevel;
+}

@@ -19,6 +19,7 @@ export const RUN_OPTIONS = [
   option({
     key: 'host',
     flag: 'host',
+    shortFlag: 'H',
     env: ['DOCKER_HOST'],
     kind: 'string',
     valueName: 'url',
@@ -61,6 +62,7 @@ export const RUN_OPTIONS = [
   option({
     key: 'interval',
     flag: 'interval',
+    shortFlag: 'i',
     env: ['TIDEWATCH_INTERVAL', 'WATCHTOWER_POLL_INTERVAL'],
     kind: 'duration',
     valueName: 'duration',
@@ -72,6 +74,7 @@ export const RUN_OPTIONS = [
   option({
     key: 'schedule',
     flag: 'schedule',
+    shortFlag: 's',
     env: ['TIDEWATCH_SCHEDULE', 'WATCHTOWER_SCHEDULE'],
     kind: 'string',
     valueName: 'cron',
@@ -89,6 +92,31 @@ export const RUN_OPTIONS = [
     schema: z.boolean(),
     default: false,
   }),
+  // Watchtower's --run-once: `run` does what `once` does (main.ts), so its command lines keep working.
+  option({
+    key: 'runOnce',
+    flag: 'run-once',
+    shortFlag: 'R',
+    env: ['TIDEWATCH_RUN_ONCE', 'WATCHTOWER_RUN_ONCE'],
+    kind: 'boolean',
+    description:
+      'In `run`, check and update once, then exit (as `tidewatch once`): 0 when nothing failed, 1 otherwise',
+    field: 'runOnce',
+    schema: z.boolean(),
+    default: false,
+  }),
+  // Filled by `run`'s (and `once`'s) positional names, as Watchtower's `watchtower nginx redis`.
+  option({
+    key: 'containers',
+    flag: undefined,
+    env: [],
+    kind: 'list',
+    description:
+      'Watch only these container names (`tidewatch run nginx redis` fills it); empty: every container',
+    field: 'containers',
+    schema: z.array(z.string()),
+    default: [],
+  }),
   option({
     key: 'labelEnable',
     flag: 'label-enable',
@@ -102,6 +130,7 @@ export const RUN_OPTIONS = [
   option({
     key: 'disableContainers',
     flag: 'disable-containers',
+    shortFlag: 'x',
     env: ['TIDEWATCH_DISABLE_CONTAINERS', 'WATCHTOWER_DISABLE_CONTAINERS'],
     kind: 'list',
     valueName: 'names',
@@ -123,6 +152,7 @@ export const RUN_OPTIONS = [
   option({
     key: 'includeStopped',
     flag: 'include-stopped',
+    shortFlag: 'S',
     env: ['TIDEWATCH_INCLUDE_STOPPED', 'WATCHTOWER_INCLUDE_STOPPED'],
     kind: 'boolean',
     description: 'Also check and update created and exited containers (they stay stopped)',

@@ -15,6 +15,11 @@ export interface OptionSpec<F extends string = string, S extends z.ZodType = z.Z
   readonly key: string;
   /** Long flag without dashes; undefined for settings that are env-only (secrets, Watchtower's legacy ones). */
   readonly flag: string | undefined;
+  /**
+   * One letter, for Watchtower's short flags (`-i 30`, `-R`): command lines and compose files written
+   * for Watchtower keep working. Only letters Watchtower gives the same meaning.
+   */
+  readonly shortFlag?: string;
   readonly env: readonly string[];
   /** How its text (a flag, a variable, a file value) is parsed, before `read`. */
   readonly kind: OptionKind;

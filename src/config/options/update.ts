@@ -10,7 +10,8 @@ export const UPDATE_OPTIONS = [
     env: ['TIDEWATCH_STOP_TIMEOUT', 'WATCHTOWER_TIMEOUT'],
     kind: 'duration',
     valueName: 'duration',
-    description: 'Time a container gets to stop before it is killed, unless it sets its own',
+    description:
+      'Time a container gets to stop before it is killed, unless it sets its own (label tidewatch.stop-timeout, then docker run --stop-timeout)',
     field: 'stopTimeoutMs',
     schema: z.number().int().nonnegative(),
     default: 10 * SECOND_MS,

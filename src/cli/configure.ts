@@ -1,0 +1,30 @@
+import {
+  loadSettings,
+  logLevelOf,
+  unreadWatchtowerVariables,
+  type FlagValues,
+  type Settings,
+} from '../config/index.js';
+import { createLogger, type Logger } from '../log/index.js';
+
+export interface Configured {
+  readonly settings: Readonly<Settings>;
+  readonly logger: Logger;
+}
+
+/**
+ * Settings from every layer, validated once, and the logger they ask for (--log-level, or
+ * Watchtower's --debug and --trace). Each WATCHTOWER_* variable that is set but that nothing reads
+ * is one warning: a deployment moved from Watchtower learns what does not carry over, and runs on.
+ */
+export function configure(flags: FlagValues, env: NodeJS.ProcessEnv = process.env): Configured {
+  const settings: Readonly<Settings> = loadSettings(flags, env);
+  const logger = createLogger({
+    level: logLevelOf(settings),
+    ...(settings.logFormat === 'auto' ? {} : { pretty: settings.logFormat === 'pretty' }),
+  });
+  for (const { name, reason } of unreadWatchtowerVariables(env)) {
+    logger.warn({ variable: name }, `${name} is set but Tidewatch does not read it: ${reason}`);
+  }
+  return { settings, logger };
+}
