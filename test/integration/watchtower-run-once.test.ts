@@ -40,9 +40,9 @@ describe("Watchtower's -R with container names, without a subcommand", () => {
     expect(warnings[0]?.msg).toMatch(
       /^WATCHTOWER_NO_RESTART is set but Tidewatch does not read it: Not applicable/,
     );
-    expect(warnings[0]?.level).toBe(40);
+    expect(warnings[0]?.level).toBe('warn');
     // -d is Watchtower's --debug: debug lines are written (pino's level 20).
-    expect(lines.some((line) => line.level === 20)).toBe(true);
+    expect(lines.some((line) => line.level === 'debug')).toBe(true);
     expect(lines.find((line) => line.msg === 'done')).toMatchObject({ updated: 1, failed: 0 });
   });
 });
