@@ -32,6 +32,7 @@ import { fleetRole, ownSchedules, runDaemon } from './daemon/index.js';
 import { loadSettings, type FlagValues, type Settings } from './config/index.js';
 import { logStart } from './start-line.js';
 import { configure, type Configured } from './cli/configure.js';
+import { CommanderError } from 'commander';
 import { systemClock } from './domain/clock.js';
 import { TidewatchError, describeError } from './domain/errors.js';
 import { exitCodeOf } from './domain/error-codes.js';
@@ -287,7 +288,12 @@ try {
   const commands = new Set(['help', ...program.commands.flatMap((sub) => [sub.name(), ...sub.aliases()])]);
   await program.parseAsync(withDefaultCommand(process.argv, commands));
 } catch (error) {
-  // Bad configuration, a held data dir or an unreachable engine: one line, no stack trace.
-  process.stderr.write(`tidewatch: ${describeError(error)}\n`);
-  process.exitCode = error instanceof TidewatchError ? exitCodeOf(error.code) : 1;
+  if (error instanceof CommanderError) {
+    // Help and --version end here with 0; a usage error was written as one line: exit 2.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    // Bad configuration, a held data dir or an unreachable engine: one line, no stack trace.
+    process.stderr.write(`tidewatch: ${describeError(error)}\n`);
+    process.exitCode = error instanceof TidewatchError ? exitCodeOf(error.code) : 1;
+  }
 }

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { OPTIONS, helpText, type AnyOption, type FlagValues } from '../config/index.js';
+import { OPTIONS, helpText, optionGroupOf, type AnyOption, type FlagValues } from '../config/index.js';
+import { usageError } from './usage-error.js';
 import type { HistoryArgs } from './store-commands.js';
 import type { ApprovalsArgs } from './approvals-command.js';
 import type { BundleArgs } from './bundle-command.js';
@@ -56,14 +57,14 @@ const API_CLIENT_OPTIONS: readonly AnyOption[] = OPTIONS.filter((option) =>
 
 /**
  * The command line: every setting from the options table is a flag of run, once and check;
- * history and forget, which never talk to the engine, take --data-dir only.
+ * the commands over the store alone (history, forget, approvals...) take --data-dir and --config.
  */
 export function buildProgram(handlers: CommandHandlers, setExitCode: (code: number) => void): Command {
   const program = new Command('tidewatch')
     .description('Keeps running Docker containers up to date, safely.')
     .version(VERSION)
-    .showHelpAfterError()
-    .configureOutput({ outputError: (text, write) => write(text) });
+    // A usage error is one line and exit 2 (main.ts), never the whole help: see usage-error.ts.
+    .exitOverride();
 
   const command = (
     name: string,
@@ -72,6 +73,9 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
     parent: Command = program,
   ): Command => {
     const sub = parent.command(name).description(description);
+    // run, once and check take every option (a line of flags works for all three), but each
+    // lists in its help only the groups it reads.
+    const reader = parent === program && ['run', 'once', 'check'].includes(name) ? name : undefined;
     for (const option of options) {
       if (option.flag === undefined) continue;
       const valueName = option.valueName;
@@ -79,6 +83,9 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
         option.shortFlag === undefined ? `--${option.flag}` : `-${option.shortFlag}, --${option.flag}`;
       const flag = valueName !== undefined ? `${long} <${valueName}>` : long;
       const cliOption = new Option(flag, helpText(option));
+      const group = optionGroupOf(option);
+      if (group !== undefined) cliOption.helpGroup(`${group.heading}:`);
+      if (reader !== undefined && group?.usedBy.includes(reader as 'run') === false) cliOption.hideHelp();
       if (option.kind === 'list')
         cliOption.argParser((value: string, previous: string[] = []) => [...previous, value]);
       sub.addOption(cliOption);
@@ -196,7 +203,15 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
     (sub, args) => handlers.token(flagValues(sub), args).then(setExitCode),
     STORE_OPTIONS,
   );
+  sayUsageErrorsInOneLine(program);
   return program;
+}
+
+/** Every command, nested ones too, writes a usage error as one line naming its own help. */
+function sayUsageErrorsInOneLine(command: Command): void {
+  const path = (each: Command): string => (each.parent ? `${path(each.parent)} ${each.name()}` : each.name());
+  command.configureOutput({ outputError: (text, write) => write(usageError(text, path(command))) });
+  for (const sub of command.commands) sayUsageErrorsInOneLine(sub);
 }
 
 /** `fleet ...` (docs/fleet.md): member tokens on the controller's store, and its view over the API. */

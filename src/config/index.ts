@@ -1,5 +1,7 @@
 export {
   OPTIONS,
+  OPTION_GROUPS,
+  optionGroupOf,
   NOTIFICATION_LEVELS,
   logLevelOf,
   type AnyOption,
