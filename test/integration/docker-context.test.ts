@@ -54,9 +54,9 @@ describe('the engine from a docker CLI context', () => {
     expect(proxy.versionsUsed().length).toBeGreaterThan(0);
   });
 
-  it('an unknown context is one line naming it, and exit 1 like an unreachable engine', async () => {
+  it('an unknown context is one line naming it, and exit 2 like a bad --host', async () => {
     const result = await check({ DOCKER_CONTEXT: 'tw-missing' });
-    expectExit(result, 1);
+    expectExit(result, 2);
     expect(result.stderr.trim().split('\n').at(-1)).toMatch(/docker context "tw-missing": not found/);
   });
 });
