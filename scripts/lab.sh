@@ -50,6 +50,11 @@ missing_packages() {
   # ssh:// engines: test/integration/ssh-engine.test.ts runs its own sshd on loopback, never the
   # system's (Debian's policy-rc.d in containers keeps the package from starting one).
   [[ -x /usr/sbin/sshd ]] || packages+=(openssh-server)
+  # The proxies a start-first switch drives (test/integration/proxy-switch.test.ts runs its own
+  # instances on loopback, never the system's).
+  command -v nginx >/dev/null 2>&1 || packages+=(nginx-light)
+  command -v caddy >/dev/null 2>&1 || packages+=(caddy)
+  command -v haproxy >/dev/null 2>&1 || packages+=(haproxy)
   echo "${packages[*]}"
 }
 
@@ -136,7 +141,7 @@ main() {
     start_engine
     version=$(engine_version)
   fi
-  say "ready: engine $version, $(command -v docker-registry), static busybox, chromium, sshd"
+  say "ready: engine $version, $(command -v docker-registry), static busybox, chromium, sshd, nginx, caddy, haproxy"
 }
 
 main "$@"

@@ -19,6 +19,7 @@ export {
   type RolloutLabels,
 } from './verify-labels.js';
 export { readPolicyLabels, type PolicyLabels } from './policy-labels.js';
+export { readProxyLabels, PROXY_DRIVERS, type ProxyLabels, type ProxyBackend } from './proxy-labels.js';
 export { STRATEGIES, isStrategy, type Strategy } from './strategy.js';
 export {
   readLifecycleHooks,

@@ -128,6 +128,56 @@ export const LABELS: readonly LabelSpec[] = [
   },
   { key: 'tidewatch.drain', values: 'duration', meaning: 'As --drain (0 for none)', example: '5s' },
   {
+    key: 'tidewatch.proxy',
+    values: 'nginx, caddy, haproxy, command',
+    meaning:
+      "The proxy in front: start-first (its default then) points it at the new container once verified, and waits for the old one's requests (docs/proxy-switch.md)",
+    example: 'nginx',
+  },
+  {
+    key: 'tidewatch.proxy.port',
+    values: 'port',
+    meaning: 'The port the proxy dials in the container',
+    example: '80',
+  },
+  {
+    key: 'tidewatch.proxy.network',
+    values: 'network name',
+    meaning: "The network whose address the proxy dials (default: the container's only network)",
+    example: 'web',
+  },
+  {
+    key: 'tidewatch.proxy.upstream',
+    values: 'file (nginx), handler @id (caddy), BACKEND/SERVER (haproxy)',
+    meaning: 'What is switched: the upstream file written, the reverse_proxy handler, the server slot',
+    example: '/etc/nginx/upstreams/app.conf',
+  },
+  {
+    key: 'tidewatch.proxy.reload',
+    values: 'shell command',
+    meaning: 'nginx: run after the upstream file is written (default nginx -s reload)',
+    example: 'systemctl reload nginx',
+  },
+  {
+    key: 'tidewatch.proxy.container',
+    values: 'container name',
+    meaning: 'nginx: run the reload in this container (exec) instead of on the host',
+    example: 'edge-nginx',
+  },
+  {
+    key: 'tidewatch.proxy.admin',
+    values: 'URL (caddy), unix:/path or tcp:host:port (haproxy)',
+    meaning: 'The admin API (caddy, default http://127.0.0.1:2019) or runtime API socket (haproxy)',
+    example: 'unix:/run/haproxy/admin.sock',
+  },
+  {
+    key: 'tidewatch.proxy.command',
+    values: 'shell command',
+    meaning:
+      'command: run with TIDEWATCH_PROXY_NEW_ADDRESS, _NEW_ID, _OLD_ADDRESS, _OLD_ID in its environment',
+    example: '/usr/local/bin/switch-backend',
+  },
+  {
     key: 'tidewatch.stop-timeout',
     values: 'duration',
     meaning:

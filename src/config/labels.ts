@@ -1,5 +1,6 @@
 import { TidewatchError } from '../domain/errors.js';
 import { readLifecycleHooks, type LifecycleHooks } from './lifecycle-labels.js';
+import { readProxyLabels, type ProxyLabels } from './proxy-labels.js';
 import { parseSignal } from './signals.js';
 import type { Strategy } from './strategy.js';
 import { readVerifyLabels, type VerifyLabels } from './verify-labels.js';
@@ -29,6 +30,8 @@ export interface ContainerLabels {
   readonly drainMs?: number | undefined;
   /** `tidewatch.stop-timeout`; undefined: its own StopTimeout, else --stop-timeout. */
   readonly stopTimeoutMs?: number | undefined;
+  /** `tidewatch.proxy*`: the proxy a start-first update switches; undefined: none. */
+  readonly proxy?: ProxyLabels | undefined;
 }
 
 const TIDEWATCH = 'tidewatch.';
@@ -105,5 +108,6 @@ export function readContainerLabels(labels: Readonly<Record<string, string>>): C
     isUpdater: booleanLabel(labels, 'self') === true || labels['com.centurylinklabs.watchtower'] === 'true',
     hooks: readLifecycleHooks(labels),
     ...readVerifyLabels(labels),
+    proxy: readProxyLabels(labels),
   };
 }

@@ -84,6 +84,8 @@ export const ERROR_CODES = {
   // Bundles (src/bundle): a refused file is bad input; a failed load or push is the engine's or registry's.
   'bundle-rejected': { status: 422, exit: 1 },
   'bundle-failed': { status: 500, exit: 1 },
+  // A start-first switch of the proxy in front (src/proxy): the proxy's answer, not Tidewatch's input.
+  'proxy-switch': { status: 502, exit: 1 },
 } as const satisfies Record<string, { readonly status: number; readonly exit: 1 | 2 }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

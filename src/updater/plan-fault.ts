@@ -9,9 +9,10 @@ import { verifyContainer, type VerifyDeps, type VerifyPolicy } from './verify.js
  * - start: a successor did not start (it may be the host's fault: a port taken);
  * - verify: a successor failed its verification (the image's fault: its digest is remembered);
  * - read-back: the engine does not show what the plan expects;
+ * - proxy: the proxy in front could not be switched to the verified successor (not the image's fault);
  * - interrupted: Tidewatch is shutting down.
  */
-export type FaultCause = 'engine' | 'start' | 'verify' | 'read-back' | 'interrupted';
+export type FaultCause = 'engine' | 'start' | 'verify' | 'read-back' | 'proxy' | 'interrupted';
 
 export class PlanFault extends Error {
   constructor(

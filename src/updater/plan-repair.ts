@@ -2,6 +2,7 @@ import type { ContainerDetails } from '../domain/index.js';
 import type { Engine } from '../engine/index.js';
 import type { PlanMember, PlanRecord } from '../store/index.js';
 import { isRunning } from './group.js';
+import { pointProxiesBack } from './proxy-step.js';
 
 /** Logs a step before it is taken (the plan's write-ahead log). */
 export type LogStep = (member: string, action: string) => void;
@@ -31,6 +32,7 @@ async function successorsOf(engine: Engine, member: PlanMember): Promise<Contain
  * step, so it can be run again after it was itself interrupted.
  */
 export async function undoPlan(engine: Engine, plan: PlanRecord, logStep: LogStep): Promise<void> {
+  await pointProxiesBack(engine, plan, logStep);
   const members = plan.members;
   for (const member of [...members].reverse()) {
     if (!isReplaced(member)) continue;

@@ -11,6 +11,8 @@ import {
 } from './group-plan.js';
 import { openPlanJournal, type PlanJournal } from './plan-journal.js';
 import { asFault, PlanFault, startSuccessor } from './plan-fault.js';
+import { pointProxyAt, waitUntilIdle } from '../proxy/index.js';
+import { proxyOf } from './proxy-step.js';
 
 /** The new container runs as `<name>-tidewatch-new-<time>` beside the original until it takes over. */
 const STARTING_INFIX = '-tidewatch-new-';
@@ -80,6 +82,22 @@ export async function runStartFirstPlan(
     if (!successor || successor.state !== 'running' || successor.imageId !== planned.targetImageId) {
       throw new PlanFault('read-back', `after the start, the new container is ${successor?.state ?? 'gone'}`);
     }
+    // Before the commit: a proxy that cannot be switched leaves the original serving (the undo
+    // points the proxy back first), exactly as a verification failure does.
+    const proxy = proxyOf(details);
+    if (proxy) {
+      journal.logStep(details.name, 'proxy-switch');
+      const address = await pointProxyAt(engine, proxy, successor, details).catch((error: unknown) => {
+        throw new PlanFault(
+          'proxy',
+          `the ${proxy.driver} proxy could not be switched: ${describeError(error)}`,
+        );
+      });
+      deps.logger.info(
+        { container: details.name, proxy: proxy.driver, address },
+        'proxy switched to the new container',
+      );
+    }
   } catch (error) {
     return undo(deps, journal, asFault(error, signal), started);
   }
@@ -104,6 +122,14 @@ async function handOver(
   try {
     const member = journal.plan().members[0];
     const successor = member?.newId ? await engine.inspectContainer(member.newId) : undefined;
+    // Behind a proxy, the original keeps its networks until its last request is answered: leaving a
+    // network cuts the connections on it.
+    const proxy = proxyOf(details);
+    if (proxy) {
+      journal.logStep(details.name, 'drain');
+      const drained = await waitUntilIdle(deps, details.id, proxy.port, drainMs);
+      deps.logger.info({ container: details.name, ...drained }, 'old container drained');
+    }
     for (const join of member?.joins ?? []) {
       if (!successor) break;
       journal.logStep(details.name, `join ${join.name}`);
@@ -114,7 +140,7 @@ async function handOver(
       journal.logStep(details.name, `leave ${network}`);
       await engine.disconnectNetwork(network, details.id);
     }
-    await deps.sleep(drainMs);
+    if (!proxy) await deps.sleep(drainMs);
     journal.logStep(details.name, 'stop');
     await engine.stopContainer(details.id, {
       timeoutSeconds: planned.stopTimeoutSeconds,

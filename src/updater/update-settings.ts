@@ -20,7 +20,8 @@ export function updateSettingsFor(
   settings: Readonly<Settings>,
 ): ContainerUpdateSettings {
   return {
-    strategy: labels.strategy ?? settings.strategy,
+    // A proxy in front is there for start-first's switch: it is the default unless a label says otherwise.
+    strategy: labels.strategy ?? (labels.proxy ? 'start-first' : settings.strategy),
     drainMs: labels.drainMs ?? settings.drainMs,
     stopTimeoutMs: settings.stopTimeoutMs,
     stopSignal: labels.stopSignal,
