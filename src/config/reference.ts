@@ -156,7 +156,7 @@ const LABELS_INTRO = `
 Labels on a container (or a swarm service) set its own behaviour; a label wins over the option of
 the same name. Where Watchtower had the label, its name is read too, and Tidewatch's wins when both
 are set. A malformed label makes that container \`unknown\`, naming the label; the others are checked
-as usual. More in [policies](policies.md) and the [README](../README.md#container-labels).
+as usual. More in [policies](policies.md) and the [guide](guide.md#verification-and-strategies).
 `;
 
 /** The reference as markdown (before prettier aligns its tables). */

@@ -48,7 +48,7 @@ const ROLLING = notApplicable(
   'Not applicable: always on, containers are updated one group at a time in dependency order; `--strategy start-first` for no downtime',
 );
 const HEAD_FAILURE = notApplicable(
-  'Not applicable: registry requests have budgets and honour rate limits ([registry budgets](../README.md#registry-budgets))',
+  'Not applicable: registry requests have budgets and honour rate limits ([registry budgets](guide.md#registry-budgets))',
 );
 const PORCELAIN = notApplicable(
   'Not applicable: `tidewatch check --json` and `tidewatch history --json` print machine-readable reports',
