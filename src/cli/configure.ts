@@ -17,14 +17,35 @@ export interface Configured {
  * Watchtower's --debug and --trace). Each WATCHTOWER_* variable that is set but that nothing reads
  * is one warning: a deployment moved from Watchtower learns what does not carry over, and runs on.
  */
-export function configure(flags: FlagValues, env: NodeJS.ProcessEnv = process.env): Configured {
+export function configure(
+  flags: FlagValues,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { readonly quietOnTerminal?: boolean } = {},
+): Configured {
   const settings: Readonly<Settings> = loadSettings(flags, env);
+  const quiet =
+    options.quietOnTerminal === true && process.stdout.isTTY && !levelAskedFor(flags, env, settings);
   const logger = createLogger({
-    level: logLevelOf(settings),
+    level: quiet ? 'warn' : logLevelOf(settings),
     ...(settings.logFormat === 'auto' ? {} : { pretty: settings.logFormat === 'pretty' }),
   });
   for (const { name, reason } of unreadWatchtowerVariables(env)) {
     logger.warn({ variable: name }, `${name} is set but Tidewatch does not read it: ${reason}`);
   }
   return { settings, logger };
+}
+
+/**
+ * Whether a log level was asked for: by flag or variable (--log-level, --debug, --trace and their
+ * TIDEWATCH_ and WATCHTOWER_ variables), or one other than the default in the config file.
+ */
+function levelAskedFor(flags: FlagValues, env: NodeJS.ProcessEnv, settings: Readonly<Settings>): boolean {
+  const given = (name: string): boolean => env[name] !== undefined && env[name] !== '';
+  return (
+    flags['logLevel'] !== undefined ||
+    settings.debug ||
+    settings.trace ||
+    settings.logLevel !== 'info' ||
+    ['TIDEWATCH_LOG_LEVEL', 'WATCHTOWER_LOG_LEVEL'].some(given)
+  );
 }
