@@ -35,8 +35,16 @@ EXPOSE 8080
 # tidewatch.self marks the image (and every container made from it) as an updater: no Tidewatch or
 # Watchtower ever updates it in a cycle; Tidewatch updates itself through its own handover
 # (docs/self-update.md).
+# VERSION and REVISION say which build this is (the release links of docs/release-links.md read
+# them): docker build --build-arg VERSION=$(node -p "require('./package.json').version") \
+#   --build-arg REVISION=$(git rev-parse HEAD) ...
+ARG VERSION=unknown
+ARG REVISION=unknown
 LABEL tidewatch.self="true" \
       org.opencontainers.image.title="Tidewatch" \
+      org.opencontainers.image.source="https://github.com/tidewatch/tidewatch" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.description="Keeps running Docker containers up to date, safely" \
       org.opencontainers.image.licenses="Apache-2.0"
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

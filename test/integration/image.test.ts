@@ -7,6 +7,7 @@ import { useLab } from '../support/lab.js';
 
 const ROOT = new URL('../../', import.meta.url);
 const RUNTIME_MARK = '# --- runtime';
+const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { version: string }).version;
 
 function runtimeStage(file: string): string {
   const text = readFileSync(new URL(file, ROOT), 'utf8');
@@ -39,7 +40,7 @@ describe('the container image', () => {
     const base = await buildNodeBase();
     images.push(base);
     image = `${uniqueName('tidewatch-image')}:test`;
-    await buildTidewatchImage(image, base);
+    await buildTidewatchImage(image, base, {}, { VERSION: PACKAGE_VERSION, REVISION: 'c0ffee0' });
     images.unshift(image);
   }, 600_000);
 
@@ -65,6 +66,9 @@ describe('the container image', () => {
     expect(config.Labels).toMatchObject({
       'tidewatch.self': 'true',
       'org.opencontainers.image.title': 'Tidewatch',
+      'org.opencontainers.image.source': 'https://github.com/tidewatch/tidewatch',
+      'org.opencontainers.image.version': PACKAGE_VERSION,
+      'org.opencontainers.image.revision': 'c0ffee0',
     });
     expect(config.Env).toEqual(
       expect.arrayContaining(['TIDEWATCH_DATA_DIR=/data', 'TIDEWATCH_HTTP_ADDR=0.0.0.0:8080']),

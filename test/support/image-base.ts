@@ -186,6 +186,7 @@ export async function buildTidewatchImage(
   tag: string,
   base: string,
   labels: Readonly<Record<string, string>> = {},
+  buildArgs: Readonly<Record<string, string>> = {},
 ): Promise<string> {
   const context = await stageImageContext();
   try {
@@ -193,7 +194,7 @@ export async function buildTidewatchImage(
       dir: context.dir,
       dockerfile: 'Dockerfile.local',
       tag,
-      buildArgs: { BASE: base },
+      buildArgs: { BASE: base, ...buildArgs },
       labels,
     });
   } finally {
