@@ -7,7 +7,9 @@ import { useLab } from '../support/lab.js';
 
 const ROOT = new URL('../../', import.meta.url);
 const RUNTIME_MARK = '# --- runtime';
-const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { version: string }).version;
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { version: string }
+).version;
 
 function runtimeStage(file: string): string {
   const text = readFileSync(new URL(file, ROOT), 'utf8');
