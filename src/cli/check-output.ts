@@ -63,5 +63,19 @@ export function checkTable(entries: readonly CycleEntry[]): string {
       entry.reason ?? '',
     ]),
   ];
-  return formatTable(rows);
+  return formatTable(rows) + releaseNotes(entries);
+}
+
+/**
+ * Under the table, what to read before an update: per container with links, the compare view
+ * from the running revision to the new one, else the release page, else the source (a column would
+ * make every row as wide as the longest URL).
+ */
+function releaseNotes(entries: readonly CycleEntry[]): string {
+  const lines = entries.flatMap((entry) => {
+    const links = entry.releaseLinks;
+    const best = links?.compare ?? links?.release ?? links?.source;
+    return best === undefined ? [] : [[entry.name, best]];
+  });
+  return lines.length === 0 ? '' : `\n\nRelease notes:\n${formatTable(lines).replace(/^/gm, '  ')}`;
 }

@@ -39,6 +39,13 @@ describe('release links from the images’ OCI labels', () => {
     await publishUpdate(plainImage);
   });
 
+  it('the check table lists the compare view under the table, for the container that has links only', async () => {
+    const result = expectExit(await runCli(['check', name, plain]));
+    const notes = result.stdout.slice(result.stdout.indexOf('Release notes:'));
+    expect(notes).toMatch(new RegExp(`\\n {2}${name} +${SOURCE}/compare/aaaa1111\\.\\.\\.bbbb2222`));
+    expect(notes).not.toContain(plain);
+  });
+
   it('check --json shows the release page and the compare view from the running revision to the new one', async () => {
     await lab.registry.flush();
     lab.registry.resetRequests();

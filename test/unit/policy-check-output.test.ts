@@ -90,3 +90,36 @@ describe('check output for policies', () => {
     expect(table).toContain('waiting for approval 7: 1 of 2 votes');
   });
 });
+
+describe('check table: release notes', () => {
+  it('lists, under the table, the compare view else the release page else the source', () => {
+    const table = checkTable([
+      entry({
+        name: 'web',
+        releaseLinks: {
+          source: 'https://github.com/o/web',
+          release: 'https://github.com/o/web/releases/tag/v1.1.2',
+          compare: 'https://github.com/o/web/compare/aaa...bbb',
+        },
+      }),
+      entry({
+        name: 'api',
+        releaseLinks: {
+          source: 'https://gitlab.com/o/api',
+          release: 'https://gitlab.com/o/api/-/releases/v2',
+        },
+      }),
+      entry({ name: 'db', releaseLinks: undefined }),
+    ]);
+    const notes = table.slice(table.indexOf('Release notes:'));
+    expect(notes.split('\n')).toEqual([
+      'Release notes:',
+      expect.stringMatching(/^ {2}web +https:\/\/github\.com\/o\/web\/compare\/aaa\.\.\.bbb$/),
+      expect.stringMatching(/^ {2}api +https:\/\/gitlab\.com\/o\/api\/-\/releases\/v2$/),
+    ]);
+  });
+
+  it('says nothing of release notes when no container has links', () => {
+    expect(checkTable([entry({ releaseLinks: undefined })])).not.toContain('Release notes');
+  });
+});
