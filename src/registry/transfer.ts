@@ -119,7 +119,14 @@ export class RegistryTransfer {
     await first.arrayBuffer().catch(() => undefined);
     const authorization = await this.authorise(ref, scope, first.headers.get('www-authenticate') ?? '');
     this.tokens.set(key, authorization);
-    return attempt(authorization);
+    const second = await attempt(authorization);
+    // Refused again: a helper's answer may have expired under a long transfer (ECR's after 12 h).
+    // Ask the helper once more and retry once; credentials that would come back the same are not.
+    if (second.status !== 401 || this.deps.credentials.refresh?.(ref.registry) !== true) return second;
+    await second.arrayBuffer().catch(() => undefined);
+    const renewed = await this.authorise(ref, scope, second.headers.get('www-authenticate') ?? '');
+    this.tokens.set(key, renewed);
+    return attempt(renewed);
   }
 
   private async authorise(ref: ImageRef, scope: string, header: string): Promise<string> {

@@ -114,6 +114,40 @@ describe('credential helper answers expire', () => {
     expect(await helperCalls()).toBe(before + 2);
   });
 
+  it('a transfer (bundles, copies) asks the helper again on a 401 and goes on, once', async () => {
+    await setRegistryPassword('first-pass');
+    await writeFile(secretFile(), 'first-pass');
+    const client = await newClient();
+    const transfer = client.transfer(signal());
+    const ref = parseImageRef(`${registry.host}/it/rotating:v1`);
+    const head = async (): Promise<number> => {
+      const response = await transfer.send(ref, 'pull', '/manifests/v1', {
+        method: 'HEAD',
+        headers: {
+          accept:
+            'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
+        },
+      });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    const before = await helperCalls();
+    expect(await head()).toBe(200);
+    expect(await head()).toBe(200);
+    expect(await helperCalls()).toBe(before + 1);
+
+    // Rotated under the transfer: one more helper call, and the transfer goes on.
+    await setRegistryPassword('second-pass');
+    await writeFile(secretFile(), 'second-pass');
+    expect(await head()).toBe(200);
+    expect(await helperCalls()).toBe(before + 2);
+
+    // Refused even fresh: the 401 comes back after one more helper call, no loop.
+    await setRegistryPassword('third-pass');
+    expect(await head()).toBe(401);
+    expect(await helperCalls()).toBe(before + 3);
+  });
+
   it('asks the helper again once its answer is older than the TTL', async () => {
     await setRegistryPassword('first-pass');
     await writeFile(secretFile(), 'first-pass');
