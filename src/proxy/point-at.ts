@@ -8,13 +8,15 @@ import { runHostCommand } from './host-command.js';
 import { pointNginxAt } from './nginx.js';
 
 /**
- * Tells the proxy to send new requests to `to` only. `from` is the container leaving (the generic
- * command is told both); undefined when it is gone or unknown. Idempotent: pointing again at the
+ * Tells the proxy to send new requests to `to` only, for the container named `container` (its
+ * lasting name: `to` may still have its temporary one). `from` is the container leaving (the
+ * generic command is told both); undefined when it is gone or unknown. Idempotent: pointing again at the
  * same container changes nothing, so a repair can always say it once more. Resolves to the address
  * the proxy now dials.
  */
 export async function pointProxyAt(
   engine: Engine,
+  container: string,
   proxy: ProxyLabels,
   to: ContainerDetails,
   from: ContainerDetails | undefined,
@@ -32,7 +34,7 @@ export async function pointProxyAt(
       break;
     case 'command':
       await runHostCommand(proxy.command, {
-        TIDEWATCH_CONTAINER: to.name,
+        TIDEWATCH_CONTAINER: container,
         TIDEWATCH_PROXY_NEW_ID: to.id,
         TIDEWATCH_PROXY_NEW_ADDRESS: address,
         TIDEWATCH_PROXY_OLD_ID: from?.id ?? '',

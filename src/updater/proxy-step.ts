@@ -36,6 +36,6 @@ export async function pointProxiesBack(
     if (!original || !proxy || original.state !== 'running') continue;
     const successor = member.newId ? await engine.inspectContainer(member.newId) : undefined;
     logStep(member.name, 'proxy-back');
-    await pointProxyAt(engine, proxy, original, successor);
+    await pointProxyAt(engine, member.name, proxy, original, successor);
   }
 }

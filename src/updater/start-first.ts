@@ -87,12 +87,14 @@ export async function runStartFirstPlan(
     const proxy = proxyOf(details);
     if (proxy) {
       journal.logStep(details.name, 'proxy-switch');
-      const address = await pointProxyAt(engine, proxy, successor, details).catch((error: unknown) => {
-        throw new PlanFault(
-          'proxy',
-          `the ${proxy.driver} proxy could not be switched: ${describeError(error)}`,
-        );
-      });
+      const address = await pointProxyAt(engine, details.name, proxy, successor, details).catch(
+        (error: unknown) => {
+          throw new PlanFault(
+            'proxy',
+            `the ${proxy.driver} proxy could not be switched: ${describeError(error)}`,
+          );
+        },
+      );
       deps.logger.info(
         { container: details.name, proxy: proxy.driver, address },
         'proxy switched to the new container',

@@ -1,4 +1,7 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCycle } from '../../src/updater/index.js';
 import { buildAndPush, labDocker, labLabels, runContainer, uniqueName } from '../lab/index.js';
@@ -181,5 +184,64 @@ describe.each(Object.keys(PROXIES) as Array<keyof typeof PROXIES>)('start-first 
     expect(seen.versions).toEqual(['v2']);
     expect((await docker.getContainer(name).inspect()).Id).toBe(before);
     expect(await via.target()).toBe(await addressOf(name));
+  }, 300_000);
+});
+
+describe('the command driver', () => {
+  const docker = labDocker();
+  const lab = useLab();
+
+  it('is told the old and new containers; a command that fails undoes the update', async () => {
+    const network = uniqueName('px-cmd');
+    await docker.createNetwork({ Name: network, Labels: labLabels() });
+    const image = `${lab.registry.host}/${uniqueName('px-cmd')}:latest`;
+    await buildAndPush(image, { cmd: SERVE, env: ['VERSION=1', 'SLOW=1'] });
+    const dir = mkdtempSync(join(tmpdir(), 'tw-proxy-command-'));
+    const told = join(dir, 'told');
+    const name = uniqueName('px-cmd');
+    // The command records what it was told; `fail` present makes it refuse, as a broken hook would.
+    const command = `test ! -e ${dir}/fail && env | grep -E '^TIDEWATCH_(CONTAINER|PROXY_)' | sort >> ${told} && echo --- >> ${told}`;
+    const labels = {
+      'tidewatch.proxy': 'command',
+      'tidewatch.proxy.port': '8080',
+      'tidewatch.proxy.command': command,
+    };
+    const { id: oldId } = await runContainer(name, image, {
+      Labels: labels,
+      HostConfig: { NetworkMode: network },
+    });
+    const oldAddress = `${(await docker.getContainer(oldId).inspect()).NetworkSettings.Networks[network]?.IPAddress}:8080`;
+    const store = tempStore();
+    try {
+      await publishUpdate(image, { cmd: SERVE, env: ['VERSION=2', 'SLOW=1'] });
+      const deps = { ...(await tidewatchDeps({ stopTimeout: '1s', drain: '2s' })), store: store.store };
+      const cycle = (): ReturnType<typeof runCycle> =>
+        runCycle(deps, { names: [name], update: true, signal: new AbortController().signal, trigger: 'cli' });
+      expect((await cycle()).entries.find((entry) => entry.name === name)?.action).toBe('updated');
+      const now = await docker.getContainer(name).inspect();
+      const newAddress = `${now.NetworkSettings.Networks[network]?.IPAddress}:8080`;
+      expect(readFileSync(told, 'utf8').split('\n')).toEqual([
+        `TIDEWATCH_CONTAINER=${name}`,
+        `TIDEWATCH_PROXY_NEW_ADDRESS=${newAddress}`,
+        `TIDEWATCH_PROXY_NEW_ID=${now.Id}`,
+        `TIDEWATCH_PROXY_OLD_ADDRESS=${oldAddress}`,
+        `TIDEWATCH_PROXY_OLD_ID=${oldId}`,
+        '---',
+        '',
+      ]);
+
+      // The switch refused: the update fails and is undone (the proxy's fault, not the image's: the
+      // digest is not remembered as bad), the running container kept, the reason recorded.
+      writeFileSync(join(dir, 'fail'), '');
+      await publishUpdate(image, { cmd: SERVE, env: ['VERSION=3', 'SLOW=1'] });
+      const entry = (await cycle()).entries.find((candidate) => candidate.name === name);
+      expect(entry?.action).toBe('failed');
+      expect(entry?.reason).toContain('the command proxy could not be switched');
+      expect(entry?.reason).toContain(`proxy command "${command}" exited 1`);
+      expect((await docker.getContainer(name).inspect()).Id).toBe(now.Id);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 300_000);
 });
