@@ -197,7 +197,6 @@ const program = buildProgram(
       withStore(flags, (deps) => rollbackCommand(deps, name, write, (text) => process.stderr.write(text))),
     // check changes nothing and records nothing: no store, so it runs next to a daemon.
     check: async (flags, names, json) => {
-      // On a terminal the table is the answer: logs below warn only when a level is asked for.
       const configured = configure(flags, process.env, { quietOnTerminal: true });
       // Read-only, without the lock: approvals and first sightings say why a candidate waits.
       // A store it cannot read (another schema version) costs only that: check goes on without it.
