@@ -1,6 +1,7 @@
 import {
   loadSettings,
   logLevelOf,
+  OPTIONS,
   unreadWatchtowerVariables,
   type FlagValues,
   type Settings,
@@ -42,10 +43,17 @@ export function configure(
 function levelAskedFor(flags: FlagValues, env: NodeJS.ProcessEnv, settings: Readonly<Settings>): boolean {
   const given = (name: string): boolean => env[name] !== undefined && env[name] !== '';
   return (
-    flags['logLevel'] !== undefined ||
+    flags[LOG_LEVEL.key] !== undefined ||
     settings.debug ||
     settings.trace ||
-    settings.logLevel !== 'info' ||
-    ['TIDEWATCH_LOG_LEVEL', 'WATCHTOWER_LOG_LEVEL'].some(given)
+    settings.logLevel !== LOG_LEVEL.default ||
+    LOG_LEVEL.env.some(given)
   );
 }
+
+// --log-level as the option spec declares it: its variables and default are named once, there.
+const LOG_LEVEL = ((): { key: string; env: readonly string[]; default?: unknown } => {
+  const option = OPTIONS.find((candidate) => candidate.key === 'logLevel');
+  if (!option) throw new Error('the option spec has no logLevel');
+  return option;
+})();

@@ -1,4 +1,5 @@
 import { TidewatchError } from '../domain/errors.js';
+import { found, invalid } from './label-values.js';
 
 /**
  * The proxy in front of a container, from its `tidewatch.proxy*` labels: with start-first, once the
@@ -50,34 +51,35 @@ export const PROXY_DRIVERS = ['nginx', 'caddy', 'haproxy', 'command'] as const;
 type Labels = Readonly<Record<string, string>>;
 
 function value(labels: Labels, name: string): string | undefined {
-  const found = labels[`tidewatch.${name}`]?.trim();
-  return found === '' ? undefined : found;
-}
-
-function invalid(name: string, given: string | undefined, cause: string): TidewatchError {
-  const shown = given === undefined ? '' : `="${given}"`;
-  return new TidewatchError('invalid-label', `label tidewatch.${name}${shown} ${cause}`);
+  return found(labels, name)?.value;
 }
 
 function required(labels: Labels, name: string, driver: string, example: string): string {
-  const found = value(labels, name);
-  if (found === undefined) {
-    throw invalid(name, undefined, `is needed with tidewatch.proxy=${driver} (for example ${example})`);
+  const given = value(labels, name);
+  if (given === undefined) {
+    throw new TidewatchError(
+      'invalid-label',
+      `label tidewatch.${name} is needed with tidewatch.proxy=${driver} (for example ${example})`,
+    );
   }
-  return found;
+  return given;
 }
 
 function port(labels: Labels, driver: string): number {
   const given = required(labels, 'proxy.port', driver, '80');
   const parsed = /^\d{1,5}$/.test(given) ? Number(given) : NaN;
-  if (!(parsed >= 1 && parsed <= 65535)) throw invalid('proxy.port', given, 'must be a port, 1 to 65535');
+  if (!(parsed >= 1 && parsed <= 65535))
+    throw invalid({ key: 'tidewatch.proxy.port', value: given }, 'must be a port, 1 to 65535');
   return parsed;
 }
 
 function haproxyAdmin(labels: Labels): string {
   const admin = required(labels, 'proxy.admin', 'haproxy', 'unix:/run/haproxy/admin.sock');
   if (!/^unix:\/.+$/.test(admin) && !/^tcp:[^:]+:\d{1,5}$/.test(admin)) {
-    throw invalid('proxy.admin', admin, 'must be unix:/path/to/socket or tcp:host:port');
+    throw invalid(
+      { key: 'tidewatch.proxy.admin', value: admin },
+      'must be unix:/path/to/socket or tcp:host:port',
+    );
   }
   return admin;
 }
@@ -85,7 +87,10 @@ function haproxyAdmin(labels: Labels): string {
 function caddyAdmin(labels: Labels): string {
   const admin = value(labels, 'proxy.admin') ?? 'http://127.0.0.1:2019';
   if (!/^https?:\/\/[^/]+\/?$/.test(admin)) {
-    throw invalid('proxy.admin', admin, 'must be the admin API as http://host:port');
+    throw invalid(
+      { key: 'tidewatch.proxy.admin', value: admin },
+      'must be the admin API as http://host:port',
+    );
   }
   return admin.replace(/\/$/, '');
 }
@@ -93,7 +98,8 @@ function caddyAdmin(labels: Labels): string {
 function haproxyServer(labels: Labels): { backend: string; server: string } {
   const given = required(labels, 'proxy.upstream', 'haproxy', 'app/web');
   const match = /^([^/\s]+)\/([^/\s]+)$/.exec(given);
-  if (!match?.[1] || !match[2]) throw invalid('proxy.upstream', given, 'must be BACKEND/SERVER');
+  if (!match?.[1] || !match[2])
+    throw invalid({ key: 'tidewatch.proxy.upstream', value: given }, 'must be BACKEND/SERVER');
   return { backend: match[1], server: match[2] };
 }
 
@@ -139,6 +145,6 @@ export function readProxyLabels(labels: Labels): ProxyLabels | undefined {
         command: required(labels, 'proxy.command', driver, '/usr/local/bin/switch-backend'),
       };
     default:
-      throw invalid('proxy', driver, `must be one of ${PROXY_DRIVERS.join(', ')}`);
+      throw invalid({ key: 'tidewatch.proxy', value: driver }, `must be one of ${PROXY_DRIVERS.join(', ')}`);
   }
 }

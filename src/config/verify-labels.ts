@@ -1,4 +1,4 @@
-import { TidewatchError } from '../domain/errors.js';
+import { found, invalid } from './label-values.js';
 import { parseDurationMs } from './duration.js';
 import { STRATEGIES, isStrategy, type Strategy } from './strategy.js';
 
@@ -24,20 +24,8 @@ export interface RolloutLabels {
   readonly stopTimeoutMs: number | undefined;
 }
 
-type Labels = Readonly<Record<string, string>>;
-
 // Tidewatch's own labels only: Watchtower never verified or had strategies, so it has no name for them.
-const PREFIX = 'tidewatch.';
-
-function found(labels: Labels, name: string): { key: string; value: string } | undefined {
-  const key = PREFIX + name;
-  const value = labels[key]?.trim();
-  return value === undefined || value === '' ? undefined : { key, value };
-}
-
-function invalid(label: { key: string; value: string }, cause: string): TidewatchError {
-  return new TidewatchError('invalid-label', `label ${label.key}="${label.value}" ${cause}`);
-}
+type Labels = Readonly<Record<string, string>>;
 
 function duration(labels: Labels, name: string, zero: 'allowed' | 'refused'): number | undefined {
   const label = found(labels, name);

@@ -3,7 +3,7 @@ import type Docker from 'dockerode';
 import type { ExecResult } from './engine.js';
 
 /** Output kept from a command: enough for a log line or a notification, never unbounded. */
-const MAX_OUTPUT = 16 * 1024;
+export const EXEC_OUTPUT_BYTES = 16 * 1024;
 
 /** Runs `command` in the container through the exec API, collecting its output (stdout and stderr). */
 export async function runExec(
@@ -16,7 +16,7 @@ export async function runExec(
   let output = '';
   const collect = new PassThrough();
   collect.on('data', (chunk: Buffer) => {
-    if (output.length < MAX_OUTPUT) output = (output + chunk.toString()).slice(0, MAX_OUTPUT);
+    if (output.length < EXEC_OUTPUT_BYTES) output = (output + chunk.toString()).slice(0, EXEC_OUTPUT_BYTES);
   });
   // Without a TTY the engine multiplexes stdout and stderr into frames; demux both into one.
   (

@@ -2,6 +2,7 @@ export type { Engine, ExecResult, ImageDetails, PullAuth } from './engine.js';
 export type { EngineOptions } from './docker-engine.js';
 export { connectEngine, connectEngineClient, type EngineClient } from './engine-client.js';
 export { startIdleTimer, type IdleTimer } from './idle-timer.js';
+export { EXEC_OUTPUT_BYTES } from './exec.js';
 export {
   resolveConnection,
   DEFAULT_SOCKET,

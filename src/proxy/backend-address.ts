@@ -17,10 +17,7 @@ export function backendAddress(details: ContainerDetails, backend: ProxyBackend)
     );
   }
   const endpoint = details.networks[network];
-  const address =
-    endpoint?.['GlobalIPv6Address'] && !endpoint['IPAddress']
-      ? endpoint['GlobalIPv6Address']
-      : endpoint?.['IPAddress'];
+  const address = endpoint?.['IPAddress'] || endpoint?.['GlobalIPv6Address'];
   if (typeof address !== 'string' || address === '') {
     throw new TidewatchError(
       'proxy-switch',

@@ -1,12 +1,9 @@
-import type { Engine, ExecResult } from '../engine/index.js';
+import { EXEC_OUTPUT_BYTES, type Engine, type ExecResult } from '../engine/index.js';
 import type { Clock, Sleep } from '../domain/index.js';
 
 /** TCP state 01 in /proc/net/tcp: ESTABLISHED (include/net/tcp_states.h). */
 const ESTABLISHED = '01';
 const POLL_MS = 100;
-
-/** The engine keeps the first 16 KiB of an exec's output (src/engine/exec.ts): a longer table is cut. */
-const EXEC_OUTPUT_LIMIT = 16 * 1024;
 
 /**
  * Open connections to `port` inside the container, from its own /proc/net/tcp and tcp6 (read
@@ -33,7 +30,7 @@ export async function establishedTo(
   const read = await run(engine, containerId, ['cat', '/proc/net/tcp', '/proc/net/tcp6']);
   // tcp6 is missing where IPv6 is off: cat still prints tcp, then exits 1.
   if (read?.kind !== 'exited' || !read.output.includes('local_address')) return undefined;
-  if (read.output.length >= EXEC_OUTPUT_LIMIT - 256) return undefined;
+  if (read.output.length >= EXEC_OUTPUT_BYTES - 256) return undefined;
   return read.output
     .split('\n')
     .map((line) => line.trim().split(/\s+/))

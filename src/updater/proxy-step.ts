@@ -1,8 +1,11 @@
 import { readProxyLabels, type ProxyLabels } from '../config/index.js';
+import { describeError } from '../domain/errors.js';
 import type { ContainerDetails } from '../domain/index.js';
 import type { Engine } from '../engine/index.js';
 import { pointProxyAt } from '../proxy/index.js';
+import type { Logger } from '../log/index.js';
 import type { PlanRecord } from '../store/index.js';
+import { PlanFault } from './plan-fault.js';
 
 /**
  * The container's proxy labels. They were checked when it was selected; a container that does not
@@ -15,6 +18,33 @@ export function proxyOf(details: ContainerDetails): ProxyLabels | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The switch of a start-first update, before its commit: the proxy sends new requests to the
+ * verified successor only. A proxy that refuses is a `proxy` fault: the plan is undone, and the
+ * digest is not remembered as bad (the proxy failed, not the image).
+ */
+export async function switchProxy(
+  deps: { readonly engine: Engine; readonly logger: Logger },
+  logStep: (member: string, action: string) => void,
+  proxy: ProxyLabels,
+  original: ContainerDetails,
+  successor: ContainerDetails,
+): Promise<void> {
+  logStep(original.name, 'proxy-switch');
+  const address = await pointProxyAt(deps.engine, original.name, proxy, successor, original).catch(
+    (error: unknown) => {
+      throw new PlanFault(
+        'proxy',
+        `the ${proxy.driver} proxy could not be switched: ${describeError(error)}`,
+      );
+    },
+  );
+  deps.logger.info(
+    { container: original.name, proxy: proxy.driver, address },
+    'proxy switched to the new container',
+  );
 }
 
 /**

@@ -11,8 +11,9 @@ import {
 } from './group-plan.js';
 import { openPlanJournal, type PlanJournal } from './plan-journal.js';
 import { asFault, PlanFault, startSuccessor } from './plan-fault.js';
-import { pointProxyAt, waitUntilIdle } from '../proxy/index.js';
-import { proxyOf } from './proxy-step.js';
+import type { ProxyLabels } from '../config/index.js';
+import { waitUntilIdle } from '../proxy/index.js';
+import { proxyOf, switchProxy } from './proxy-step.js';
 
 /** The new container runs as `<name>-tidewatch-new-<time>` beside the original until it takes over. */
 const STARTING_INFIX = '-tidewatch-new-';
@@ -66,6 +67,7 @@ export async function runStartFirstPlan(
   const journal = openPlanJournal(deps, 'start-first', [
     toPlanMember(planned, { tempName, joins, parkedName: null }),
   ]);
+  const proxy = proxyOf(details);
   let started = false;
   try {
     journal.logStep(details.name, 'create');
@@ -84,26 +86,11 @@ export async function runStartFirstPlan(
     }
     // Before the commit: a proxy that cannot be switched leaves the original serving (the undo
     // points the proxy back first), exactly as a verification failure does.
-    const proxy = proxyOf(details);
-    if (proxy) {
-      journal.logStep(details.name, 'proxy-switch');
-      const address = await pointProxyAt(engine, details.name, proxy, successor, details).catch(
-        (error: unknown) => {
-          throw new PlanFault(
-            'proxy',
-            `the ${proxy.driver} proxy could not be switched: ${describeError(error)}`,
-          );
-        },
-      );
-      deps.logger.info(
-        { container: details.name, proxy: proxy.driver, address },
-        'proxy switched to the new container',
-      );
-    }
+    if (proxy) await switchProxy(deps, journal.logStep, proxy, details, successor);
   } catch (error) {
     return undo(deps, journal, asFault(error, signal), started);
   }
-  return handOver(deps, journal, planned, drainMs);
+  return handOver(deps, journal, planned, drainMs, proxy);
 }
 
 /**
@@ -116,6 +103,7 @@ async function handOver(
   journal: PlanJournal,
   planned: PlannedMember,
   drainMs: number,
+  proxy: ProxyLabels | undefined,
 ): Promise<PlanResult> {
   const { engine } = deps;
   const { details } = planned.member;
@@ -126,7 +114,6 @@ async function handOver(
     const successor = member?.newId ? await engine.inspectContainer(member.newId) : undefined;
     // Behind a proxy, the original keeps its networks until its last request is answered: leaving a
     // network cuts the connections on it.
-    const proxy = proxyOf(details);
     if (proxy) {
       journal.logStep(details.name, 'drain');
       const drained = await waitUntilIdle(deps, details.id, proxy.port, drainMs);

@@ -3,7 +3,9 @@ import { Agent, get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCycle } from '../../src/updater/index.js';
+import type { FlagValues } from '../../src/config/index.js';
+import type { Store } from '../../src/store/index.js';
+import { runCycle, type CycleEntry } from '../../src/updater/index.js';
 import { buildAndPush, labDocker, labLabels, runContainer, uniqueName } from '../lab/index.js';
 import { PROXIES, type LabProxy } from '../lab/proxies.js';
 import { publishUpdate } from '../support/images.js';
@@ -89,6 +91,28 @@ function sendTraffic(url: string): { stop: () => Promise<Traffic> } {
   };
 }
 
+/** One update cycle of `name`, as `tidewatch once NAME` runs it: the container's entry. */
+async function updateOnce(
+  store: Store,
+  name: string,
+  flags: FlagValues = {},
+): Promise<CycleEntry | undefined> {
+  const deps = { ...(await tidewatchDeps({ stopTimeout: '1s', ...flags })), store };
+  const report = await runCycle(deps, {
+    names: [name],
+    update: true,
+    signal: new AbortController().signal,
+    trigger: 'cli',
+  });
+  return report.entries.find((entry) => entry.name === name);
+}
+
+/** Where a proxy dials the container now: its address on `network`, port 8080 (from the engine). */
+async function addressOn(network: string, container: string): Promise<string> {
+  const info = await labDocker().getContainer(container).inspect();
+  return `${info.NetworkSettings.Networks[network]?.IPAddress ?? '?'}:8080`;
+}
+
 describe.each(Object.keys(PROXIES) as Array<keyof typeof PROXIES>)('start-first behind %s', (driver) => {
   const docker = labDocker();
   const lab = useLab();
@@ -98,8 +122,7 @@ describe.each(Object.keys(PROXIES) as Array<keyof typeof PROXIES>)('start-first 
   let image = '';
   let name = '';
 
-  const addressOf = async (container: string): Promise<string> =>
-    `${(await docker.getContainer(container).inspect()).NetworkSettings.Networks[network]?.IPAddress ?? '?'}:8080`;
+  const addressOf = (container: string): Promise<string> => addressOn(network, container);
 
   beforeAll(async () => {
     store = tempStore();
@@ -140,15 +163,9 @@ describe.each(Object.keys(PROXIES) as Array<keyof typeof PROXIES>)('start-first 
     );
     await publishUpdate(image, { cmd: SERVE, env: ['VERSION=2', `SLOW=${SLOW_SECONDS}`] });
 
-    const deps = { ...(await tidewatchDeps({ stopTimeout: '1s' })), store: store.store };
-    const report = await runCycle(deps, {
-      names: [name],
-      update: true,
-      signal: new AbortController().signal,
-      trigger: 'cli',
-    });
+    const entry = await updateOnce(store.store, name);
     const seen = await traffic.stop();
-    expect(report.entries.find((entry) => entry.name === name)).toMatchObject({ action: 'updated' });
+    expect(entry).toMatchObject({ action: 'updated' });
 
     // The request in flight at the switch was answered by the old container, which was still
     // running when the answer came: the old one left only after it.
@@ -171,15 +188,9 @@ describe.each(Object.keys(PROXIES) as Array<keyof typeof PROXIES>)('start-first 
     const traffic = sendTraffic(via.url);
     await publishUpdate(image, { cmd: ['sh', '-c', 'exit 4'] });
 
-    const deps = { ...(await tidewatchDeps({ stopTimeout: '1s' })), store: store.store };
-    const report = await runCycle(deps, {
-      names: [name],
-      update: true,
-      signal: new AbortController().signal,
-      trigger: 'cli',
-    });
+    const entry = await updateOnce(store.store, name);
     const seen = await traffic.stop();
-    expect(report.entries.find((entry) => entry.name === name)?.action).toBe('rolled-back');
+    expect(entry?.action).toBe('rolled-back');
     expect(seen.failures).toEqual([]);
     expect(seen.versions).toEqual(['v2']);
     expect((await docker.getContainer(name).inspect()).Id).toBe(before);
@@ -210,16 +221,13 @@ describe('the command driver', () => {
       Labels: labels,
       HostConfig: { NetworkMode: network },
     });
-    const oldAddress = `${(await docker.getContainer(oldId).inspect()).NetworkSettings.Networks[network]?.IPAddress}:8080`;
+    const oldAddress = await addressOn(network, oldId);
     const store = tempStore();
     try {
       await publishUpdate(image, { cmd: SERVE, env: ['VERSION=2', 'SLOW=1'] });
-      const deps = { ...(await tidewatchDeps({ stopTimeout: '1s', drain: '2s' })), store: store.store };
-      const cycle = (): ReturnType<typeof runCycle> =>
-        runCycle(deps, { names: [name], update: true, signal: new AbortController().signal, trigger: 'cli' });
-      expect((await cycle()).entries.find((entry) => entry.name === name)?.action).toBe('updated');
+      expect((await updateOnce(store.store, name, { drain: '2s' }))?.action).toBe('updated');
       const now = await docker.getContainer(name).inspect();
-      const newAddress = `${now.NetworkSettings.Networks[network]?.IPAddress}:8080`;
+      const newAddress = await addressOn(network, now.Id);
       expect(readFileSync(told, 'utf8').split('\n')).toEqual([
         `TIDEWATCH_CONTAINER=${name}`,
         `TIDEWATCH_PROXY_NEW_ADDRESS=${newAddress}`,
@@ -234,7 +242,7 @@ describe('the command driver', () => {
       // digest is not remembered as bad), the running container kept, the reason recorded.
       writeFileSync(join(dir, 'fail'), '');
       await publishUpdate(image, { cmd: SERVE, env: ['VERSION=3', 'SLOW=1'] });
-      const entry = (await cycle()).entries.find((candidate) => candidate.name === name);
+      const entry = await updateOnce(store.store, name, { drain: '2s' });
       expect(entry?.action).toBe('failed');
       expect(entry?.reason).toContain('the command proxy could not be switched');
       expect(entry?.reason).toContain(`proxy command "${command}" exited 1`);
