@@ -13,6 +13,8 @@
 #                                         removes their state
 #   scripts/lab-engines.sh status         the DOCKER_HOST of each running extra engine
 #
+# LAB_ENGINE_REGISTRY_MIRROR=http://host:port starts the engines with that Docker Hub mirror.
+#
 # Names are short words ([a-z0-9-], up to 11): test files that run at once use names of their own.
 set -euo pipefail
 
@@ -57,6 +59,7 @@ start_one() {
     --storage-driver "$driver" \
     --bridge "$bridge" --iptables=false --ip-masq=false \
     --default-address-pool base=10.213.0.0/16,size=24 \
+    ${LAB_ENGINE_REGISTRY_MIRROR:+--registry-mirror "$LAB_ENGINE_REGISTRY_MIRROR"} \
     >>"$STATE/$n/dockerd.log" 2>&1 </dev/null &
 }
 

@@ -4,11 +4,12 @@ import {
   applyDockerContext,
   connectEngineClient,
   detectOwnContainerId,
+  engineRegistryMirrors,
   resolveConnection,
 } from './engine/index.js';
 import { ContainerInventory } from './inventory/index.js';
 import type { Logger } from './log/index.js';
-import { RegistryClient, createCredentialStore } from './registry/index.js';
+import { RegistryClient, createCredentialStore, type HubRoutes } from './registry/index.js';
 import { SignatureGate, loadSignatureTrust } from './signature/index.js';
 import { connectSwarm } from './swarm/index.js';
 import type { CycleDeps } from './updater/index.js';
@@ -52,6 +53,7 @@ export async function buildCycleDeps(settings: Readonly<Settings>, logger: Logge
   const registry = new RegistryClient({
     credentials,
     insecureRegistries: settings.insecureRegistries,
+    hub: hubRoutes(settings, await engineRegistryMirrors(client.docker), logger),
     limits: settings.registryLimits,
     maxRetryAfterSeconds: settings.maxRegistryWaitMs / 1000,
     logger,
@@ -71,6 +73,28 @@ export async function buildCycleDeps(settings: Readonly<Settings>, logger: Logge
     compose: composeAwareness,
     signatures: trust !== undefined ? new SignatureGate(trust, logger) : undefined,
   };
+}
+
+/**
+ * Docker Hub's mirrors: --registry-mirror when given, else the engine's own (docker info), so a
+ * check reads digests where the engine will pull them. Given ones that differ from the engine's
+ * are used as given, with a warning: the engine pulls elsewhere, and the two may disagree.
+ */
+function hubRoutes(
+  settings: Readonly<Settings>,
+  engineMirrors: readonly string[],
+  logger: Logger,
+): HubRoutes {
+  const mirrors = settings.registryMirrors ?? engineMirrors;
+  if (settings.registryMirrors !== undefined && mirrors.join(' ') !== engineMirrors.join(' ')) {
+    logger.warn(
+      { mirrors, engineMirrors },
+      "--registry-mirror differs from the engine's registry-mirrors: checks and pulls may read different sources",
+    );
+  }
+  // Tests have no Docker Hub: a local registry stands in for it (docs/registries.md).
+  const hubOrigin = process.env.TIDEWATCH_DOCKER_HUB_ORIGIN;
+  return { mirrors, ...(hubOrigin ? { hubOrigin } : {}) };
 }
 
 /**

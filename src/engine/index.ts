@@ -11,6 +11,7 @@ export {
 } from './connection.js';
 export { applyDockerContext, type ContextSources } from './docker-context.js';
 export { negotiateApiVersion, compareApiVersions, NEWEST_SUPPORTED_API } from './api-version.js';
+export { engineRegistryMirrors } from './registry-mirrors.js';
 export { detectOwnContainerId, ownContainerIdFromMountinfo } from './self.js';
 export { toContainerEvent, type ContainerEvent, type EngineEvents, type EventHandlers } from './events.js';
 // For adapters of the engine's other parts (src/swarm): one way to read a dockerode failure.

@@ -27,7 +27,7 @@ export class RegistryClient {
 
   constructor(private readonly options: RegistryClientOptions) {
     this.now = options.now ?? Date.now;
-    this.endpoints = new Endpoints(options.insecureRegistries);
+    this.endpoints = new Endpoints(options.insecureRegistries, options.hub);
     this.tokens = new TokenCache(this.now);
     const maxRetryAfterSeconds = options.maxRetryAfterSeconds ?? DEFAULT_MAX_RETRY_AFTER_S;
     const budget = new RegistryBudget({

@@ -1,4 +1,5 @@
 export { RegistryClient } from './client.js';
+export type { HubRoutes } from './endpoints.js';
 export {
   ANY_REGISTRY,
   formatUntil,

@@ -14,6 +14,7 @@ import {
   type ParsedManifest,
 } from './manifest-schemas.js';
 import { Memo } from './memo.js';
+import { MirrorRoute } from './mirror-route.js';
 import { signatureTag } from './cosign-signatures.js';
 import { RepositoryReader } from './repository-reader.js';
 import { authorisedRequest } from './repository-request.js';
@@ -49,11 +50,13 @@ export class Session implements RegistrySession {
   private readonly auth: SessionAuth;
   private readonly tagDigests = new Memo<string>();
   private readonly manifests = new Memo<ParsedManifest>();
+  private readonly route: MirrorRoute;
 
   private repository: RepositoryReader | undefined;
 
   constructor(private readonly deps: SessionDeps) {
     this.auth = new SessionAuth(deps);
+    this.route = new MirrorRoute(deps.endpoints, deps.logger);
   }
 
   listTags(ref: ImageRef, signal: AbortSignal): Promise<TagListing> {
@@ -151,15 +154,21 @@ export class Session implements RegistrySession {
     }
   }
 
-  private async fetchTagDigest(ref: ImageRef, signal: AbortSignal): Promise<string> {
-    const what = `${describeRef(ref)} manifest`;
-    const tag = ref.tag ?? '';
-    const head = await this.send({ ref, method: 'HEAD', reference: tag, what }, signal);
+  /** A tag's digest, from Hub's mirrors first where it has some (mirror-route.ts). */
+  private fetchTagDigest(ref: ImageRef, signal: AbortSignal): Promise<string> {
+    return this.route.first(ref, signal, (source) => this.tagDigestFrom(source, ref, signal));
+  }
+
+  /** Asks `source` (`ref` itself, or `ref` on a mirror) for the digest of `ref`'s tag. */
+  private async tagDigestFrom(source: ImageRef, ref: ImageRef, signal: AbortSignal): Promise<string> {
+    const what = `${describeRef(source)} manifest`;
+    const tag = source.tag ?? '';
+    const head = await this.send({ ref: source, method: 'HEAD', reference: tag, what }, signal);
     const header = Digest.safeParse(head.headers.get('docker-content-digest'));
     if (head.status === 200 && header.success) return header.data;
     // 405: some registries do not answer HEAD; a 200 without a digest header leaves only the body.
     if (head.status !== 200 && head.status !== 405) throw statusFailure(head.status, what);
-    const get = await this.send({ ref, method: 'GET', reference: tag, what }, signal);
+    const get = await this.send({ ref: source, method: 'GET', reference: tag, what }, signal);
     if (get.status !== 200) throw statusFailure(get.status, what);
     const digest = sha256Digest(get.body);
     try {
@@ -173,9 +182,13 @@ export class Session implements RegistrySession {
     return digest;
   }
 
-  private async fetchManifest(ref: ImageRef, digest: string, signal: AbortSignal): Promise<ParsedManifest> {
-    const what = `${ref.registry}/${ref.repository}@${digest} manifest`;
-    const response = await this.send({ ref, method: 'GET', reference: digest, what }, signal);
+  private fetchManifest(ref: ImageRef, digest: string, signal: AbortSignal): Promise<ParsedManifest> {
+    return this.route.first(ref, signal, (source) => this.manifestFrom(source, digest, signal));
+  }
+
+  private async manifestFrom(source: ImageRef, digest: string, signal: AbortSignal): Promise<ParsedManifest> {
+    const what = `${source.registry}/${source.repository}@${digest} manifest`;
+    const response = await this.send({ ref: source, method: 'GET', reference: digest, what }, signal);
     if (response.status !== 200) throw statusFailure(response.status, what);
     // Content addressing is the whole point of a digest: a body that does not hash to it is not it.
     if (digest.startsWith('sha256:') && sha256Digest(response.body) !== digest) {

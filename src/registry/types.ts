@@ -1,3 +1,4 @@
+import type { HubRoutes } from './endpoints.js';
 import type { ImageRef } from '../domain/image-ref.js';
 import type { LocalImage, Platform } from '../domain/image.js';
 import type { Sleep } from '../domain/clock.js';
@@ -59,6 +60,8 @@ export interface RegistryClientOptions {
   credentials: CredentialStore;
   /** Hosts (`host`, any port) or `host:port` reached over plain http, besides loopback. */
   insecureRegistries?: readonly string[];
+  /** Docker Hub's mirrors and, in tests, Hub's stand-in (endpoints.ts). */
+  hub?: HubRoutes;
   /** Requests in flight at once across the whole client. Default 8. */
   concurrency?: number;
   fetch?: typeof fetch;

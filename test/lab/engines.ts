@@ -16,10 +16,15 @@ export interface ExtraEngine {
 
 /**
  * Starts (or finds running) the extra engines `names`, each with its own data root and socket.
- * Test files that run at once use names of their own; stop them with stopEngines.
+ * Test files that run at once use names of their own; stop them with stopEngines. A
+ * `registryMirror` (`http://host:port`) is the engines' Docker Hub mirror (dockerd --registry-mirror).
  */
-export async function startEngines(names: readonly string[]): Promise<ExtraEngine[]> {
-  const { stdout } = await run('bash', [SCRIPT, 'start', ...names], { timeout: 120_000 });
+export async function startEngines(
+  names: readonly string[],
+  options: { readonly registryMirror?: string } = {},
+): Promise<ExtraEngine[]> {
+  const env = { ...process.env, LAB_ENGINE_REGISTRY_MIRROR: options.registryMirror ?? '' };
+  const { stdout } = await run('bash', [SCRIPT, 'start', ...names], { timeout: 120_000, env });
   const hosts = stdout.split('\n').filter((line) => line !== '');
   return names.map((name, index) => {
     const host = hosts[index];

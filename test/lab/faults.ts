@@ -173,6 +173,7 @@ export async function startFaultProxy(target: LabRegistry): Promise<FaultProxy> 
       method: req.method ?? 'GET',
       path: req.url ?? '/',
       status: 0,
+      userAgent: req.headers['user-agent'] ?? '',
       at: Date.now(),
     };
     log.push(entry);

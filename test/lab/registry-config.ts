@@ -5,6 +5,8 @@ export interface RegistryOptions {
   htpasswd?: { username: string; password: string };
   /** POST push/pull events here, as a registry webhook would. */
   notifications?: { url: string; headers?: Record<string, string[]> };
+  /** A pull-through cache of this registry (`http://host:port`), as a Docker Hub mirror is. */
+  proxy?: { remoteurl: string };
 }
 
 export interface ConfigPaths {
@@ -35,6 +37,7 @@ export function registryConfig(options: RegistryOptions, paths: ConfigPaths): Re
   if (options.htpasswd !== undefined) {
     config.auth = { htpasswd: { realm: 'tidewatch-lab', path: paths.htpasswdPath } };
   }
+  if (options.proxy !== undefined) config.proxy = { remoteurl: options.proxy.remoteurl };
   if (options.notifications !== undefined) {
     const { url, headers } = options.notifications;
     // threshold 1 and a 1 s backoff: a failing endpoint is retried soon, so tests stay short.

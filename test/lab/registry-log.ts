@@ -6,16 +6,18 @@ export interface RegistryRequest {
   /** The request URI as sent: path plus query string, if any. */
   path: string;
   status: number;
+  /** The client's User-Agent header ('' when it sent none). */
+  userAgent: string;
 }
 
 // Combined log format: 127.0.0.1 - - [23/Nov/2026:13:47:07 +0000] "GET /v2/ HTTP/1.1" 200 2 "" "curl/7.88.1"
-const ACCESS_LINE = /^\S+ \S+ \S+ \[[^\]]*\] "(\S+) (\S+) [^"]*" (\d{3}) /;
+const ACCESS_LINE = /^\S+ \S+ \S+ \[[^\]]*\] "(\S+) (\S+) [^"]*" (\d{3})(?: \S+ "[^"]*" "([^"]*)")?/;
 
 export function parseAccessLine(line: string): RegistryRequest | undefined {
   const match = ACCESS_LINE.exec(line);
   if (match === null) return undefined;
-  const [, method = '', path = '', status = '0'] = match;
-  return { method, path, status: Number(status) };
+  const [, method = '', path = '', status = '0', userAgent = ''] = match;
+  return { method, path, status: Number(status), userAgent };
 }
 
 const MANIFEST_PATH = /^\/v2\/(.+)\/manifests\/[^/?]+(?:\?.*)?$/;

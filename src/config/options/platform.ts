@@ -3,6 +3,7 @@ import { formatDuration } from '../duration.js';
 import { GitopsSource, RegistryLimit } from '../file-values.js';
 import { GitopsSourceSetting, parseGitopsSources } from '../gitops-sources.js';
 import { RegistryLimitSetting, parseRegistryLimits } from '../registry-limits.js';
+import { parseRegistryMirrors } from '../registry-mirrors.js';
 import { MINUTE_MS, SECOND_MS, fromList, option } from './spec.js';
 
 /** Budgets as a config file writes them (durations as text, absent parts left out). */
@@ -143,6 +144,20 @@ export const PLATFORM_OPTIONS = [
     field: 'insecureRegistries',
     schema: z.array(z.string()),
     default: [],
+  }),
+  // undefined: not given; wiring then uses the engine's own registry-mirrors (docker info).
+  option({
+    key: 'registryMirrors',
+    flag: 'registry-mirror',
+    env: ['TIDEWATCH_REGISTRY_MIRRORS'],
+    kind: 'list',
+    valueName: 'urls',
+    description:
+      'Docker Hub mirrors, tried in order before Docker Hub, as dockerd registry-mirrors (http(s)://host[:port])',
+    field: 'registryMirrors',
+    schema: z.array(z.string()).optional(),
+    defaultText: "the engine's registry-mirrors",
+    read: fromList(parseRegistryMirrors),
   }),
   option({
     key: 'registryLimits',
