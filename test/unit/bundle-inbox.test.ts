@@ -25,14 +25,14 @@ describe('bundle inbox', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function start(outcome: (file: string) => ApplyOutcome): string[] {
+  function start(outcome: (file: string) => ApplyOutcome, settleMs = 150): string[] {
     dir = mkdtempSync(join(tmpdir(), 'tidewatch-inbox-'));
     const seen: string[] = [];
     inbox = new Inbox({
       dir,
       logger: silentLogger(),
       pollMs: 50,
-      settleMs: 150,
+      settleMs,
       apply: (file) => {
         seen.push(file.slice(dir.length + 1));
         return Promise.resolve(outcome(file));
@@ -84,7 +84,9 @@ describe('bundle inbox', () => {
   });
 
   it('waits while a file still grows', async () => {
-    const seen = start(() => applied);
+    // Writes 40 ms apart against a 2 s settle time: even a loaded machine (the full suite runs
+    // beside this) does not stall long enough between two writes to make the file look finished.
+    const seen = start(() => applied, 2000);
     const file = join(dir, 'slow.twb');
     writeFileSync(file, 'x');
     for (let i = 0; i < 5; i += 1) {
