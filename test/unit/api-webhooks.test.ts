@@ -187,43 +187,58 @@ describe('WebhookDispatcher', () => {
     return { timers, runs, dispatcher };
   };
 
-  it('turns the deliveries of one push into one run, after a quiet time', () => {
-    const { timers, runs, dispatcher } = setup();
-    dispatcher.submit('registry', ['r/a:1']);
-    timers.advance(300);
-    dispatcher.submit('registry', ['r/a:1', 'r/b:1']);
-    timers.advance(399);
-    expect(runs).toEqual([]);
-    timers.advance(1);
-    expect(runs).toEqual([['registry', ['r/a:1', 'r/b:1']]]);
+  it('starts the run of a first delivery at once: a tag moved, the push is complete', () => {
+    const { runs, dispatcher } = setup();
+    dispatcher.submit('registry', ['r/a:1', 'r/a:1']);
+    expect(runs).toEqual([['registry', ['r/a:1']]]);
   });
 
-  it('starts the run at the latest after the longest wait, however often deliveries come', () => {
+  it('collects what follows within the quiet time into one more run, after the quiet time', () => {
+    const { timers, runs, dispatcher } = setup();
+    dispatcher.submit('registry', ['r/a:1']);
+    timers.advance(100);
+    dispatcher.submit('registry', ['r/a:1.2']);
+    timers.advance(300);
+    dispatcher.submit('registry', ['r/a:latest', 'r/b:1']);
+    timers.advance(399);
+    expect(runs).toEqual([['registry', ['r/a:1']]]);
+    timers.advance(1);
+    expect(runs).toEqual([
+      ['registry', ['r/a:1']],
+      ['registry', ['r/a:1.2', 'r/a:latest', 'r/b:1']],
+    ]);
+    // Quiet again for the quiet time after that run: the next push starts at once.
+    timers.advance(400);
+    dispatcher.submit('registry', ['r/c:1']);
+    expect(runs).toHaveLength(3);
+  });
+
+  it('starts the collected run at the latest after the longest wait, however often deliveries come', () => {
     const { timers, runs, dispatcher } = setup();
     for (let elapsed = 0; elapsed < 3000; elapsed += 100) {
       dispatcher.submit('registry', [`r/a:${elapsed}`]);
       timers.advance(100);
     }
-    // The first run took what came in its first 2000 ms (20 deliveries), without waiting for quiet.
-    expect(runs.map(([, images]) => images.length)).toEqual([20]);
+    // The first at once; then what came in the next 2000 ms (20 deliveries), without waiting for quiet.
+    expect(runs.map(([, images]) => images.length)).toEqual([1, 20]);
     timers.advance(400);
-    expect(runs.map(([, images]) => images.length)).toEqual([20, 10]);
+    expect(runs.map(([, images]) => images.length)).toEqual([1, 20, 9]);
   });
 
   it('keeps kinds apart (each run records its own trigger), and drops what waits when stopped', () => {
     const { timers, runs, dispatcher } = setup();
     dispatcher.submit('registry', ['r/a:1']);
     dispatcher.submit('generic', ['r/b']);
-    timers.advance(400);
     expect(runs).toEqual([
       ['registry', ['r/a:1']],
       ['generic', ['r/b']],
     ]);
     dispatcher.submit('quay', ['q/c:1']);
-    expect(dispatcher.stop()).toEqual(['q/c:1']);
+    dispatcher.submit('quay', ['q/c:1.0']);
+    expect(dispatcher.stop()).toEqual(['q/c:1.0']);
     timers.advance(1000);
     dispatcher.submit('quay', ['q/c:2']);
     timers.advance(1000);
-    expect(runs).toHaveLength(2);
+    expect(runs).toHaveLength(3);
   });
 });
