@@ -3,6 +3,7 @@ import { afterAll, beforeAll, it } from 'vitest';
 import { assertEngine, cleanupLab, startRegistry, uniqueName, type LabRegistry } from '../test/lab/index.js';
 import { measureCheckCycle } from './scenarios/check-cycle.js';
 import { measureDowntime } from './scenarios/downtime.js';
+import { measureProxyDowntime, type ProxyDriver } from './scenarios/proxy-downtime.js';
 import { Fleet } from './scenarios/fleet.js';
 import { measureFleetController } from './scenarios/fleet-controller.js';
 import { measureFootprint } from './scenarios/footprint.js';
@@ -14,12 +15,16 @@ import { writeResults, type BenchResults } from './support/report.js';
 /**
  * `npm run bench`: every scenario of docs/performance.md against the lab, one after the other,
  * then bench/results/<date>.json and .md. It measures; it asserts nothing about time. One
- * scenario: `npm run bench -- -t push`. BENCH_UPDATES (downtime, default 10), BENCH_PUSHES
+ * scenario: `npm run bench -- -t push`. BENCH_UPDATES (downtime, default 10), BENCH_PROXY_UPDATES
+ * (downtime behind each proxy, default 20), BENCH_PUSHES
  * (default 20), BENCH_IDLE_SECONDS (default 60) and BENCH_MAX_CONTAINERS (default 1000) change the
  * counts; BENCH_FLEET_MEMBERS (default 1000) the simulated hosts of `-t fleet`, BENCH_BUNDLE_MB
  * (default 20) the payload layer of `-t bundle`.
  */
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 10);
+/** Updates behind each proxy (issue 24: 20). */
+const PROXY_UPDATES = Number(process.env.BENCH_PROXY_UPDATES ?? 20);
+const PROXY_DRIVERS: readonly ProxyDriver[] = ['nginx', 'caddy', 'haproxy'];
 const PUSHES = Number(process.env.BENCH_PUSHES ?? 20);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 /** The largest fleet (default 1000); smaller skips the larger sizes, for a quick look. */
@@ -60,6 +65,12 @@ it('push to running', async () => {
 it('downtime', async () => {
   for (const strategy of ['stop-first', 'start-first'] as const)
     results.downtime.push(await measureDowntime(registry, strategy, UPDATES));
+});
+
+it('downtime behind a proxy: start-first behind nginx, caddy and haproxy', async () => {
+  results.proxyDowntime = [];
+  for (const driver of PROXY_DRIVERS)
+    results.proxyDowntime.push(await measureProxyDowntime(registry, driver, PROXY_UPDATES));
 });
 
 it('check cycle 10, 100; footprint at 100; check cycle 500; scale 1000', async () => {

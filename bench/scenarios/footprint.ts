@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eventually } from '../../test/support/images.js';
-import { percentile, round, sampleProcess, startBenchDaemon } from '../support/daemon.js';
+import { freePort, percentile, round, sampleProcess, startBenchDaemon } from '../support/daemon.js';
+import { measureNodeFloor, type NodeFloor } from '../support/node-floor.js';
 
 export interface FootprintResult {
   readonly containers: number;
@@ -18,6 +19,8 @@ export interface FootprintResult {
   /** CPU used while idle, as a share of one core (%). */
   readonly cpuPercent: number;
   readonly cpuMs: number;
+  /** A bare node measured the same way in the same run: each figure above is also a ratio to it. */
+  readonly floor: NodeFloor;
 }
 
 /** Starts measured for startup to ready: one start is at the mercy of whatever else the host does. */
@@ -32,6 +35,7 @@ export async function measureFootprint(
   containers: number,
   idleSeconds: number,
 ): Promise<FootprintResult> {
+  const floor = await measureNodeFloor(freePort, STARTS, idleSeconds);
   const readySamplesMs: number[] = [];
   for (let start = 0; start < STARTS; start++) {
     const quick = await startBenchDaemon(['--scope', scope, '--interval', '1h', '--no-startup-check']);
@@ -63,6 +67,7 @@ export async function measureFootprint(
       fileEndMb: last.fileMb,
       cpuPercent: round((cpuMs / (idleSeconds * 1000)) * 100, 2),
       cpuMs,
+      floor,
     };
   } finally {
     await daemon.stop();

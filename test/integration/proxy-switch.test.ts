@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { runCycle, type CycleEntry } from '../../src/updater/index.js';
 import { buildAndPush, labDocker, labLabels, runContainer, uniqueName } from '../lab/index.js';
 import { PROXIES, type LabProxy } from '../lab/proxies.js';
 import { publishUpdate } from '../support/images.js';
+import { sendTraffic } from '../support/proxy-traffic.js';
 import { useLab } from '../support/lab.js';
 import { tempStore, tidewatchDeps } from '../support/tidewatch.js';
 
@@ -33,63 +33,6 @@ const SERVE = [
 ];
 /** Long enough that the switch comes while it is in flight: the update's verification takes 1 s here. */
 const SLOW_SECONDS = 12;
-
-interface Traffic {
-  readonly ok: number;
-  readonly failures: string[];
-  readonly versions: string[];
-}
-
-/** One GET on a new connection: status and body, or the error. */
-function getOnce(url: string, agent: Agent): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = get(url, { agent, timeout: 10_000 }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: body.trim() }));
-      response.on('error', reject);
-    });
-    request.on('timeout', () => request.destroy(new Error('no answer within 10s')));
-    request.on('error', reject);
-  });
-}
-
-/**
- * Requests through the proxy, two at a time and as fast as they are answered, until stopped. Each
- * on a connection of its own: a proxy's reload closes the idle keep-alive connections of its
- * clients, and a request sent on one at that instant is lost to a race between client and proxy
- * that clients settle by retrying (RFC 9112, 9.3.1); no retry here, so any failure counts.
- */
-function sendTraffic(url: string): { stop: () => Promise<Traffic> } {
-  let running = true;
-  const agent = new Agent({ keepAlive: false });
-  const traffic = { ok: 0, failures: [] as string[], versions: [] as string[] };
-  const worker = async (): Promise<void> => {
-    // Bounded: at most 50 000 requests, and the test stops it within minutes.
-    for (let sent = 0; running && sent < 50_000; sent++) {
-      try {
-        const { status, body } = await getOnce(url, agent);
-        if (status !== 200) traffic.failures.push(`${status} ${body.slice(0, 80)}`);
-        else {
-          traffic.ok++;
-          if (traffic.versions.at(-1) !== body) traffic.versions.push(body);
-        }
-      } catch (error) {
-        traffic.failures.push(error instanceof Error ? error.message : String(error));
-      }
-    }
-  };
-  const workers = [worker(), worker()];
-  return {
-    stop: async () => {
-      running = false;
-      await Promise.all(workers);
-      agent.destroy();
-      return traffic;
-    },
-  };
-}
 
 /** One update cycle of `name`, as `tidewatch once NAME` runs it: the container's entry. */
 async function updateOnce(
