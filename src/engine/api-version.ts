@@ -1,8 +1,6 @@
-import http from 'node:http';
-import https from 'node:https';
 import { TidewatchError, describeError } from '../domain/errors.js';
 import type { EngineConnection } from './connection.js';
-import { openSshStream } from './ssh-stream.js';
+import { engineRequest, type RawResponse } from './raw-request.js';
 
 /**
  * The newest Engine API version this code was written and reviewed against (Docker 29). CI runs on
@@ -34,47 +32,41 @@ export function negotiateApiVersion(engineVersion: string): string {
   return compareApiVersions(engineVersion, NEWEST_SUPPORTED_API) < 0 ? engineVersion : NEWEST_SUPPORTED_API;
 }
 
+/** What `GET /_ping` says of the engine. */
+export interface EnginePing {
+  readonly apiVersion: string;
+  /** Podman's own API version (its `Libpod-Api-Version` header); undefined for Docker. */
+  readonly libpodVersion: string | undefined;
+}
+
 /**
  * Reads the `Api-Version` header of `GET /_ping`, the unversioned endpoint every engine answers,
- * as the docker CLI does for its own negotiation.
+ * as the docker CLI does for its own negotiation, and whether the engine is Podman.
  */
-export async function pingApiVersion(connection: EngineConnection, timeoutMs = 10_000): Promise<string> {
-  const options: https.RequestOptions = { method: 'GET', path: '/_ping', timeout: timeoutMs };
-  let request: typeof http.request = http.request;
-  if (connection.kind === 'socket') {
-    options.socketPath = connection.socketPath;
-  } else if (connection.kind === 'ssh') {
-    // The Host header's name is not looked at by the engine; the docker CLI sends "docker" too.
-    options.host = 'docker';
-    options.createConnection = () => openSshStream(connection);
-  } else {
-    options.host = connection.host;
-    options.port = connection.port;
-    if (connection.protocol === 'https') {
-      request = https.request;
-      Object.assign(options, connection.tls);
-    }
+export async function pingEngine(connection: EngineConnection, timeoutMs = 10_000): Promise<EnginePing> {
+  const unreachable = (cause: unknown): TidewatchError =>
+    new TidewatchError(
+      'engine-unreachable',
+      `cannot reach the Docker engine at ${connection.display}: ${describeError(cause)}`,
+      { cause },
+    );
+  let response: RawResponse;
+  try {
+    response = await engineRequest(connection, { method: 'GET', path: '/_ping', timeoutMs });
+  } catch (error) {
+    throw unreachable(error);
   }
-  return new Promise((resolve, reject) => {
-    const unreachable = (cause: unknown): void =>
-      reject(
-        new TidewatchError(
-          'engine-unreachable',
-          `cannot reach the Docker engine at ${connection.display}: ${describeError(cause)}`,
-          { cause },
-        ),
-      );
-    const req = request(options, (res) => {
-      res.resume();
-      const version = res.headers['api-version'];
-      if (res.statusCode !== 200 || typeof version !== 'string') {
-        unreachable(new Error(`GET /_ping answered ${res.statusCode ?? '?'} without an Api-Version header`));
-        return;
-      }
-      resolve(version);
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', unreachable);
-    req.end();
-  });
+  const version = response.headers['api-version'];
+  if (response.status !== 200 || typeof version !== 'string') {
+    throw unreachable(
+      new Error(`GET /_ping answered ${response.status || '?'} without an Api-Version header`),
+    );
+  }
+  const libpod = response.headers['libpod-api-version'];
+  return { apiVersion: version, libpodVersion: typeof libpod === 'string' ? libpod : undefined };
+}
+
+/** The engine's API version alone (see pingEngine). */
+export async function pingApiVersion(connection: EngineConnection, timeoutMs = 10_000): Promise<string> {
+  return (await pingEngine(connection, timeoutMs)).apiVersion;
 }

@@ -19,6 +19,8 @@ export interface EngineOptions {
    * engine is aborted and pullImage rejects (code `pull-timeout`). 0 or unset: no limit.
    */
   readonly pullTimeoutMs?: number;
+  /** Podman: runs a health check on demand (podman-health.ts). */
+  readonly runHealthcheck?: (id: string) => Promise<void>;
 }
 
 /** The containers-and-images part of an engine client (see engine-client.ts). */
@@ -27,7 +29,11 @@ export class DockerEngine implements Engine {
     private readonly docker: Docker,
     readonly apiVersion: string,
     private readonly options: EngineOptions = {},
-  ) {}
+  ) {
+    this.runHealthcheck = options.runHealthcheck;
+  }
+
+  readonly runHealthcheck: ((id: string) => Promise<void>) | undefined;
 
   async listContainers(options: { all: boolean }): Promise<ContainerSummary[]> {
     try {

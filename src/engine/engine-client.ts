@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
-import { negotiateApiVersion, pingApiVersion } from './api-version.js';
+import { negotiateApiVersion, pingEngine } from './api-version.js';
+import { podmanHealthcheckRunner } from './podman-health.js';
 import type { EngineConnection } from './connection.js';
 import { createDockerClient } from './docker-client.js';
 import { DockerEngine, type EngineOptions } from './docker-engine.js';
@@ -14,6 +15,8 @@ import { eventsOf, type EngineEvents } from './events.js';
  */
 export interface EngineClient {
   readonly apiVersion: string;
+  /** Podman answers the Docker API too, with differences (docs/podman.md). */
+  readonly product: 'docker' | 'podman';
   readonly containers: Engine;
   readonly events: EngineEvents;
   readonly docker: Docker;
@@ -23,11 +26,17 @@ export async function connectEngineClient(
   connection: EngineConnection,
   options: EngineOptions = {},
 ): Promise<EngineClient> {
-  const apiVersion = negotiateApiVersion(await pingApiVersion(connection));
+  const ping = await pingEngine(connection);
+  const apiVersion = negotiateApiVersion(ping.apiVersion);
   const docker = createDockerClient(connection, apiVersion);
+  const podman = ping.libpodVersion !== undefined;
+  const engineOptions = podman
+    ? { ...options, runHealthcheck: podmanHealthcheckRunner(connection) }
+    : options;
   return {
     apiVersion,
-    containers: new DockerEngine(docker, apiVersion, options),
+    product: podman ? 'podman' : 'docker',
+    containers: new DockerEngine(docker, apiVersion, engineOptions),
     events: eventsOf(docker),
     docker,
   };

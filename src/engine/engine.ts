@@ -32,6 +32,11 @@ export interface ImageDetails extends LocalImage {
 export interface Engine {
   /** The API version in use after negotiation, e.g. `1.41`. */
   readonly apiVersion: string;
+  /**
+   * Runs the container's health check once, now: only where the engine does not run them itself
+   * (Podman without systemd, see podman-health.ts); undefined for Docker.
+   */
+  readonly runHealthcheck?: ((id: string) => Promise<void>) | undefined;
   listContainers(options: { all: boolean }): Promise<ContainerSummary[]>;
   /** undefined when there is no such container. */
   inspectContainer(idOrName: string): Promise<ContainerDetails | undefined>;

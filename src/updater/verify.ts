@@ -27,6 +27,12 @@ export interface VerifyDeps {
 }
 
 const DEFAULT_POLL_MS = 250;
+/**
+ * How often a health check is run on an engine that runs none itself (Podman without systemd):
+ * once a second while the container is `starting`, whatever its own interval. A check that must
+ * fail `retries` times in a row to mark it unhealthy then takes `retries` seconds, not minutes.
+ */
+const HEALTH_RUN_EVERY_MS = 1000;
 const PROBE_TIMEOUT_MS = 10_000;
 
 /**
@@ -62,11 +68,24 @@ async function waitHealthy(
   signal?: AbortSignal,
 ): Promise<Verdict> {
   const deadline = deps.now() + timeoutMs;
+  let lastRun: number | undefined;
   for (;;) {
     const status = await deps.engine.containerStatus(id);
     const down = notRunning(status);
     if (down) return { ok: false, reason: down };
     if (status?.health === 'healthy') return { ok: true };
+    const runHealthcheck = deps.engine.runHealthcheck;
+    if (
+      status?.health === 'starting' &&
+      runHealthcheck &&
+      (lastRun ?? -Infinity) + HEALTH_RUN_EVERY_MS <= deps.now()
+    ) {
+      lastRun = deps.now();
+      // A run that fails (the engine busy, the container just gone) is left to the next poll: the
+      // status read above and the deadline decide, as with an engine that runs its own checks.
+      await runHealthcheck(id).catch(() => undefined);
+      continue;
+    }
     if (status?.health === 'unhealthy') return { ok: false, reason: 'its healthcheck reported unhealthy' };
     if (deps.now() >= deadline) {
       return {

@@ -354,7 +354,8 @@ export async function removeCase(fault: FaultCase): Promise<void> {
   const remove = (list: typeof ours): Promise<unknown> =>
     Promise.allSettled(list.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
   // Namespace sharers first, then their providers.
-  const sharer = (c: (typeof ours)[number]): boolean => c.HostConfig.NetworkMode.startsWith('container:');
+  const sharer = (c: (typeof ours)[number]): boolean =>
+    (c.HostConfig as { NetworkMode?: string } | undefined)?.NetworkMode?.startsWith('container:') ?? false;
   await remove(ours.filter(sharer));
   await remove(ours.filter((c) => !sharer(c)));
   // Untag only: the image ids are shared with other cases and the source tags (cleanupLab removes them).

@@ -1,3 +1,4 @@
+import { labIsPodman } from '../lab/lab-engine.js';
 import { isDeepStrictEqual } from 'node:util';
 import type Docker from 'dockerode';
 
@@ -48,6 +49,12 @@ function view(info: Inspect, old: Inspect): Json {
     config.Env = (config.Env as string[])
       .map((entry) => (entry === `HOSTNAME=${shortId(info)}` ? `HOSTNAME=${OWN_ID}` : entry))
       .sort();
+  }
+  // Podman reports a health check's default retries (3) once the check was given at create, and
+  // none when it came from the image: the same check.
+  const health = config.Healthcheck as Json | undefined;
+  if (labIsPodman() && health !== undefined && health !== null && health.Retries === undefined) {
+    config.Healthcheck = { ...health, Retries: 3 };
   }
   const hostConfig = { ...(info.HostConfig as unknown as Json) };
   hostConfig.Mounts = withoutCarriedVolumes(info, old);

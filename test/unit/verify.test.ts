@@ -142,3 +142,42 @@ describe('verifyContainer probes', () => {
     });
   });
 });
+
+describe('verifyContainer on an engine that runs no health checks itself (Podman without systemd)', () => {
+  const starting: ContainerStatus = { ...running, health: 'starting' };
+
+  it('runs the check itself, at most once a second while starting, until the engine says healthy', async () => {
+    let time = 0;
+    const runs: number[] = [];
+    let health: ContainerStatus['health'] = 'starting';
+    const engine = {
+      containerStatus: () => Promise.resolve({ ...starting, health }),
+      runHealthcheck: () => {
+        runs.push(time);
+        // The engine records the result of the third run: healthy.
+        if (runs.length === 3) health = 'healthy';
+        return Promise.resolve();
+      },
+    } as unknown as Engine;
+    const deps = {
+      engine,
+      now: () => time,
+      sleep: (ms: number) => {
+        time += ms;
+        return Promise.resolve();
+      },
+      pollMs: 250,
+    };
+    expect(await verifyContainer(deps, 'id', policy)).toEqual({ ok: true });
+    expect(runs).toEqual([0, 1000, 2000]);
+  });
+
+  it('a run that fails is left to the deadline, which still decides', async () => {
+    const { deps } = scripted([starting]);
+    const engine = { ...deps.engine, runHealthcheck: () => Promise.reject(new Error('busy')) } as Engine;
+    expect(await verifyContainer({ ...deps, engine }, 'id', policy)).toEqual({
+      ok: false,
+      reason: 'it was not healthy within 5s (still starting)',
+    });
+  });
+});
