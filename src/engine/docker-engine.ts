@@ -5,6 +5,7 @@ import type {
   ContainerSummary,
   CreateSpec,
   EndpointSettings,
+  ImageDefaults,
 } from '../domain/index.js';
 import type { Engine, ExecResult, ImageDetails, PullAuth } from './engine.js';
 import { demuxToText, runExec } from './exec.js';
@@ -21,6 +22,8 @@ export interface EngineOptions {
   readonly pullTimeoutMs?: number;
   /** Podman: runs a health check on demand (podman-health.ts). */
   readonly runHealthcheck?: (id: string) => Promise<void>;
+  /** Podman: the image's HEALTHCHECK, which its Docker-compatible inspect leaves out (podman-health.ts). */
+  readonly imageHealthcheck?: (id: string) => Promise<unknown>;
 }
 
 /** The containers-and-images part of an engine client (see engine-client.ts). */
@@ -76,7 +79,16 @@ export class DockerEngine implements Engine {
 
   async inspectImage(reference: string): Promise<ImageDetails | undefined> {
     try {
-      return toImageDetails(await this.docker.getImage(reference).inspect());
+      const details = toImageDetails(await this.docker.getImage(reference).inspect());
+      const lookUp = this.options.imageHealthcheck;
+      if (lookUp === undefined || details.defaults.Healthcheck !== undefined) return details;
+      const healthcheck = await lookUp(details.id);
+      return healthcheck === undefined
+        ? details
+        : {
+            ...details,
+            defaults: { ...details.defaults, Healthcheck: healthcheck as ImageDefaults['Healthcheck'] },
+          };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw engineError(`inspecting image ${reference}`, error);

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { negotiateApiVersion, pingEngine } from './api-version.js';
-import { podmanHealthcheckRunner } from './podman-health.js';
+import { podmanHealthcheckRunner, podmanImageHealthcheck } from './podman-health.js';
 import type { EngineConnection } from './connection.js';
 import { createDockerClient } from './docker-client.js';
 import { DockerEngine, type EngineOptions } from './docker-engine.js';
@@ -31,7 +31,11 @@ export async function connectEngineClient(
   const docker = createDockerClient(connection, apiVersion);
   const podman = ping.libpodVersion !== undefined;
   const engineOptions = podman
-    ? { ...options, runHealthcheck: podmanHealthcheckRunner(connection) }
+    ? {
+        ...options,
+        runHealthcheck: podmanHealthcheckRunner(connection),
+        imageHealthcheck: podmanImageHealthcheck(connection),
+      }
     : options;
   return {
     apiVersion,

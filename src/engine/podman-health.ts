@@ -36,3 +36,24 @@ export function podmanHealthcheckRunner(connection: EngineConnection): (id: stri
     }
   };
 }
+
+/**
+ * The HEALTHCHECK an image defines, from Podman's own image inspect (`GET /libpod/images/ID/json`,
+ * its `Healthcheck`): Podman's Docker-compatible inspect leaves it out of `Config`, and without it
+ * a container's health check, which came from its image, would look set by the user and be carried
+ * over an update that changed it. undefined when the image defines none or Podman does not say.
+ */
+export function podmanImageHealthcheck(connection: EngineConnection): (id: string) => Promise<unknown> {
+  return async (id) => {
+    const path = `/v4.0.0/libpod/images/${encodeURIComponent(id.replace(/^sha256:/, ''))}/json`;
+    try {
+      const { status, body } = await engineRequest(connection, { method: 'GET', path, timeoutMs: 30_000 });
+      if (status !== 200) return undefined;
+      // Podman 4 names it `Healthcheck`; later versions `HealthCheck`.
+      const image = JSON.parse(body) as { Healthcheck?: unknown; HealthCheck?: unknown };
+      return image.Healthcheck ?? image.HealthCheck ?? undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}

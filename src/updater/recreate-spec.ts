@@ -1,3 +1,4 @@
+import { equalsImageDefault } from './image-default-equal.js';
 import { isDeepStrictEqual } from 'node:util';
 import type {
   ContainerConfig,
@@ -100,7 +101,10 @@ export function withoutImageDefaults(config: ContainerConfig, image: ImageDefaul
 
   // Whole values: equal to the image's means the user did not set them.
   for (const field of ['Cmd', 'Entrypoint', 'WorkingDir', 'User', 'Healthcheck', 'StopSignal'] as const) {
-    if (config[field] !== undefined && isDeepStrictEqual(config[field], image[field] ?? emptyOf(field))) {
+    if (
+      config[field] !== undefined &&
+      equalsImageDefault(field, config[field], image[field] ?? emptyOf(field))
+    ) {
       delete result[field];
     }
   }

@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { labIsPodman } from '../lab/lab-engine.js';
 import { isDeepStrictEqual } from 'node:util';
 import type Docker from 'dockerode';
@@ -10,6 +11,8 @@ import type Docker from 'dockerode';
 
 type Inspect = Docker.ContainerInspectInfo;
 type Json = Record<string, unknown>;
+
+const signalNames = new Map(Object.entries(constants.signals).map(([name, number]) => [number, name]));
 
 export interface FieldDifference {
   readonly path: string;
@@ -55,6 +58,10 @@ function view(info: Inspect, old: Inspect): Json {
   const health = config.Healthcheck as Json | undefined;
   if (labIsPodman() && health !== undefined && health !== null && health.Retries === undefined) {
     config.Healthcheck = { ...health, Retries: 3 };
+  }
+  // Podman reports the stop signal by number (`2`), the image and Docker by name (`SIGINT`).
+  if (labIsPodman() && typeof config.StopSignal === 'string' && /^\d+$/.test(config.StopSignal)) {
+    config.StopSignal = signalNames.get(Number(config.StopSignal)) ?? config.StopSignal;
   }
   const hostConfig = { ...(info.HostConfig as unknown as Json) };
   hostConfig.Mounts = withoutCarriedVolumes(info, old);
