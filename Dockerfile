@@ -1,8 +1,11 @@
 # Tidewatch's container image. Build:   docker build -t tidewatch .
 #
 # Two stages: `build` compiles better-sqlite3 (a native module) and the TypeScript on an alpine
-# Node LTS, then keeps only the production dependencies; the runtime stage copies dist/, bin/ and
-# those node_modules onto a clean image of the same base, so the native module matches its libc.
+# Node LTS, then keeps only the packages the bundle loads from node_modules
+# (scripts/runtime-modules.js: about 17 MB, where every production dependency would be 80); the
+# runtime stage copies dist/, bin/ and those node_modules onto a clean image of the same base, so
+# the native module matches its libc, and adds the programs Tidewatch's features run: git and ssh
+# (GitOps sources, ssh:// engines) and docker compose (compose write-back, GitOps projects).
 #
 # Dockerfile.local is the same runtime stage without the build stage, for a build made on the host
 # (see the comment at its top); keep the two runtime stages identical (test/integration/image.test.ts
@@ -15,13 +18,15 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+RUN npm run build && node scripts/runtime-modules.js /runtime
 
 FROM ${BASE} AS runtime
+# docker-cli-compose is Compose v2, run as `docker compose` (src/compose/cli.ts tries it first).
+RUN apk add --no-cache git openssh-client docker-cli docker-cli-compose
 COPY --from=build /src/package.json /app/package.json
 COPY --from=build /src/bin /app/bin
 COPY --from=build /src/dist /app/dist
-COPY --from=build /src/node_modules /app/node_modules
+COPY --from=build /runtime/node_modules /app/node_modules
 # --- runtime (identical in Dockerfile.local from here on) ---
 WORKDIR /app
 # /data belongs to uid 1000, so `--user 1000:<docker group>` can write a fresh volume (the engine

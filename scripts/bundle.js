@@ -5,19 +5,14 @@
 // the measured difference.
 // `npm run build` runs this after tsc.
 //
-// Left outside the bundle, loaded from node_modules when needed:
-// - better-sqlite3: a native module;
-// - mqtt, nodemailer, simple-git, yaml, pino-pretty, @sigstore/*, openid-client: loaded on first
-//   use (a notification channel, GitOps, --config, compose files, pretty logs,
-//   --signature-identity, an OIDC sign-in), which a bundle would make everyone parse;
-// - ssh2 (and its native cpu-features), @grpc/grpc-js, @grpc/proto-loader, protobufjs: dockerode's
-//   clients for ssh:// engines and BuildKit, which Tidewatch never loads: ssh:// engines go through
-//   the ssh binary (src/engine/ssh-stream.ts, src/engine/skip-unused-dockerode-deps.ts).
+// Left outside the bundle, loaded from node_modules when needed or never: scripts/bundle-externals.js
+// says which and why (the container image carries only those: scripts/runtime-modules.js).
 // dist/bundle/ sits one folder deep in dist/ like every compiled module, so the paths they build
 // from import.meta.url (../../package.json, ../../dist/ui/) hold in the bundle too.
 import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 import { URL, fileURLToPath } from 'node:url';
+import { LOADED, NEVER_LOADED } from './bundle-externals.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -39,21 +34,7 @@ const { metafile } = await build({
   charset: 'ascii',
   sourcemap: 'linked',
   sourcesContent: false,
-  external: [
-    'better-sqlite3',
-    'mqtt',
-    'nodemailer',
-    'simple-git',
-    'yaml',
-    'pino-pretty',
-    '@sigstore/*',
-    'openid-client',
-    'ssh2',
-    'cpu-features',
-    '@grpc/grpc-js',
-    '@grpc/proto-loader',
-    'protobufjs',
-  ],
+  external: [...LOADED, ...NEVER_LOADED],
   // The CommonJS dependencies inside an ES module still call require (and the externals above are
   // reached through it): give the bundle one, resolving from its own folder.
   banner: {

@@ -32,6 +32,7 @@ import { fleetRole, ownSchedules, runDaemon } from './daemon/index.js';
 import { loadSettings, type FlagValues, type Settings } from './config/index.js';
 import { logStart } from './start-line.js';
 import { configure, type Configured } from './cli/configure.js';
+import { writeStdout as write } from './cli/stdout.js';
 import { CommanderError } from 'commander';
 import { systemClock } from './domain/clock.js';
 import { TidewatchError, describeError } from './domain/errors.js';
@@ -86,8 +87,9 @@ async function withStore(
   flags: FlagValues,
   command: (deps: StoreDeps) => Promise<number>,
   successorOf?: string,
+  options?: { readonly quietOnTerminal?: boolean },
 ): Promise<number> {
-  const configured = configure(flags);
+  const configured = configure(flags, process.env, options);
   const file = dataFile(configured.settings);
   // A self-update's successor (src/self-update) connects first, says it is ready, then waits for the lock.
   const early = successorOf === undefined ? undefined : await connect(configured);
@@ -127,20 +129,16 @@ async function withStore(
   }
 }
 
-const write = (text: string): void => {
-  process.stdout.write(text);
-};
-
 /** run and once: notifications (src/notify) over the store's outbox; a bad URL stops here, exit 2. */
 function notificationsOf(deps: StoreDeps): Notifications {
   return createNotifications(deps.settings, { store: deps.store, logger: deps.logger, clock: systemClock });
 }
 
-/** `once`, and `run --run-once`: one cycle with notifications, then the exit code. */
+/** `once`, and `run --run-once`: one cycle with notifications; on a terminal, its lines instead of logs. */
 function runOnce(flags: FlagValues, names: readonly string[]): Promise<number> {
-  return withStore(flags, (deps) =>
-    withNotifications(notificationsOf(deps), deps.events, () => onceCommand(deps, names, deps.shutdown)),
-  );
+  const once = (deps: StoreDeps): Promise<number> =>
+    withNotifications(notificationsOf(deps), deps.events, () => onceCommand(deps, names, deps.shutdown));
+  return withStore(flags, once, undefined, { quietOnTerminal: true });
 }
 
 const program = buildProgram(

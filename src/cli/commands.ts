@@ -1,6 +1,8 @@
 import { rollbackToPrevious, runCycle, type CycleDeps } from '../updater/index.js';
 import type { Store } from '../store/index.js';
 import { checkJson, checkTable } from './check-output.js';
+import { onceProgress } from './once-progress.js';
+import { stdoutTerminal } from './stdout.js';
 
 /** `tidewatch check`: prints the report; exit 1 when a container could not be checked. */
 export async function checkCommand(
@@ -14,19 +16,28 @@ export async function checkCommand(
   return report.entries.some((entry) => entry.status === 'unknown') ? 1 : 0;
 }
 
-/** `tidewatch once`: one cycle; exit 0 when nothing failed, 1 otherwise. */
+/**
+ * `tidewatch once`: one cycle; exit 0 when nothing failed, 1 otherwise. Given a terminal to write
+ * to, it says what happens to each container as it goes (once-progress.ts) and sums up.
+ */
 export async function onceCommand(
   deps: CycleDeps,
   names: readonly string[],
   /** SIGTERM: an update in flight is undone and no other starts. */
   shutdown: AbortSignal = new AbortController().signal,
+  /** Where the lines go: stdout when it is a terminal; none (the log only) otherwise. */
+  terminal: ((text: string) => void) | undefined = stdoutTerminal(),
 ): Promise<number> {
-  const report = await runCycle(deps, {
+  const progress =
+    terminal !== undefined && deps.events !== undefined
+      ? onceProgress(deps.engine, deps.events, terminal)
+      : undefined;
+  const report = await runCycle(progress === undefined ? deps : { ...deps, engine: progress.engine }, {
     names,
     update: true,
     signal: shutdown,
     trigger: 'cli',
-  });
+  }).finally(() => progress?.finish());
   deps.logger.info(
     { updated: report.updated, failed: report.failed, checked: report.entries.length },
     'done',

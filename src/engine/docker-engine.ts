@@ -7,7 +7,7 @@ import type {
   EndpointSettings,
   ImageDefaults,
 } from '../domain/index.js';
-import type { Engine, ExecResult, ImageDetails, PullAuth } from './engine.js';
+import type { Engine, ExecResult, ImageDetails, PullAuth, PullProgress } from './engine.js';
 import { demuxToText, runExec } from './exec.js';
 import { toContainerDetails, toContainerStatus, toContainerSummary, toImageDetails } from './map.js';
 import { engineError, engineMessage, statusOf } from './docker-errors.js';
@@ -95,9 +95,15 @@ export class DockerEngine implements Engine {
     }
   }
 
-  pullImage(reference: string, auth: PullAuth | undefined, signal?: AbortSignal): Promise<void> {
+  pullImage(
+    reference: string,
+    auth: PullAuth | undefined,
+    signal?: AbortSignal,
+    onProgress?: (progress: PullProgress) => void,
+  ): Promise<void> {
     return pullImage(this.docker, reference, auth, {
       signal,
+      onProgress,
       pullTimeoutMs: this.options.pullTimeoutMs ?? 0,
     });
   }

@@ -3,7 +3,8 @@ import type Docker from 'dockerode';
 import { formatDuration } from '../config/index.js';
 import { TidewatchError } from '../domain/errors.js';
 import { engineError } from './docker-errors.js';
-import type { PullAuth } from './engine.js';
+import type { PullAuth, PullProgress } from './engine.js';
+import { pullTally, type PullStreamEvent } from './pull-progress.js';
 import { startIdleTimer } from './idle-timer.js';
 
 /** One line of the engine's pull progress stream. */
@@ -22,7 +23,11 @@ export async function pullImage(
   docker: Docker,
   reference: string,
   auth: PullAuth | undefined,
-  options: { readonly signal?: AbortSignal | undefined; readonly pullTimeoutMs: number },
+  options: {
+    readonly signal?: AbortSignal | undefined;
+    readonly pullTimeoutMs: number;
+    readonly onProgress?: ((progress: PullProgress) => void) | undefined;
+  },
 ): Promise<void> {
   const { signal } = options;
   const authconfig = auth && {
@@ -49,7 +54,19 @@ export async function pullImage(
         })
       : undefined;
   try {
-    const output = await followPull(docker, reference, authconfig, controller.signal, () => idle?.touch());
+    const tally = options.onProgress && pullTally();
+    const onEvent = (event: PullStreamEvent): void => {
+      const progress = tally?.(event);
+      if (progress !== undefined) options.onProgress?.(progress);
+    };
+    const output = await followPull(
+      docker,
+      reference,
+      authconfig,
+      controller.signal,
+      () => idle?.touch(),
+      onEvent,
+    );
     // The engine reports a failed pull inside the progress stream, not in the HTTP status.
     const failure = output.find((event) => event.error !== undefined || event.errorDetail !== undefined);
     if (failure) throw new Error(failure.errorDetail?.message ?? failure.error ?? 'pull failed');
@@ -63,7 +80,8 @@ export async function pullImage(
 }
 
 /**
- * Sends the pull and reads its progress stream to the end; every chunk of it calls `onData`.
+ * Sends the pull and reads its progress stream to the end; every chunk of it calls `onData`, every
+ * line `onEvent`.
  * When `signal` aborts, the request to the engine is destroyed (the engine then cancels the pull)
  * and this rejects with the signal's reason, even if the stream had already started.
  */
@@ -73,6 +91,7 @@ function followPull(
   authconfig: object | undefined,
   signal: AbortSignal,
   onData: () => void,
+  onEvent: (event: PullStreamEvent) => void,
 ): Promise<PullEvent[]> {
   return new Promise<PullEvent[]>((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason as Error);
@@ -94,8 +113,10 @@ function followPull(
         stream = response as Readable;
         if (signal.aborted) return stream.destroy();
         stream.on('data', onData);
-        docker.modem.followProgress(stream, (error: Error | null, result: unknown[]) =>
-          settle(error, result as PullEvent[]),
+        docker.modem.followProgress(
+          stream,
+          (error: Error | null, result: unknown[]) => settle(error, result as PullEvent[]),
+          (event: PullStreamEvent) => onEvent(event),
         );
       })
       .catch((error: unknown) => settle(error instanceof Error ? error : new Error(String(error))));

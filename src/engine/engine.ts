@@ -16,6 +16,14 @@ export interface PullAuth {
   readonly serverAddress: string;
 }
 
+/** How far a pull is: bytes downloaded of the layers whose size the engine reported so far. */
+export interface PullProgress {
+  readonly current: number;
+  readonly total: number;
+  /** The layers counted: the engine reports a layer's size when its download starts. */
+  readonly layers: number;
+}
+
 /** How a command run inside a container ended. */
 export type ExecResult =
   | { readonly kind: 'exited'; readonly exitCode: number; readonly output: string }
@@ -46,8 +54,16 @@ export interface Engine {
   containerLogs(idOrName: string, lines: number): Promise<string>;
   /** undefined when there is no such image. */
   inspectImage(reference: string): Promise<ImageDetails | undefined>;
-  /** Pulls an image; rejects with the engine's message when the pull fails. */
-  pullImage(reference: string, auth: PullAuth | undefined, signal?: AbortSignal): Promise<void>;
+  /**
+   * Pulls an image; rejects with the engine's message when the pull fails. `onProgress` hears the
+   * bytes downloaded as they grow (`tidewatch once` on a terminal shows them).
+   */
+  pullImage(
+    reference: string,
+    auth: PullAuth | undefined,
+    signal?: AbortSignal,
+    onProgress?: (progress: PullProgress) => void,
+  ): Promise<void>;
   tagImage(source: string, repository: string, tag: string): Promise<void>;
   /** Creates a container (not started); resolves to its id. */
   createContainer(spec: CreateSpec): Promise<string>;

@@ -1,4 +1,4 @@
-export type { Engine, ExecResult, ImageDetails, PullAuth } from './engine.js';
+export type { Engine, ExecResult, ImageDetails, PullAuth, PullProgress } from './engine.js';
 export type { EngineOptions } from './docker-engine.js';
 export { connectEngine, connectEngineClient, type EngineClient } from './engine-client.js';
 export { startIdleTimer, type IdleTimer } from './idle-timer.js';

@@ -1,32 +1,8 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { buildAndPush, runContainer, uniqueName } from '../lab/index.js';
 import { publishUpdate } from '../support/images.js';
 import { useLab } from '../support/lab.js';
-import { cliEnv, MAIN } from '../support/tidewatch.js';
-
-/** Runs the CLI on a pseudo-terminal (util-linux `script`), as a person at a shell does. */
-function onTerminal(args: readonly string[]): Promise<string> {
-  const command = [process.execPath, MAIN, ...args].map((word) => `'${word}'`).join(' ');
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', command, '/dev/null'], {
-      env: cliEnv({}),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('error', reject);
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve(output.replace(/\r/g, ''));
-    });
-  });
-}
-
-const jsonLogLines = (output: string): string[] =>
-  output.split('\n').filter((line) => line.startsWith('{"level"'));
+import { jsonLogLines, onTerminal } from '../support/terminal.js';
 
 describe('check on a terminal', () => {
   const lab = useLab();

@@ -1,11 +1,44 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAndPush, labDocker, labLabels, runContainer, uniqueName } from '../lab/index.js';
+import {
+  LAB_LABEL,
+  RUN_ID,
+  buildAndPush,
+  labDocker,
+  labLabels,
+  runContainer,
+  uniqueName,
+} from '../lab/index.js';
 import { buildNodeBase, buildTidewatchImage, freePort } from '../support/image-base.js';
 import { eventually, publishUpdate } from '../support/images.js';
 import { useLab } from '../support/lab.js';
 
+const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url);
+// Debian's 20.10 CLI matches the engine.
+const DOCKER = '/usr/bin/docker';
+// What the bundle loads from node_modules, and what it only resolves (scripts/bundle-externals.js).
+const EXTERNALS = (await import(new URL('scripts/bundle-externals.js', ROOT).href)) as {
+  LOADED: string[];
+  ANCHORS: string[];
+};
+// Every production dependency was about 80 MB (60 of them never loaded); what the bundle loads is
+// about 17. A package pulled in again by mistake crosses this.
+const NODE_MODULES_LIMIT = 30 * 1024 * 1024;
+// In the image: the bytes under a folder, counted by node (the image has no shell nor du).
+const DIR_BYTES =
+  "const fs=require('fs'),p=require('path');const size=(d)=>fs.readdirSync(d,{withFileTypes:true})" +
+  '.reduce((s,e)=>s+(e.isDirectory()?size(p.join(d,e.name)):e.isFile()?fs.statSync(p.join(d,e.name)).size:0),0);' +
+  'console.log(size(process.argv[1]))';
+// In the image, from /app: imports every package the bundle loads, resolves those it only resolves.
+const LOADS =
+  "import { createRequire } from 'node:module'; import { readdirSync } from 'node:fs';" +
+  "const [loaded, anchors] = JSON.parse(process.argv[1]); const names = loaded.flatMap((n) => n.endsWith('/*')" +
+  " ? readdirSync('node_modules/' + n.slice(0, -2)).map((e) => n.slice(0, -1) + e) : [n]);" +
+  "for (const n of names) await import(n); const r = createRequire('/app/dist/bundle/tidewatch.js');" +
+  "for (const n of anchors) r.resolve(n); console.log(names.concat(anchors).join(' '));";
 const RUNTIME_MARK = '# --- runtime';
 const PACKAGE_VERSION = (
   JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { version: string }
@@ -38,8 +71,19 @@ describe('the container image', () => {
   const images: string[] = [];
   let image = '';
 
+  /** `entrypoint args...` in a throwaway container of the image: its stdout and stderr. */
+  async function inImage(entrypoint: string, args: readonly string[]): Promise<string> {
+    const { stdout, stderr } = await run(
+      DOCKER,
+      ['run', '--rm', '--label', `${LAB_LABEL}=${RUN_ID}`, '--entrypoint', entrypoint, image, ...args],
+      { timeout: 120_000 },
+    );
+    return `${stdout}${stderr}`;
+  }
+
   beforeAll(async () => {
-    const base = await buildNodeBase();
+    // With the host's git, ssh and docker-compose, as Dockerfile's image has alpine's.
+    const base = await buildNodeBase({ tools: true });
     images.push(base);
     image = `${uniqueName('tidewatch-image')}:test`;
     await buildTidewatchImage(image, base, {}, { VERSION: PACKAGE_VERSION, REVISION: 'c0ffee0' });
@@ -80,6 +124,38 @@ describe('the container image', () => {
     expect(config.Cmd).toEqual(['run']);
     expect(config.Healthcheck?.Test).toEqual(['CMD', 'node', '/app/bin/tidewatch.js', 'healthcheck']);
   });
+
+  it('runs git, ssh and compose, which GitOps, ssh:// engines and compose write-back need', async () => {
+    expect(await inImage('git', ['--version'])).toMatch(/^git version \d+\./);
+    expect(await inImage('ssh', ['-V'])).toMatch(/^OpenSSH_\d/);
+    // src/compose/cli.ts runs `docker compose version`, else this.
+    expect(await inImage('docker-compose', ['version'])).toMatch(/^docker-compose version \d+\./);
+  }, 300_000);
+
+  it('carries in node_modules what the bundle loads and little else, each package loading', async () => {
+    const loaded = await inImage('node', [
+      '--input-type=module',
+      '-e',
+      LOADS,
+      JSON.stringify([EXTERNALS.LOADED, EXTERNALS.ANCHORS]),
+    ]);
+    expect(loaded).toContain('better-sqlite3');
+    expect(loaded).toContain('@sigstore/verify');
+    // Inside the bundle, so not in the image: dockerode's dependencies, zod, pino, hono.
+    const installed = await inImage('node', [
+      '-p',
+      "require('fs').readdirSync('/app/node_modules').join(' ')",
+    ]);
+    for (const bundled of ['zod', 'pino', 'hono', 'commander', 'tar-fs', 'typescript']) {
+      expect(installed.split(/\s+/)).not.toContain(bundled);
+    }
+    const bytes = Number(await inImage('node', ['-e', DIR_BYTES, '/app/node_modules']));
+    const { Size: imageBytes } = await docker.getImage(image).inspect();
+    const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    console.info(`image: ${mb(imageBytes)} (with the host-made base), node_modules: ${mb(bytes)}`);
+    expect(bytes).toBeGreaterThan(1024 * 1024);
+    expect(bytes).toBeLessThan(NODE_MODULES_LIMIT);
+  }, 300_000);
 
   it('serves /healthz, becomes healthy, and updates a container whose tag moved', async () => {
     const scope = uniqueName('image-scope');

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { LAB_LABEL, RUN_ID, labDocker, uniqueName } from '../lab/index.js';
 import { createTar, type TarEntry } from '../lab/tar.js';
+import { sharedLibraries, toolFiles } from './image-tools.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -20,19 +21,10 @@ function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** The shared libraries `ldd` lists for `binary`, as absolute paths (the vdso has none). */
-async function sharedLibraries(binary: string): Promise<string[]> {
-  const { stdout } = await run('ldd', [binary]);
-  return stdout
-    .split('\n')
-    .map((line) => /(?:=>\s*)?(\/\S+)\s+\(0x/.exec(line)?.[1])
-    .filter((path): path is string => path !== undefined);
-}
-
 /** Files at their absolute paths, with every parent folder before them, as one layer's entries. */
-function fileEntries(files: ReadonlyMap<string, string>): TarEntry[] {
+function fileEntries(files: ReadonlyMap<string, string>, links: ReadonlyMap<string, string>): TarEntry[] {
   const dirs = new Set<string>();
-  for (const path of files.keys()) {
+  for (const path of [...files.keys(), ...links.keys()]) {
     for (let dir = dirname(path); dir !== '/'; dir = dirname(dir)) dirs.add(dir.slice(1));
   }
   return [
@@ -44,6 +36,7 @@ function fileEntries(files: ReadonlyMap<string, string>): TarEntry[] {
       content: readFileSync(source),
       mode: 0o755,
     })),
+    ...[...links].map(([path, target]): TarEntry => ({ type: 'symlink', path: path.slice(1), target })),
   ];
 }
 
@@ -51,16 +44,19 @@ function fileEntries(files: ReadonlyMap<string, string>): TarEntry[] {
  * A Node base image made from this host, since no image can be pulled here: the host's node binary
  * at /usr/local/bin/node plus the libraries it and better-sqlite3's native module link against.
  * It is glibc, like the host that compiled better-sqlite3, so the host's node_modules run on it.
+ * With `tools`, it carries the host's git, ssh and docker-compose too (image-tools.ts), as
+ * Dockerfile's image does; the other tests leave them out, for a smaller, faster build.
  * Labelled with this run, so cleanupLab() removes it (and every image built from it).
  */
-export async function buildNodeBase(): Promise<string> {
+export async function buildNodeBase(options: { readonly tools?: boolean } = {}): Promise<string> {
   const tag = `${uniqueName('node-base')}:local`;
-  const files = new Map<string, string>([['/usr/local/bin/node', process.execPath]]);
+  const tools = options.tools === true ? await toolFiles() : { files: new Map(), links: new Map() };
+  const files = new Map<string, string>([['/usr/local/bin/node', process.execPath], ...tools.files]);
   for (const binary of [process.execPath, NATIVE_MODULE]) {
     for (const library of await sharedLibraries(binary)) files.set(library, library);
   }
   const layer = createTar([
-    ...fileEntries(files),
+    ...fileEntries(files, tools.links),
     { type: 'file', path: 'etc/passwd', content: Buffer.from('root:x:0:0:root:/root:/bin/false\n') },
     { type: 'file', path: 'etc/group', content: Buffer.from('root:x:0:\n') },
     { type: 'dir', path: 'tmp', mode: 0o1777 },
@@ -101,45 +97,25 @@ export async function buildNodeBase(): Promise<string> {
   return tag;
 }
 
-/** The production dependencies' top-level folders, as npm resolves them from the lockfile. */
-async function productionPackages(): Promise<string[]> {
-  const { stdout } = await run('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
-    cwd: ROOT,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  const prefix = join(ROOT, 'node_modules') + '/';
-  return [
-    ...new Set(
-      stdout
-        .split('\n')
-        .filter((path) => path.startsWith(prefix))
-        // Nested node_modules come along with their parent package.
-        .map((path) => path.slice(prefix.length).split('/node_modules/')[0] ?? '')
-        .filter((path) => path !== ''),
-    ),
-  ];
+/** What scripts/runtime-modules.js copied: packages and their bytes. */
+export interface RuntimeModules {
+  readonly packages: number;
+  readonly bytes: number;
 }
 
 /**
  * The context Dockerfile.local expects, staged from this checkout: package.json, bin/, dist/ (run
- * `npm run build` first) and only the production packages of node_modules/, as `npm prune
- * --omit=dev` would leave them, without touching the checkout's own node_modules.
+ * `npm run build` first) and the node_modules/ scripts/runtime-modules.js keeps (what Dockerfile's
+ * build stage keeps), without touching the checkout's own node_modules.
  */
-export async function stageImageContext(): Promise<{ dir: string; remove(): void }> {
+export async function stageImageContext(): Promise<{ dir: string; modules: RuntimeModules; remove(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'tidewatch-image-'));
   for (const path of ['Dockerfile.local', 'package.json', 'bin', 'dist']) {
     cpSync(join(ROOT, path), join(dir, path), { recursive: true });
   }
-  for (const path of await productionPackages()) {
-    // better-sqlite3 needs its lib/ and the compiled module, not its 30 MB of sources and objects.
-    const filter =
-      path === 'better-sqlite3'
-        ? (source: string): boolean =>
-            !/better-sqlite3\/(deps|src|build\/(deps|Release\/(obj|sqlite3\.a|test_extension)))/.test(source)
-        : undefined;
-    cpSync(join(ROOT, 'node_modules', path), join(dir, 'node_modules', path), { recursive: true, filter });
-  }
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  const { stdout } = await run(process.execPath, [join(ROOT, 'scripts/runtime-modules.js'), dir]);
+  const modules = JSON.parse(stdout) as RuntimeModules;
+  return { dir, modules, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface BuildArgs {
