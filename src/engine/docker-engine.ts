@@ -5,7 +5,6 @@ import type {
   ContainerSummary,
   CreateSpec,
   EndpointSettings,
-  ImageDefaults,
 } from '../domain/index.js';
 import type { Engine, ExecResult, ImageDetails, PullAuth, PullProgress } from './engine.js';
 import { demuxToText, runExec } from './exec.js';
@@ -87,7 +86,7 @@ export class DockerEngine implements Engine {
         ? details
         : {
             ...details,
-            defaults: { ...details.defaults, Healthcheck: healthcheck as ImageDefaults['Healthcheck'] },
+            defaults: { ...details.defaults, Healthcheck: healthcheck },
           };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
