@@ -9,7 +9,7 @@ import type {
 import type { Engine, ExecResult, ImageDetails, PullAuth, PullProgress } from './engine.js';
 import { demuxToText, runExec } from './exec.js';
 import { toContainerDetails, toContainerStatus, toContainerSummary, toImageDetails } from './map.js';
-import { engineError, engineMessage, statusOf } from './docker-errors.js';
+import { engineError, engineMessage, isNotFound, statusOf } from './docker-errors.js';
 import { pullImage } from './docker-pull.js';
 
 /** How the Docker adapter behaves, from the settings; the Engine port's calls stay the same. */
@@ -50,7 +50,7 @@ export class DockerEngine implements Engine {
     try {
       return toContainerDetails(await this.docker.getContainer(idOrName).inspect());
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
+      if (isNotFound(error)) return undefined;
       throw engineError(`inspecting container ${idOrName}`, error);
     }
   }
@@ -59,7 +59,7 @@ export class DockerEngine implements Engine {
     try {
       return toContainerStatus(await this.docker.getContainer(idOrName).inspect());
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
+      if (isNotFound(error)) return undefined;
       throw engineError(`inspecting container ${idOrName}`, error);
     }
   }
@@ -71,7 +71,7 @@ export class DockerEngine implements Engine {
         .logs({ stdout: true, stderr: true, tail: lines, follow: false });
       return demuxToText(raw);
     } catch (error) {
-      if (statusOf(error) === 404) return '';
+      if (isNotFound(error)) return '';
       throw engineError(`reading the logs of ${idOrName}`, error);
     }
   }
@@ -89,7 +89,7 @@ export class DockerEngine implements Engine {
             defaults: { ...details.defaults, Healthcheck: healthcheck },
           };
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
+      if (isNotFound(error)) return undefined;
       throw engineError(`inspecting image ${reference}`, error);
     }
   }
@@ -196,7 +196,7 @@ export class DockerEngine implements Engine {
       // Volumes are kept: anonymous volumes are carried into the new container, never deleted.
       await this.docker.getContainer(id).remove({ force: options.force ?? false, v: false });
     } catch (error) {
-      if (statusOf(error) === 404) return;
+      if (isNotFound(error)) return;
       throw engineError(`removing container ${id.slice(0, 12)}`, error);
     }
   }
@@ -215,7 +215,7 @@ export class DockerEngine implements Engine {
       return true;
     } catch (error) {
       if (statusOf(error) === 409) return false;
-      if (statusOf(error) === 404) return true;
+      if (isNotFound(error)) return true;
       throw engineError(`removing image ${id}`, error);
     }
   }

@@ -7,6 +7,16 @@ export function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
+/**
+ * Whether the thing asked for is not there: a 404, or Podman's 500 for a container removed while
+ * it answered (`... does not exist in database: no such container`), which Docker reports as 404.
+ */
+export function isNotFound(error: unknown): boolean {
+  const status = statusOf(error);
+  if (status === 404) return true;
+  return status === 500 && /no such (container|image)$/i.test(engineMessage(error));
+}
+
 /** The engine's own message from a dockerode error (its `json.message`), else the error's. */
 export function engineMessage(error: unknown): string {
   const json = (error as { json?: { message?: unknown } } | null)?.json;

@@ -114,7 +114,8 @@ describe('integration lab', () => {
     await response.arrayBuffer();
     expect(response.headers.get('docker-content-digest')).toBe(digest);
     expect(registry.manifestRequests(repo)).toEqual([
-      { method: 'GET', path: `/v2/${repo}/manifests/1.0`, status: 200 },
+      // Node's fetch says `node`: the log's User-Agent tells a test's requests from Tidewatch's.
+      { method: 'GET', path: `/v2/${repo}/manifests/1.0`, status: 200, userAgent: 'node' },
     ]);
     expect(registry.manifestRequests('someone-else')).toEqual([]);
   });

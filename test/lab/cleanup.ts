@@ -41,6 +41,25 @@ async function removeAll(
   );
 }
 
+/**
+ * Removes a network. Docker 20.10 can keep a stale endpoint after a container was killed or
+ * removed in the middle of a connect (the fault suite kills Tidewatch at every step): the network
+ * then "has active endpoints" with no container attached, and only an engine restart clears it.
+ * That is the engine's leftover, not a container this run left: it is reported, not failed on.
+ */
+async function removeNetwork(docker: Docker, id: string): Promise<void> {
+  try {
+    await docker.getNetwork(id).remove();
+  } catch (error) {
+    if (!/has active endpoints/.test(String(error))) throw error;
+    const info = (await docker.getNetwork(id).inspect()) as { Name?: string; Containers?: object | null };
+    if (Object.keys(info.Containers ?? {}).length > 0) throw error;
+    console.warn(
+      `cleanupLab: network ${info.Name ?? id} keeps a stale endpoint of the engine; left in place`,
+    );
+  }
+}
+
 /** Image repository without its registry host: `127.0.0.1:5000/tw-app-x:1` → `tw-app-x`. */
 function repositoryPath(tag: string): string {
   const withoutTag = tag.replace(/:[^/:]*$/, '');
@@ -74,7 +93,16 @@ async function serviceIds(docker: Docker, owned: RunMatch, prefix?: string): Pro
  * order that frees each one's users first. Never touches other runs. Throws if anything is left.
  */
 export async function cleanupLab(prefix?: string): Promise<void> {
-  await removeRuns(thisRun, prefix);
+  try {
+    await removeRuns(thisRun, prefix);
+  } catch {
+    // A create the engine was still answering when the list was taken (a Tidewatch killed with a
+    // request in flight, as the fault suite does) leaves a container the first pass did not see,
+    // and its network "has active endpoints". A second pass after a moment sees it; what is left
+    // after that was really left behind.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await removeRuns(thisRun, prefix);
+  }
 }
 
 /**
@@ -127,7 +155,7 @@ async function removeRuns(owned: RunMatch, prefix?: string): Promise<void> {
 
   const networks = await docker.listNetworks();
   const networkIds = networks.filter((n) => owned(n.Labels?.[LAB_LABEL]) || named(n.Name)).map((n) => n.Id);
-  errors.push(...(await removeAll('network', networkIds, (id) => docker.getNetwork(id).remove())));
+  errors.push(...(await removeAll('network', networkIds, (id) => removeNetwork(docker, id))));
 
   const { Volumes: volumes = [] } = await docker.listVolumes();
   const volumeNames = volumes.filter((v) => owned(v.Labels?.[LAB_LABEL]) || named(v.Name)).map((v) => v.Name);
