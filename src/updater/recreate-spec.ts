@@ -10,6 +10,7 @@ import type {
   MountSpec,
 } from '../domain/index.js';
 import { compareApiVersions } from '../engine/index.js';
+import { normalizeInspectedHostConfig } from './engine-compat.js';
 
 type NetworkEntry = { readonly name: string; readonly endpoint: EndpointSettings };
 
@@ -45,7 +46,7 @@ export function buildRecreateSpec(
     if (config.Env) config.Env = config.Env.filter((entry) => entry !== ownHostname);
   }
 
-  const hostConfig: HostConfig = { ...old.hostConfig };
+  const hostConfig: HostConfig = normalizeInspectedHostConfig(old.hostConfig);
   if (old.hostConfig.Links) hostConfig.Links = old.hostConfig.Links.map(toCreateLink);
   if (mode.startsWith('container:')) dropRefusedInSharedNamespace(config, hostConfig);
   const mounts = mountsKeepingAnonymousVolumes(old);
