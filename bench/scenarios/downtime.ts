@@ -16,7 +16,8 @@ import { tempStore, tidewatchDeps } from '../../test/support/tidewatch.js';
  * `updates` times. Each request's outcome is a log line, timestamped by the engine; the results are
  * the failed requests and the longest time between two successful ones.
  */
-const SERVE = [
+/** Serves `v$VERSION` on port 8080 with busybox httpd: the service both downtime scenarios update. */
+export const SERVE = [
   'sh',
   '-c',
   'mkdir -p /www && echo "v$VERSION" > /www/index.html && exec httpd -f -p 8080 -h /www',

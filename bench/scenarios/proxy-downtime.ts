@@ -1,4 +1,5 @@
 import { runCycle } from '../../src/updater/index.js';
+import { SERVE } from './downtime.js';
 import {
   buildAndPush,
   labDocker,
@@ -9,7 +10,7 @@ import {
 } from '../../test/lab/index.js';
 import { PROXIES, type LabProxy } from '../../test/lab/proxies.js';
 import { publishUpdate } from '../../test/support/images.js';
-import { sendTraffic } from '../../test/support/proxy-traffic.js';
+import { addressOn, sendTraffic } from '../../test/support/proxy-traffic.js';
 import { tempStore, tidewatchDeps } from '../../test/support/tidewatch.js';
 
 /**
@@ -18,12 +19,6 @@ import { tempStore, tidewatchDeps } from '../../test/support/tidewatch.js';
  * as fast as they are answered (four at a time, each on a new connection, no retry), while the
  * container is updated `updates` times. Every failed request counts.
  */
-const SERVE = [
-  'sh',
-  '-c',
-  'mkdir -p /www && echo "v$VERSION" > /www/index.html && exec httpd -f -p 8080 -h /www',
-];
-
 export type ProxyDriver = keyof typeof PROXIES;
 
 export interface ProxyDowntimeResult {
@@ -35,11 +30,6 @@ export interface ProxyDowntimeResult {
   readonly failures: string[];
   readonly versionsSeen: number;
   readonly wallSeconds: number;
-}
-
-async function addressOn(network: string, container: string): Promise<string> {
-  const info = await labDocker().getContainer(container).inspect();
-  return `${info.NetworkSettings.Networks[network]?.IPAddress ?? '?'}:8080`;
 }
 
 export async function measureProxyDowntime(

@@ -65,8 +65,3 @@ export async function pingEngine(connection: EngineConnection, timeoutMs = 10_00
   const libpod = response.headers['libpod-api-version'];
   return { apiVersion: version, libpodVersion: typeof libpod === 'string' ? libpod : undefined };
 }
-
-/** The engine's API version alone (see pingEngine). */
-export async function pingApiVersion(connection: EngineConnection, timeoutMs = 10_000): Promise<string> {
-  return (await pingEngine(connection, timeoutMs)).apiVersion;
-}

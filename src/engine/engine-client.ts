@@ -15,8 +15,6 @@ import { eventsOf, type EngineEvents } from './events.js';
  */
 export interface EngineClient {
   readonly apiVersion: string;
-  /** Podman answers the Docker API too, with differences (docs/podman.md). */
-  readonly product: 'docker' | 'podman';
   readonly containers: Engine;
   readonly events: EngineEvents;
   readonly docker: Docker;
@@ -39,7 +37,6 @@ export async function connectEngineClient(
     : options;
   return {
     apiVersion,
-    product: podman ? 'podman' : 'docker',
     containers: new DockerEngine(docker, apiVersion, engineOptions),
     events: eventsOf(docker),
     docker,

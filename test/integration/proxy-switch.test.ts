@@ -8,7 +8,7 @@ import { runCycle, type CycleEntry } from '../../src/updater/index.js';
 import { buildAndPush, labDocker, labLabels, runContainer, uniqueName } from '../lab/index.js';
 import { PROXIES, type LabProxy } from '../lab/proxies.js';
 import { publishUpdate } from '../support/images.js';
-import { sendTraffic } from '../support/proxy-traffic.js';
+import { addressOn, sendTraffic } from '../support/proxy-traffic.js';
 import { useLab } from '../support/lab.js';
 import { tempStore, tidewatchDeps } from '../support/tidewatch.js';
 
@@ -48,12 +48,6 @@ async function updateOnce(
     trigger: 'cli',
   });
   return report.entries.find((entry) => entry.name === name);
-}
-
-/** Where a proxy dials the container now: its address on `network`, port 8080 (from the engine). */
-async function addressOn(network: string, container: string): Promise<string> {
-  const info = await labDocker().getContainer(container).inspect();
-  return `${info.NetworkSettings.Networks[network]?.IPAddress ?? '?'}:8080`;
 }
 
 describe.each(Object.keys(PROXIES) as Array<keyof typeof PROXIES>)('start-first behind %s', (driver) => {

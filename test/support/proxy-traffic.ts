@@ -1,4 +1,5 @@
 import { Agent, get } from 'node:http';
+import { labDocker } from '../lab/index.js';
 
 /** What a client saw: answers, failures (each as one line) and the versions in the order served. */
 export interface Traffic {
@@ -59,4 +60,10 @@ export function sendTraffic(
       return traffic;
     },
   };
+}
+
+/** Where a proxy dials a container now: its address on `network`, port 8080 (from the engine). */
+export async function addressOn(network: string, container: string): Promise<string> {
+  const info = await labDocker().getContainer(container).inspect();
+  return `${info.NetworkSettings.Networks[network]?.IPAddress ?? '?'}:8080`;
 }
