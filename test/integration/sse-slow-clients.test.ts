@@ -30,6 +30,8 @@ function eventsToOverflow(): number {
 
 interface Measure {
   readonly rss: number;
+  /** Heap and external buffers still referenced after garbage collection. */
+  readonly held: number;
   /** TCP sockets the server process holds, its listening one aside. */
   readonly sockets: number;
 }
@@ -200,13 +202,18 @@ describe('Server-Sent Events clients that stop reading', () => {
     const open = await resumeUntilClosed(clients, 30_000);
     const most = Math.max(...clients.map((client) => client.received));
     const report =
-      `RSS ${mb(before.rss)} before, ${mb(after.rss)} after; the server held ${after.sockets} sockets; ` +
+      `RSS ${mb(before.rss)} before, ${mb(after.rss)} after; ` +
+      `held ${mb(before.held)} before, ${mb(after.held)} after; the server held ${after.sockets} sockets; ` +
       `${open} of ${CLIENTS} paused clients still open, ` +
       `${clients.filter((client) => client.error === 'ECONNRESET').length} reset; ` +
       `the one that read most got ${mb(most)} of the ${mb(events * EVENT_BYTES)} published`;
     expect(read.map((event) => event.event)).toEqual(Array(events + 1).fill('update-skipped'));
     expect(after.sockets, report).toBe(1);
-    expect(after.rss - before.rss, report).toBeLessThan(10 * MB);
+    // Nothing of what the 200 clients were owed (up to 200 MB had they been kept) is still held.
+    expect(after.held - before.held, report).toBeLessThan(4 * MB);
+    // And the process gave most of it back; the allocator keeps some pages for later (11 MB seen
+    // on a loaded machine), so this bound catches keeping clients, not a fragmented heap.
+    expect(after.rss - before.rss, report).toBeLessThan(32 * MB);
     expect(open, report).toBe(0);
     // Closed by the server before the end: none got everything that was published.
     expect(most, report).toBeLessThan(events * EVENT_BYTES);

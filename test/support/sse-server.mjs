@@ -9,8 +9,9 @@
 // Messages in, each answered once done:
 //   { publish: { count, bytes } } emits `count` update-skipped events whose reason is `bytes`
 //     characters, one per turn of the event loop, so the streams write between them;
-//   { measure: true } collects garbage until the heap stops shrinking, then answers the RSS and
-//     the number of TCP sockets the process holds (its listening socket aside).
+//   { measure: true } collects garbage until the heap stops shrinking, then answers the RSS, the
+//     memory still referenced (heap and external buffers) and the number of TCP sockets the
+//     process holds (its listening socket aside).
 // Its first message out is { url }. It exits when the test disconnects.
 import { Buffer } from 'node:buffer';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -59,7 +60,10 @@ async function measure() {
     heap = used;
   }
   const sockets = process.getActiveResourcesInfo().filter((kind) => kind === 'TCPSocketWrap').length;
-  return { rss: process.memoryUsage().rss, sockets };
+  const memory = process.memoryUsage();
+  // `held` is what the process still references (JS heap and the buffers it owns): a leak shows
+  // there. RSS also keeps pages the allocator has not handed back to the kernel yet.
+  return { rss: memory.rss, held: memory.heapUsed + memory.external, sockets };
 }
 
 process.on('message', (message) => {
