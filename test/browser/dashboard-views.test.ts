@@ -235,6 +235,14 @@ describe('the dashboard views', () => {
         await page.screenshot({ path: README_IMAGE });
       }
     }
+    // A container's own page, reached from its row.
+    await open('Containers', `tr[data-container="${names.web}"]`);
+    await page.locator(`tr[data-container="${names.web}"]`).getByRole('link', { name: names.web }).click();
+    await page.locator('.facts').first().waitFor();
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      violations.push(...(await contrast(`container-${scheme}`)));
+    }
     expect(violations).toEqual([]);
   });
 
@@ -277,13 +285,29 @@ describe('the dashboard views', () => {
     }
   });
 
-  it('lays the services out as cards on a phone', async () => {
+  it('fits every view to a phone, its tables as labelled cards', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.emulateMedia({ colorScheme: 'dark' });
     await open('Services', `tr[data-service="${serviceName}"]`);
     await page.screenshot({ path: join(ARTIFACTS, 'services-phone-dark.png'), fullPage: true });
     expect(await page.locator('table.list thead').isVisible()).toBe(false);
-    expect(await contrast('services-phone-dark')).toEqual([]);
+    const violations = await contrast('services-phone-dark');
+    // Every view fits the phone's width: nothing scrolls sideways.
+    for (const [link, ready] of [
+      ['Services', `tr[data-service="${serviceName}"]`],
+      ['GitOps', 'li[data-source="edge"]'],
+      ['Notifications', 'tr[data-state="delivered"]'],
+      ['Configuration', '[data-key="apiToken"]'],
+    ] as const) {
+      await open(link, ready);
+      await page.screenshot({
+        path: join(ARTIFACTS, `${link.toLowerCase()}-phone-dark.png`),
+        fullPage: true,
+      });
+      expect([link, await page.evaluate('document.documentElement.scrollWidth')]).toEqual([link, 390]);
+      violations.push(...(await contrast(`${link.toLowerCase()}-phone-dark`)));
+    }
+    expect(violations).toEqual([]);
   });
 
   it('says why there is nothing to show on a daemon with --swarm off and no sources', async () => {
