@@ -2,17 +2,10 @@ import { redactUrl } from '../../domain/redact.js';
 import { GITOPS_PREFIX, gitopsOf, type ApplyResult } from '../../gitops/index.js';
 import { HISTORY_MAX_LIMIT, type UpdateRecord } from '../../store/index.js';
 import type { ApiDaemon } from '../context.js';
+import type { ApplySummary, GitopsApply, GitopsSourceItem } from '../view-types.js';
 
 /** How many of a source's recorded applies the API shows. */
 const HISTORY_SHOWN = 10;
-
-interface ApplySummary {
-  readonly at: number;
-  readonly kind: ApplyResult['kind'];
-  readonly commit: string | null;
-  readonly reason: string | null;
-  readonly projects: ReadonlyArray<{ project: string; ok: boolean; detail: string }>;
-}
 
 function summary(at: number, result: ApplyResult): ApplySummary {
   switch (result.kind) {
@@ -32,7 +25,7 @@ function summary(at: number, result: ApplyResult): ApplySummary {
 }
 
 /** One recorded apply or drift correction of a project, as the dashboard lists it. */
-function applyRow(record: UpdateRecord): Record<string, unknown> {
+function applyRow(record: UpdateRecord): GitopsApply {
   return {
     id: record.id,
     project: record.containerName.slice(GITOPS_PREFIX.length),
@@ -50,7 +43,7 @@ function applyRow(record: UpdateRecord): Record<string, unknown> {
  * (while this daemon ran), and its projects' recent applies and drift corrections from the history
  * (each row's image is the source's `<url>#<branch>:<folder>`, see src/gitops/history.ts).
  */
-export function gitopsSources(deps: ApiDaemon['deps']): Array<Record<string, unknown>> {
+export function gitopsSources(deps: ApiDaemon['deps']): GitopsSourceItem[] {
   const service = gitopsOf(deps.events);
   const recent = deps.store.history
     .list({ limit: HISTORY_MAX_LIMIT })

@@ -2,17 +2,9 @@ import { describeError } from '../../domain/errors.js';
 import type { Logger } from '../../log/index.js';
 import { selectServices, type ServiceSelection } from '../../swarm/index.js';
 import type { ApiDaemon } from '../context.js';
+import type { ServiceItem, ServicesAnswer } from '../view-types.js';
 
-export interface ServicesView {
-  /** off: --swarm off; not-manager: the engine cannot list services; manager: it can. */
-  readonly swarm: 'off' | 'not-manager' | 'manager';
-  readonly nodeState: string | null;
-  readonly items: Array<Record<string, unknown>>;
-  /** Why the services could not be read, when the engine failed to answer. */
-  readonly error?: string;
-}
-
-function item(selection: ServiceSelection, deps: ApiDaemon['deps']): Record<string, unknown> {
+function item(selection: ServiceSelection, deps: ApiDaemon['deps']): ServiceItem {
   const { service } = selection;
   const last = deps.store.history.list({ container: selection.subject, limit: 1 }).items[0];
   return {
@@ -42,7 +34,7 @@ function item(selection: ServiceSelection, deps: ApiDaemon['deps']): Record<stri
  * The swarm services this daemon would look at (its scope and filters, as a cycle selects them),
  * each with how it is treated and its last recorded update; empty when the engine is no manager.
  */
-export async function swarmServices(deps: ApiDaemon['deps'], logger: Logger): Promise<ServicesView> {
+export async function swarmServices(deps: ApiDaemon['deps'], logger: Logger): Promise<ServicesAnswer> {
   const { swarm } = deps;
   if (swarm === undefined) return { swarm: 'off', nodeState: null, items: [] };
   try {

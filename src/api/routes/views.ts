@@ -4,6 +4,7 @@ import { redactText } from '../../domain/redact.js';
 import type { OutboxRow } from '../../store/index.js';
 import type { ApiContext } from '../context.js';
 import { defineRoute, type ApiRoute } from '../route.js';
+import type { OutboxAnswer, OutboxMessage } from '../view-types.js';
 import { gitopsSources } from './gitops-sources.js';
 import { swarmServices } from './swarm-services.js';
 
@@ -22,7 +23,7 @@ const LimitQuery = z.strictObject({
 const Shown = z.looseObject({ title: z.string().optional(), body: z.string().optional() });
 
 /** One outbox row for the API: the target as its redacted label, never the rendered request. */
-function outboxItem(row: OutboxRow): Record<string, unknown> {
+function outboxItem(row: OutboxRow): OutboxMessage {
   let shown: z.infer<typeof Shown> = {};
   try {
     shown = Shown.catch({}).parse(JSON.parse(row.payload));
@@ -84,11 +85,13 @@ export function viewRoutes(ctx: ApiContext): ApiRoute[] {
       description: `\`{ stats: { pending, delivered, failed }, items }\`; \`limit\` 1 to ${OUTBOX_MAX_LIMIT}, default 100. Targets are shown as their redacted URLs. See docs/notifications.md.`,
       query: LimitQuery,
       responses: { 200: '`{ stats, items: OutboxMessage[] }`' },
-      handle: ({ c, query }) =>
-        c.json({
+      handle: ({ c, query }) => {
+        const answer: OutboxAnswer = {
           stats: deps.store.outbox.stats(),
           items: deps.store.outbox.recent(query.limit ?? 100).map(outboxItem),
-        }),
+        };
+        return c.json(answer);
+      },
     }),
     defineRoute({
       methods: ['GET'],
