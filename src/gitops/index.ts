@@ -2,5 +2,12 @@ export { applySource, type ApplyDeps, type ApplyResult, type ProjectResult } fro
 export { findProjects, type GitopsProject } from './projects.js';
 export { Checkout, type Commit } from './repo.js';
 export { GITOPS_PREFIX, isGitopsSubject, closeInterrupted } from './history.js';
-export { GitopsService, gitopsOf, gitopsRoot, gitopsVerifyPolicy, registerGitops } from './service.js';
+export {
+  GitopsService,
+  gitopsOf,
+  gitopsRoot,
+  gitopsVerifyPolicy,
+  registerGitops,
+  type LastApply,
+} from './service.js';
 export { startGitops } from './starter.js';

@@ -6,6 +6,12 @@ import { redactText } from '../domain/redact.js';
 import { applySource, type ApplyDeps, type ApplyResult } from './apply.js';
 import { closeInterrupted } from './history.js';
 
+/** A source's last apply: when it ended and what it came to. */
+export interface LastApply {
+  readonly at: number;
+  readonly result: ApplyResult;
+}
+
 /**
  * Polls each source on its interval and applies new commits; `trigger` (the git webhook) applies
  * at once. Applies of one source never overlap: a trigger during an apply runs once more after it.
@@ -14,13 +20,21 @@ export class GitopsService {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Map<string, Promise<ApplyResult>>();
   private readonly again = new Set<string>();
+  private readonly last = new Map<string, LastApply>();
   private readonly controller = new AbortController();
   private stopped = false;
 
   constructor(
     private readonly deps: ApplyDeps,
     readonly sources: readonly GitopsSourceSetting[],
+    /** When an apply ended (epoch ms), for the API's status of each source. */
+    private readonly now: () => number = Date.now,
   ) {}
+
+  /** What each source's last apply came to since this process started, and whether one runs now. */
+  status(name: string): { readonly applying: boolean; readonly last: LastApply | undefined } {
+    return { applying: this.running.has(name), last: this.last.get(name) };
+  }
 
   /** Closes applies a killed predecessor left open, applies every source once, then polls. */
   start(): void {
@@ -54,6 +68,10 @@ export class GitopsService {
         const reason = redactText(describeError(error));
         this.deps.logger.error({ gitops: name, reason }, 'gitops apply failed');
         return { kind: 'failed', reason, projects: [] };
+      })
+      .then((result) => {
+        this.last.set(name, { at: this.now(), result });
+        return result;
       })
       .finally(() => {
         this.running.delete(name);

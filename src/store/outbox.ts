@@ -61,6 +61,8 @@ export interface Outbox {
   stats(): OutboxStats;
   /** Given-up messages, newest first. */
   failures(limit: number): OutboxRow[];
+  /** Every message, pending, delivered or given up, newest first (the API's outbox view). */
+  recent(limit: number): OutboxRow[];
   /** Deletes delivered rows finished before `deliveredBefore` and failed ones before `failedBefore`. */
   prune(deliveredBefore: number, failedBefore: number): number;
   /** Runs `fn` in one IMMEDIATE transaction (with the announcements it depends on). */
@@ -138,6 +140,7 @@ export function createOutbox(db: Database, clock: Clock): Outbox {
   const failures = db.prepare(
     'SELECT * FROM outbox WHERE failed_at IS NOT NULL ORDER BY failed_at DESC, id DESC LIMIT ?',
   );
+  const recent = db.prepare('SELECT * FROM outbox ORDER BY id DESC LIMIT ?');
   const prune = db.prepare('DELETE FROM outbox WHERE delivered_at < ? OR failed_at < ?');
   const enqueue = db.transaction((rows: readonly OutboxInput[]): number[] => {
     const now = clock();
@@ -184,6 +187,7 @@ export function createOutbox(db: Database, clock: Clock): Outbox {
     },
     stats: () => Stats.parse(stats.get()),
     failures: (limit) => failures.all(limit).map(toRow),
+    recent: (limit) => recent.all(limit).map(toRow),
     prune: (deliveredBefore, failedBefore) => prune.run(deliveredBefore, failedBefore).changes,
     atomically: <T>(fn: () => T): T => db.transaction(fn).immediate(),
   };

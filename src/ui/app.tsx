@@ -13,6 +13,7 @@ import { ContainersView } from './views/containers.js';
 import { HistoryView } from './views/history.js';
 import { SignIn } from './views/sign-in.js';
 import { Notice } from './views/notice.js';
+import { ViewLinks, ViewPages } from './views/more-views.js';
 
 export function App(): JSX.Element {
   // undefined while asking; asked again after a sign-in or out, to learn who it is now.
@@ -132,6 +133,7 @@ function Dashboard({ session, onSignedOut }: { session: SessionInfo; onSignedOut
               Bundles
             </a>
           ) : null}
+          <ViewLinks route={route} />
         </nav>
         <span class={live ? 'live on' : 'live'} title={live ? 'live updates on' : 'reconnecting'}>
           {live ? 'live' : 'offline'}
@@ -157,6 +159,7 @@ function Dashboard({ session, onSignedOut }: { session: SessionInfo; onSignedOut
         {route.view === 'approvals' ? <ApprovalsView shared={shared} /> : null}
         {route.view === 'fleet' ? <FleetView shared={shared} /> : null}
         {route.view === 'bundles' ? <BundlesView shared={shared} /> : null}
+        <ViewPages route={route} shared={shared} />
       </main>
     </div>
   );

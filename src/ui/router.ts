@@ -7,7 +7,17 @@ export type Route =
   | { readonly view: 'history' }
   | { readonly view: 'approvals' }
   | { readonly view: 'fleet' }
-  | { readonly view: 'bundles' };
+  | { readonly view: 'bundles' }
+  | { readonly view: 'services' }
+  | { readonly view: 'gitops' }
+  | { readonly view: 'notifications' }
+  | { readonly view: 'config' };
+
+/** The read-only views (docs/dashboard.md#views): their hash is their name. */
+const SIMPLE_VIEWS = ['services', 'gitops', 'notifications', 'config'] as const;
+type SimpleView = (typeof SIMPLE_VIEWS)[number];
+const isSimpleView = (name: string | undefined): name is SimpleView =>
+  SIMPLE_VIEWS.some((view) => view === name);
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -17,6 +27,7 @@ export function parseRoute(hash: string): Route {
   if (first === 'approvals') return { view: 'approvals' };
   if (first === 'fleet') return { view: 'fleet' };
   if (first === 'bundles') return { view: 'bundles' };
+  if (isSimpleView(first)) return { view: first };
   return { view: 'containers' };
 }
 
@@ -27,6 +38,10 @@ export const hrefFor = {
   approvals: '#/approvals',
   fleet: '#/fleet',
   bundles: '#/bundles',
+  services: '#/services',
+  gitops: '#/gitops',
+  notifications: '#/notifications',
+  config: '#/config',
 };
 
 export function useRoute(): Route {

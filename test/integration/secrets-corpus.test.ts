@@ -380,6 +380,10 @@ describe('no secret in clear anywhere (the secrets corpus)', () => {
         '/api/v1/approvals',
         '/api/v1/bundles',
         '/api/v1/fleet',
+        '/api/v1/services',
+        '/api/v1/gitops/sources',
+        '/api/v1/notifications/outbox',
+        '/api/v1/config',
         '/api/v1/session',
         '/api/v1/openapi.json',
         '/metrics',
@@ -400,6 +404,11 @@ describe('no secret in clear anywhere (the secrets corpus)', () => {
       found.push(...leaks('API answers', answers.join('\n')));
       found.push(...leaks('event stream', JSON.stringify(stream.events)));
       expect(answers.join('\n')).toContain('/api/v1/containers 200');
+      // The dashboard's views answer, secrets and all hidden (checked by leaks above).
+      for (const path of ['/api/v1/gitops/sources', '/api/v1/notifications/outbox', '/api/v1/config']) {
+        expect(answers.join('\n')).toContain(`${path} 200`);
+      }
+      expect(answers.join('\n')).toMatch(/\/api\/v1\/config 200 .*\*\*\*/);
     } finally {
       await daemon.stop();
       found.push(...leaks('run log', daemon.stderr()));

@@ -162,6 +162,38 @@ describe('dispatcher', () => {
     expect(store.outbox.failures(10).map((failure) => failure.id)).toEqual([id]);
   });
 
+  it('lists every message newest first, whatever its state, for the API’s outbox view', async () => {
+    const refusals = (error: () => Error): Error[] => Array.from({ length: 10 }, error);
+    const gone = scripted(
+      'gone',
+      refusals(() => new DeliveryError('HTTP 404', { permanent: true })),
+    );
+    const slow = scripted(
+      'slow',
+      refusals(() => new DeliveryError('HTTP 503')),
+    );
+    const fine = scripted('fine');
+    const { store, dispatcher, queue, time } = setup([gone, slow, fine]);
+    const [lost] = queue('gone', 'lost');
+    const [waiting] = queue('slow', 'waiting');
+    const [sent] = queue('fine', 'sent');
+    for (let pass = 0; pass <= PERMANENT_ATTEMPTS; pass += 1) {
+      await dispatcher.pass();
+      time.tick(60_000);
+    }
+    const states = store.outbox.recent(10).map((row) => ({
+      id: row.id,
+      delivered: row.deliveredAt !== null,
+      failed: row.failedAt !== null,
+    }));
+    expect(states).toEqual([
+      { id: sent, delivered: true, failed: false },
+      { id: waiting, delivered: false, failed: false },
+      { id: lost, delivered: false, failed: true },
+    ]);
+    expect(store.outbox.recent(1).map((row) => row.id)).toEqual([sent]);
+  });
+
   it(`a refusal that looks final (404) is given up after ${PERMANENT_ATTEMPTS} attempts`, async () => {
     const gone = scripted(
       'gone',

@@ -14,6 +14,7 @@ import { webhookRoutes } from './webhooks.js';
 import { gitopsRoutes } from './gitops.js';
 import { fleetRoutes } from './fleet.js';
 import { bundleRoutes } from './bundles.js';
+import { viewRoutes } from './views.js';
 
 /** A route file: its routes, given the API's context. */
 export type RouteFile = (ctx: ApiContext) => ApiRoute[];
@@ -34,4 +35,5 @@ export const ROUTE_FILES: readonly RouteFile[] = [
   approvalRoutes,
   fleetRoutes,
   bundleRoutes,
+  viewRoutes,
 ];
