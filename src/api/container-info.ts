@@ -39,6 +39,31 @@ export interface ContainerInfo {
   /** The release page, compare view, ... of an available update (docs/release-links.md). */
   readonly releaseLinks: ReleaseLinks | null;
   readonly lastUpdate: LastUpdate | null;
+  /**
+   * The update the check found was rolled back before (a remembered bad digest): it is not applied
+   * until forgotten (DELETE .../bad-digests). Null otherwise.
+   */
+  readonly heldBack: HeldBack | null;
+  /** Its compose project (`com.docker.compose.project`), or its swarm stack; null for neither. */
+  readonly project: string | null;
+  /** Tidewatch's own copies of it while a start-first update is in flight (usually none). */
+  readonly copies: readonly ContainerCopy[];
+}
+
+export interface HeldBack {
+  readonly digest: string;
+  readonly reason: string;
+  /** Epoch ms: when it was rolled back. */
+  readonly rolledBackAt: number;
+}
+
+/** A parked original (`old`) or a successor being verified (`new`), named `<name>-tidewatch-<role>-<time>`. */
+export interface ContainerCopy {
+  readonly name: string;
+  readonly id: string;
+  readonly role: 'old' | 'new';
+  /** The engine's state: created, running, exited, ... */
+  readonly state: string;
 }
 
 export interface LastUpdate {

@@ -7,9 +7,16 @@ import type { WaitingFor } from '../domain/run.js';
 import type { ReleaseLinks } from '../domain/release-links.js';
 
 export type { ContainerInfo, LastUpdate };
-import { selectContainers } from '../updater/index.js';
+import { copyOf, selectContainers } from '../updater/index.js';
 import type { Daemon as ApiDaemon } from '../daemon/index.js';
-import { VIEW_STATUSES, type ContainerInfo, type LastUpdate, type ViewStatus } from './container-info.js';
+import {
+  VIEW_STATUSES,
+  type ContainerCopy,
+  type ContainerInfo,
+  type HeldBack,
+  type LastUpdate,
+  type ViewStatus,
+} from './container-info.js';
 
 interface Checked {
   readonly image: string;
@@ -30,9 +37,11 @@ interface Row {
   readonly status: ViewStatus;
   readonly reason: string | undefined;
   readonly checked: Checked | undefined;
+  readonly copies: readonly ContainerCopy[];
 }
 
 const POLICY_LABEL = 'tidewatch.policy';
+const PROJECT_LABELS = ['com.docker.compose.project', 'com.docker.stack.namespace'];
 
 /**
  * The containers as the API shows them: the engine's list (so a container appears before its first
@@ -116,21 +125,23 @@ export class ContainerView {
   /** The containers a cycle would look at (this instance's scope), with their check status. */
   private async rows(): Promise<Row[]> {
     const { engine, settings, selfId } = this.deps;
-    const containers = await engine.listContainers({ all: true });
+    const { containers, copies } = withoutCopies(await engine.listContainers({ all: true }));
     const { selections } = selectContainers(containers, { ...settings, names: [], selfId });
     return selections
       .map((selection): Row => {
         const checked = this.checked.get(selection.container.name);
+        const own = copies.get(selection.container.name) ?? [];
         if (selection.kind === 'watch') {
           return {
             container: selection.container,
             status: checked?.status ?? 'unchecked',
             reason: checked?.reason,
             checked,
+            copies: own,
           };
         }
         const status = selection.kind === 'skip' ? 'skipped' : 'unknown';
-        return { container: selection.container, status, reason: selection.reason, checked };
+        return { container: selection.container, status, reason: selection.reason, checked, copies: own };
       })
       .sort((a, b) => a.container.name.localeCompare(b.container.name));
   }
@@ -159,7 +170,18 @@ export class ContainerView {
       waitingFor: checked?.waitingFor ?? null,
       releaseLinks: checked?.releaseLinks ?? null,
       lastUpdate: last === undefined ? null : lastUpdate(last),
+      heldBack: this.heldBack(container.name, checked),
+      project: PROJECT_LABELS.map((label) => container.labels[label]).find(Boolean) ?? null,
+      copies: row.copies,
     };
+  }
+
+  /** The rolled-back digest the last check found again, which is not applied until forgotten. */
+  private heldBack(name: string, checked: Checked | undefined): HeldBack | null {
+    const digest = checked?.status === 'update-available' ? checked.latestDigest : undefined;
+    if (digest === undefined) return null;
+    const bad = this.deps.store.badDigests.list(name).find((entry) => entry.digest === digest);
+    return bad === undefined ? null : { digest, reason: bad.reason, rolledBackAt: bad.recordedAt };
   }
 
   private async imageOf(id: string): Promise<string | null> {
@@ -170,6 +192,36 @@ export class ContainerView {
     if (details) this.images.set(id, image);
     return image;
   }
+}
+
+/**
+ * Tidewatch's parked and temporary copies, taken out of the list and keyed by the container they
+ * are copies of; they show inside its row. Between the renames of a start-first switch the name
+ * itself may be free for a moment: the copy then stands in for it, under its name.
+ */
+function withoutCopies(all: readonly ContainerSummary[]): {
+  containers: ContainerSummary[];
+  copies: Map<string, ContainerCopy[]>;
+} {
+  const copies = new Map<string, ContainerCopy[]>();
+  const stand = new Map<string, ContainerSummary>();
+  const containers: ContainerSummary[] = [];
+  for (const container of all) {
+    const copy = copyOf(container.name);
+    if (copy === undefined) {
+      containers.push(container);
+      continue;
+    }
+    copies.set(copy.of, [
+      ...(copies.get(copy.of) ?? []),
+      { name: container.name, id: container.id, role: copy.role, state: container.state },
+    ]);
+    // The parked original rather than its successor, which is not verified yet.
+    if (!stand.has(copy.of) || copy.role === 'old') stand.set(copy.of, { ...container, name: copy.of });
+  }
+  const names = new Set(containers.map((container) => container.name));
+  for (const [name, container] of stand) if (!names.has(name)) containers.push(container);
+  return { containers, copies };
 }
 
 /** `repo:1.0` with its tag replaced: the reference a tag update moved the container to. */

@@ -1,10 +1,10 @@
 import { describeError } from '../domain/errors.js';
-import { imageMatcher } from '../domain/index.js';
 import type { CycleReport } from '../domain/run.js';
 import type { EventBus } from '../events/index.js';
 import { RunQueue, Scheduler } from '../scheduler/index.js';
-import { journalOf, type Store } from '../store/index.js';
-import { runCycle, type CycleDeps } from '../updater/index.js';
+import type { Store } from '../store/index.js';
+import type { CycleDeps } from '../updater/index.js';
+import { runRequested } from './run-requested.js';
 import type { Service, ServiceStarter } from './daemon.js';
 import type { Daemon } from './daemon.js';
 
@@ -23,20 +23,12 @@ export async function runDaemon(
   let stopping = false;
   const controller = new AbortController();
   const runs = new RunQueue<CycleReport>(async (request) => {
-    logger.info({ trigger: request.trigger, names: request.names, images: request.images }, 'check started');
-    // What this run plans is recorded as made by whoever asked for it.
-    const journal = journalOf(deps.store.journal, request.actor);
-    const report = await runCycle(
-      { ...deps, store: { ...deps.store, journal } },
-      {
-        names: request.names ?? [],
-        images: request.images?.length ? imageMatcher(request.images) : undefined,
-        update: true,
-        signal: controller.signal,
-        shouldStop: () => stopping,
-        trigger: request.trigger,
-      },
-    );
+    const { trigger, names, images, checkOnly } = request;
+    logger.info({ trigger, names, images, ...(checkOnly && { checkOnly }) }, 'check started');
+    const report = await runRequested(deps, request, {
+      signal: controller.signal,
+      shouldStop: () => stopping,
+    });
     logger.info(
       { trigger: request.trigger, updated: report.updated, failed: report.failed },
       'check finished',

@@ -10,6 +10,8 @@ export interface RunRequest {
   readonly images?: readonly string[] | undefined;
   /** Who asked (a named API token's holder, a voter); absent: the trigger says (store/actor.ts). */
   readonly actor?: string | undefined;
+  /** Check only: report what is available and change nothing (the dashboard's "Check now"). */
+  readonly checkOnly?: boolean | undefined;
 }
 
 interface Pending {
@@ -76,13 +78,20 @@ export class RunQueue<R> {
   }
 
   private enqueue(request: RunRequest): Pending {
-    const mergeable = this.pending.filter((entry) => entry.task === undefined);
+    // A check-only run never absorbs an update, nor an update a check: each asked for what it gets.
+    const mergeable = this.pending.filter(
+      (entry) => entry.task === undefined && Boolean(entry.request.checkOnly) === Boolean(request.checkOnly),
+    );
     const full = mergeable.find((entry) => isFull(entry.request));
     if (full) return full;
     const [first, ...rest] = mergeable;
     if (isFull(request) && first !== undefined) {
       // A full run covers every waiting cycle: fold them all into the first (tasks keep their turn).
-      first.request = { trigger: first.request.trigger, actor: first.request.actor };
+      first.request = {
+        trigger: first.request.trigger,
+        actor: first.request.actor,
+        checkOnly: first.request.checkOnly,
+      };
       for (const entry of rest) {
         first.waiters.push(...entry.waiters);
         this.pending.splice(this.pending.indexOf(entry), 1);
@@ -99,6 +108,7 @@ export class RunQueue<R> {
     if (sameKind) {
       sameKind.request = {
         trigger: sameKind.request.trigger,
+        checkOnly: sameKind.request.checkOnly,
         ...(request.names?.length ? { names: union(sameKind.request.names, request.names) } : {}),
         ...(request.images?.length ? { images: union(sameKind.request.images, request.images) } : {}),
       };

@@ -38,6 +38,13 @@ export function isTidewatchCopy(name: string): boolean {
   return COPY.test(name);
 }
 
+/** Whose copy `name` is, and which: `old` (the parked original) or `new` (its successor). */
+export function copyOf(name: string): { readonly of: string; readonly role: 'old' | 'new' } | undefined {
+  const match = COPY.exec(name);
+  const [, of, role] = match ?? [];
+  return of !== undefined && (role === 'old' || role === 'new') ? { of, role } : undefined;
+}
+
 /**
  * Brings the engine and the journal back in line, before a run changes anything: every plan left
  * open (a crash, a SIGKILL, an engine that went away mid-update) is finished when it had been

@@ -171,7 +171,13 @@ describe('the API over a running daemon (real engine and registry)', () => {
     const { imageId: first } = await buildAndPush(image);
     await runContainer(name, image, { Labels: labels });
     const pinned = uniqueName('pinned');
-    await runContainer(pinned, image, { Labels: { ...labels, 'tidewatch.policy': 'semver:^1' } });
+    const project = uniqueName('project');
+    await runContainer(pinned, image, {
+      Labels: { ...labels, 'tidewatch.policy': 'semver:^1', 'com.docker.compose.project': project },
+    });
+    // As a start-first update leaves one while it verifies: shown inside its container's row.
+    const copy = `${pinned}-tidewatch-new-${Date.now().toString(36)}`;
+    await runContainer(copy, image, { Labels: labels });
 
     const unchecked = await call<{ items: Array<Record<string, unknown>> }>('GET', '/api/v1/containers');
     expect(unchecked.body.items.find((item) => item.name === name)).toMatchObject({
@@ -183,7 +189,18 @@ describe('the API over a running daemon (real engine and registry)', () => {
       currentDigest: null,
       lastUpdate: null,
     });
-    expect(unchecked.body.items.find((item) => item.name === pinned)).toMatchObject({ policy: 'semver:^1' });
+    expect(unchecked.body.items.find((item) => item.name === pinned)).toMatchObject({
+      policy: 'semver:^1',
+      project,
+      copies: [{ name: copy, role: 'new', state: 'running', id: expect.stringMatching(/^[0-9a-f]{64}$/) }],
+    });
+    expect(unchecked.body.items.find((item) => item.name === name)).toMatchObject({
+      project: null,
+      copies: [],
+      heldBack: null,
+    });
+    expect(unchecked.body.items.map((item) => item.name)).not.toContain(copy);
+    await docker.getContainer(copy).remove({ force: true });
 
     const { imageId: second } = await publishUpdate(image);
     const check = await call<Report>('POST', `/api/v1/check?container=${name}`);
@@ -242,6 +259,24 @@ describe('the API over a running daemon (real engine and registry)', () => {
     const record = await call<UpdateRecord>('GET', `/api/v1/updates/${page2.body.items[0]?.id}`);
     expect(record.body.containerName).toBe(name);
 
+    // A check only: it finds the digest just rolled back from again, and changes nothing.
+    const checkOnly = await call<Report>('POST', `/api/v1/check?container=${name}&update=false`);
+    expect(checkOnly.body).toMatchObject({
+      checked: 1,
+      updated: 0,
+      entries: [{ name, status: 'update-available', action: null }],
+    });
+    expect(await imageOf(name)).toBe(first);
+    const held = await call<Record<string, unknown>>('GET', `/api/v1/containers/${name}`);
+    expect(held.body).toMatchObject({
+      status: 'update-available',
+      heldBack: {
+        digest: held.body.latestDigest,
+        reason: 'rolled back by hand with tidewatch rollback',
+        rolledBackAt: expect.any(Number),
+      },
+    });
+
     const forget = await call<{ forgotten: number; digests: string[] }>(
       'DELETE',
       `/api/v1/containers/${name}/bad-digests`,
@@ -251,6 +286,10 @@ describe('the API over a running daemon (real engine and registry)', () => {
     expect(
       (await call<{ forgotten: number }>('DELETE', `/api/v1/containers/${name}/bad-digests`)).body.forgotten,
     ).toBe(0);
+    // Forgotten: an update again, no longer held back (and still not applied: nothing ran).
+    const again = await call<Record<string, unknown>>('GET', `/api/v1/containers/${name}`);
+    expect(again.body).toMatchObject({ status: 'update-available', heldBack: null });
+    expect(await imageOf(name)).toBe(first);
 
     const rollbacks = sampleValue(await metrics(), 'tidewatch_rollbacks_total', { kind: 'manual' });
     expect(rollbacks).toBe(1);

@@ -1,10 +1,10 @@
 import type { FlagValues } from '../../src/config/index.js';
-import { imageMatcher } from '../../src/domain/index.js';
 import { EventBus, observeJournal } from '../../src/events/index.js';
 import type { ApiDaemon } from '../../src/api/index.js';
 import { RunQueue } from '../../src/scheduler/index.js';
-import { journalOf, type Store } from '../../src/store/index.js';
-import { runCycle, type CycleReport } from '../../src/updater/index.js';
+import type { Store } from '../../src/store/index.js';
+import type { CycleReport } from '../../src/updater/index.js';
+import { runRequested } from '../../src/daemon/index.js';
 import { uniqueName } from '../lab/index.js';
 import { tempStore, tidewatchDeps } from './tidewatch.js';
 
@@ -39,19 +39,8 @@ export async function daemonHarness(
   const store: Store = { ...temp.store, journal: observeJournal(temp.store.journal, events) };
   const full = { ...deps, store, events };
   const signal = new AbortController().signal;
-  // As runDaemon: what a run plans is recorded as made by whoever asked for it.
-  const runs = new RunQueue<CycleReport>((request) =>
-    runCycle(
-      { ...full, store: { ...store, journal: journalOf(store.journal, request.actor) } },
-      {
-        names: request.names ?? [],
-        images: request.images?.length ? imageMatcher(request.images) : undefined,
-        update: true,
-        signal,
-        trigger: request.trigger,
-      },
-    ),
-  );
+  // The daemon's own runner: updates or checks only, recorded as made by whoever asked.
+  const runs = new RunQueue<CycleReport>((request) => runRequested(full, request, { signal }));
   return {
     daemon: { deps: full, runs },
     events,

@@ -56,6 +56,23 @@ describe('RunQueue', () => {
     ]);
   });
 
+  it('never merges a check-only request with an update, either way round', async () => {
+    const { queue, runs, finish } = controlledQueue();
+    const first = queue.request({ trigger: 'schedule' });
+    await tick();
+    const check = queue.request({ trigger: 'api', checkOnly: true });
+    const update = queue.request({ trigger: 'api' });
+    const anotherCheck = queue.request({ trigger: 'api', names: ['x'], checkOnly: true });
+    finish();
+    await first;
+    for (let run = 0; run < 2; run++) {
+      await tick();
+      finish();
+    }
+    expect(await Promise.all([check, update, anotherCheck])).toEqual([2, 3, 2]);
+    expect(runs.slice(1)).toEqual([{ trigger: 'api', checkOnly: true }, { trigger: 'api' }]);
+  });
+
   it('refuses new requests once closed, and close waits for the run in flight', async () => {
     const { queue, finish } = controlledQueue();
     const first = queue.request({ trigger: 'schedule' });

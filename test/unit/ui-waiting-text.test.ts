@@ -23,6 +23,9 @@ function row(waitingFor: WaitingFor | null): ContainerRow {
     waitingFor,
     releaseLinks: null,
     lastUpdate: null,
+    heldBack: null,
+    project: null,
+    copies: [],
   };
 }
 

@@ -21,6 +21,8 @@ const CheckQuery = WaitQuery.extend({
     .transform((text) => text.split(',').filter((name) => name !== ''))
     .pipe(z.array(ContainerName).min(1, 'name at least one container').max(100))
     .optional(),
+  /** false: check only, change nothing (what the dashboard's "Check now" asks for). */
+  update: QueryBoolean.optional(),
 });
 
 /** A run's report as the API answers it: every field present, null when unknown. */
@@ -91,16 +93,18 @@ export function runRoutes(ctx: ApiContext): ApiRoute[] {
       path: '/api/v1/check',
       access: 'mutate',
       tag: 'runs',
-      summary: 'Check now, and update what has a new image (as the schedule would)',
+      summary:
+        'Check now, and update what has a new image (as the schedule would); `?update=false` only checks',
       description:
-        '`?container=a,b` limits the run to those containers. Answers when the run is done, with its report; `?wait=false` answers 202 at once.',
+        '`?container=a,b` limits the run to those containers. `?update=false` checks and reports without changing anything (as `tidewatch check`; the containers view and the events show what was found). Answers when the run is done, with its report; `?wait=false` answers 202 at once.',
       query: CheckQuery,
       responses: {
         200: 'The run’s report: `{ checked, updated, failed, entries }`',
         202: 'Queued (`wait=false`)',
       },
       handle: async ({ c, query, holder }) => {
-        const request = { trigger: 'api', names: query.container, actor: holder } as const;
+        const checkOnly = query.update === false;
+        const request = { trigger: 'api', names: query.container, actor: holder, checkOnly } as const;
         const report = await requestRun(ctx, request, query.wait ?? true);
         return answer(c, report);
       },
