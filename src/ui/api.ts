@@ -24,6 +24,14 @@ export interface SessionInfo {
   readonly oidc?: { readonly issuer: string };
 }
 
+/** What POST /check answers once its run is done. */
+export interface RunReport {
+  readonly checked: number;
+  readonly updated: number;
+  readonly failed: number;
+  readonly entries: ReadonlyArray<{ readonly name: string; readonly status: string }>;
+}
+
 export const CSRF_HEADER = 'X-Tidewatch-Csrf';
 
 export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -69,7 +77,11 @@ export const api = {
   history: (query: Record<string, string> = {}): Promise<HistoryPage> =>
     call('GET', `/updates?${new URLSearchParams(query).toString()}`),
   update: (id: number): Promise<UpdateRecord> => call('GET', `/updates/${id}`),
-  checkNow: (): Promise<unknown> => call('POST', '/check'),
+  /** Checks every container and changes nothing: what is found shows in the list. */
+  checkOnly: (): Promise<RunReport> => call('POST', '/check?update=false'),
+  /** Checks these containers and applies what is found, each verified. */
+  updateMany: (names: readonly string[]): Promise<RunReport> =>
+    call('POST', `/check?container=${names.map(path).join(',')}`),
   updateNow: (name: string): Promise<unknown> => call('POST', `/containers/${path(name)}/update`),
   rollback: (name: string): Promise<unknown> => call('POST', `/containers/${path(name)}/rollback`),
   forgetBad: (name: string): Promise<unknown> => call('DELETE', `/containers/${path(name)}/bad-digests`),

@@ -13,6 +13,7 @@ import { ContainersView } from './views/containers.js';
 import { HistoryView } from './views/history.js';
 import { SignIn } from './views/sign-in.js';
 import { Notice } from './views/notice.js';
+import { useConfirm } from './views/confirm-dialog.js';
 import { ViewLinks, ViewPages } from './views/more-views.js';
 
 export function App(): JSX.Element {
@@ -85,11 +86,11 @@ function Dashboard({ session, onSignedOut }: { session: SessionInfo; onSignedOut
   useLiveEvents(onEvent, setLive);
 
   const act = useCallback(
-    async (label: string, action: () => Promise<unknown>) => {
+    async <T,>(label: string, action: () => Promise<T>, summary?: (answer: T) => string) => {
       setToast(`${label}…`);
       try {
-        await action();
-        setToast(`${label}: done`);
+        const answer = await action();
+        setToast(`${label}: ${summary ? summary(answer) : 'done'}`);
       } catch (failure) {
         setToast(`${label}: ${failure instanceof Error ? failure.message : String(failure)}`);
       }
@@ -99,7 +100,8 @@ function Dashboard({ session, onSignedOut }: { session: SessionInfo; onSignedOut
     [refresh],
   );
 
-  const shared: Shared = { containers, error, refresh, version, act, person: session.name };
+  const { dialog, ask } = useConfirm();
+  const shared: Shared = { containers, error, refresh, version, act, ask, person: session.name };
   const controller = useIsController();
   const bundles = useHasBundles(shared.version);
   const pendingApprovals = containers?.filter((row) => row.waitingFor?.kind === 'approval').length ?? 0;
@@ -161,6 +163,7 @@ function Dashboard({ session, onSignedOut }: { session: SessionInfo; onSignedOut
         {route.view === 'bundles' ? <BundlesView shared={shared} /> : null}
         <ViewPages route={route} shared={shared} />
       </main>
+      {dialog}
     </div>
   );
 }

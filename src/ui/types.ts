@@ -4,7 +4,7 @@
  */
 import type { ContainerInfo } from '../api/container-info.js';
 
-export type { LastUpdate } from '../api/container-info.js';
+export type { LastUpdate, ContainerCopy, HeldBack } from '../api/container-info.js';
 export type { UpdateRecord } from '../store/update-types.js';
 export type { HistoryPage } from '../store/history.js';
 import type { ApprovalRecord } from '../store/approvals.js';

@@ -4,11 +4,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import axe from 'axe-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAB_LABEL, RUN_ID, buildAndPush, labDocker, runContainer, uniqueName } from '../lab/index.js';
-import { launchChromium } from '../support/browser.js';
+import { contrastViolations, launchChromium, type ContrastViolation } from '../support/browser.js';
 import { startDaemon, type Daemon } from '../support/daemon.js';
 import { eventually, publishUpdate } from '../support/images.js';
 import { useLab } from '../support/lab.js';
@@ -28,11 +27,6 @@ const TOKEN = 'dashboard-views-token-0123456789';
 /** Secrets that must never reach the page: in a notification URL and a GitOps source's URL. */
 const HOOK_SECRET = 'hook-secret-5f1d2c';
 const GIT_SECRET = 'git-secret-9a7b3e';
-
-interface ContrastViolation {
-  readonly id: string;
-  readonly nodes: ReadonlyArray<{ target: unknown; failureSummary?: string }>;
-}
 
 /** A loopback port nothing listens on: a target or git server that is down. */
 async function deadPort(): Promise<number> {
@@ -94,20 +88,7 @@ describe('the dashboard views', () => {
   /** Waits for the view's content, screenshots it, and returns axe-core's contrast violations. */
   async function contrast(view: string): Promise<ContrastViolation[]> {
     await page.screenshot({ path: join(ARTIFACTS, `${view}.png`), fullPage: true });
-    if ((await page.evaluate('typeof window.axe')) === 'undefined') {
-      // Evaluated over the DevTools protocol: the dashboard's CSP (script-src 'self') stays in force.
-      await page.evaluate(axe.source);
-    }
-    const result = await page.evaluate<{
-      violations: ContrastViolation[];
-      passes: Array<{ nodes: unknown[] }>;
-    }>("window.axe.run(document, { runOnly: { type: 'rule', values: ['color-contrast'] } })");
-    // The rule looked at the page's text: a run that checked nothing would pass anything.
-    expect(result.passes[0]?.nodes.length ?? 0).toBeGreaterThan(3);
-    return result.violations.map((violation) => ({
-      id: `${view}: ${violation.id}`,
-      nodes: violation.nodes.map((node) => ({ target: node.target, failureSummary: node.failureSummary })),
-    }));
+    return contrastViolations(page, view);
   }
 
   /** Opens a view from the nav and waits until `ready` is on the page. */

@@ -140,6 +140,11 @@ describe('the dashboard in a browser', () => {
   it('"Update" changes the row live, without a reload', async () => {
     await page.evaluate('window.__sameDocument = true');
     await row(names.web).getByRole('button', { name: 'Update' }).click();
+    // Asked first (test/browser/dashboard-actions.test.ts covers what the question names).
+    await page
+      .getByRole('dialog', { name: `Update ${names.web}?` })
+      .getByRole('button', { name: 'Update' })
+      .click();
     await textIn(row(names.web), '.outcome', 'committed', 60_000);
     await textIn(row(names.web), '.status', 'up to date');
     expect(await page.evaluate('window.__sameDocument')).toBe(true);

@@ -192,7 +192,9 @@ describe('the API over a running daemon (real engine and registry)', () => {
     expect(unchecked.body.items.find((item) => item.name === pinned)).toMatchObject({
       policy: 'semver:^1',
       project,
-      copies: [{ name: copy, role: 'new', state: 'running', id: expect.stringMatching(/^[0-9a-f]{64}$/) }],
+      copies: [
+        { name: copy, role: 'new', state: 'running', id: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown },
+      ],
     });
     expect(unchecked.body.items.find((item) => item.name === name)).toMatchObject({
       project: null,
@@ -273,7 +275,7 @@ describe('the API over a running daemon (real engine and registry)', () => {
       heldBack: {
         digest: held.body.latestDigest,
         reason: 'rolled back by hand with tidewatch rollback',
-        rolledBackAt: expect.any(Number),
+        rolledBackAt: expect.any(Number) as unknown,
       },
     });
 

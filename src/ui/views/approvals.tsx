@@ -1,6 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { Shared } from '../shared.js';
+import { confirmThen, type Shared } from '../shared.js';
+import { rejectQuestion } from '../questions.js';
 import { api } from '../api.js';
 import { dateTime, shortDigest } from '../format.js';
 import { hrefFor } from '../router.js';
@@ -31,10 +32,13 @@ export function ApprovalsView({ shared }: { shared: Shared }): JSX.Element {
   const named = shared.person === undefined ? voter : undefined;
   const vote = (approval: Approval, decision: 'approve' | 'reject'): void => {
     if (named !== undefined) localStorage.setItem(VOTER_KEY, named);
-    const label = `${decision === 'approve' ? 'Approve' : 'Reject'} ${approval.containerName}`;
-    void shared.act(label, () =>
-      decision === 'approve' ? api.approve(approval.id, named) : api.reject(approval.id, named),
-    );
+    if (decision === 'approve') {
+      void shared.act(`Approve ${approval.containerName}`, () => api.approve(approval.id, named));
+    } else {
+      void confirmThen(shared, rejectQuestion(approval), `Reject ${approval.containerName}`, () =>
+        api.reject(approval.id, named),
+      );
+    }
   };
   const cannotVote = named !== undefined && named.trim() === '';
 

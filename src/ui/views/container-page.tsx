@@ -1,6 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { Shared } from '../shared.js';
+import { confirmThen, type Shared } from '../shared.js';
+import { forgetQuestion, rollbackQuestion, updateQuestion } from '../questions.js';
 import { api } from '../api.js';
 import { dateTime, shortDigest, timeAgo } from '../format.js';
 import { hrefFor } from '../router.js';
@@ -39,6 +40,7 @@ export function ContainerPage({ name, shared }: { name: string; shared: Shared }
     );
   if (!row || !updates) return <Notice kind="loading">Loading {name}…</Notice>;
   const rollback = updates.find((update) => update.state === 'rolled-back');
+  const committed = updates.find((update) => update.state === 'committed');
 
   return (
     <section class="container-page">
@@ -49,16 +51,34 @@ export function ContainerPage({ name, shared }: { name: string; shared: Shared }
         <h1>{row.name}</h1>
         <StatusBadge row={row} />
         <div class="spacer" />
-        <button type="button" onClick={() => void shared.act(`Update ${name}`, () => api.updateNow(name))}>
-          Update now
-        </button>
-        <button type="button" onClick={() => void shared.act(`Roll back ${name}`, () => api.rollback(name))}>
+        {row.heldBack ? null : (
+          <button
+            type="button"
+            onClick={() =>
+              void confirmThen(shared, updateQuestion(row), `Update ${name}`, () => api.updateNow(name))
+            }
+          >
+            Update now
+          </button>
+        )}
+        <button
+          type="button"
+          onClick={() =>
+            void confirmThen(shared, rollbackQuestion(row, committed?.fromDigest), `Roll back ${name}`, () =>
+              api.rollback(name),
+            )
+          }
+        >
           Roll back
         </button>
         <button
           type="button"
           class="quiet"
-          onClick={() => void shared.act(`Forget bad digests of ${name}`, () => api.forgetBad(name))}
+          onClick={() =>
+            void confirmThen(shared, forgetQuestion(row), `Forget bad digests of ${name}`, () =>
+              api.forgetBad(name),
+            )
+          }
         >
           Forget bad digests
         </button>
@@ -83,6 +103,15 @@ export function ContainerPage({ name, shared }: { name: string; shared: Shared }
           <>
             <dt>Waits for</dt>
             <dd>{waitingText(row)}</dd>
+          </>
+        ) : null}
+        {row.heldBack ? (
+          <>
+            <dt>Held back</dt>
+            <dd>
+              <span class="mono">{shortDigest(row.heldBack.digest)}</span>: rolled back at{' '}
+              {dateTime(row.heldBack.rolledBackAt)} ({row.heldBack.reason})
+            </dd>
           </>
         ) : null}
         {row.reason ? (

@@ -1,16 +1,15 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import type { Shared } from '../shared.js';
-import { api } from '../api.js';
-import { shortDigest, timeAgo } from '../format.js';
-import { hrefFor } from '../router.js';
+import { confirmThen, type Shared } from '../shared.js';
+import { api, type RunReport } from '../api.js';
+import { GROUPINGS, SORTS, arrange, rowState, type Grouping, type Sort } from '../arrange.js';
+import { updateAllQuestion } from '../questions.js';
 import type { ContainerRow } from '../types.js';
 import { waitingText } from '../waiting-text.js';
 
 export { waitingText };
 import { Notice } from './notice.js';
-import { OutcomeBadge, StatusBadge } from './status-badge.js';
-import { ReleaseLinkList } from './release-links.js';
+import { ContainerRowView } from './container-row.js';
 
 const FILTERS = [
   ['all', 'All'],
@@ -22,7 +21,7 @@ const FILTERS = [
 type Filter = (typeof FILTERS)[number][0];
 
 function matches(row: ContainerRow, filter: Filter, search: string): boolean {
-  const text = `${row.name} ${row.image ?? ''} ${row.policy}`.toLowerCase();
+  const text = `${row.name} ${row.image ?? ''} ${row.policy} ${row.project ?? ''}`.toLowerCase();
   if (search !== '' && !text.includes(search.toLowerCase())) return false;
   switch (filter) {
     case 'all':
@@ -36,16 +35,31 @@ function matches(row: ContainerRow, filter: Filter, search: string): boolean {
     case 'problem':
       return (
         row.status === 'unknown' ||
+        row.heldBack !== null ||
         row.lastUpdate?.state === 'rolled-back' ||
         row.lastUpdate?.state === 'failed'
       );
   }
 }
 
+/** What "Apply updates" applies: found, not held back, not waiting for a policy, not in flight. */
+function applicable(rows: readonly ContainerRow[]): ContainerRow[] {
+  return rows.filter((row) => rowState(row) === 'update available');
+}
+
+function checkSummary(report: RunReport): string {
+  const found = report.entries.filter((entry) => entry.status === 'update-available').length;
+  const checked = `${report.checked} checked`;
+  return found === 0 ? `${checked}, all up to date` : `${checked}, ${found} with an update (nothing applied)`;
+}
+
 export function ContainersView({ shared }: { shared: Shared }): JSX.Element {
   const [search, setSearch] = useState('');
   const [filter, setFilter] = useState<Filter>('all');
+  const [sort, setSort] = useState<Sort>('name');
+  const [grouping, setGrouping] = useState<Grouping>('none');
   const { containers, error, act } = shared;
+  const ready = applicable(containers ?? []);
 
   return (
     <section>
@@ -71,9 +85,46 @@ export function ContainersView({ shared }: { shared: Shared }): JSX.Element {
             </button>
           ))}
         </div>
-        <button type="button" onClick={() => void act('Check now', () => api.checkNow())}>
+        <label>
+          Sort by{' '}
+          <select value={sort} onChange={(event) => setSort(event.currentTarget.value as Sort)}>
+            {SORTS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Group by{' '}
+          <select value={grouping} onChange={(event) => setGrouping(event.currentTarget.value as Grouping)}>
+            {GROUPINGS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          class="quiet"
+          title="Checks every container and changes nothing"
+          onClick={() => void act('Check now', () => api.checkOnly(), checkSummary)}
+        >
           Check now
         </button>
+        {ready.length > 0 ? (
+          <button
+            type="button"
+            onClick={() =>
+              void confirmThen(shared, updateAllQuestion(ready), 'Apply updates', () =>
+                api.updateMany(ready.map((row) => row.name)),
+              )
+            }
+          >
+            Apply {ready.length} update{ready.length === 1 ? '' : 's'}…
+          </button>
+        ) : null}
       </div>
       {error ? <Notice kind="error">Could not load the containers: {error}</Notice> : null}
       {containers === undefined && !error ? <Notice kind="loading">Loading containers…</Notice> : null}
@@ -81,13 +132,28 @@ export function ContainersView({ shared }: { shared: Shared }): JSX.Element {
         <Notice kind="empty">No containers yet. Start one and it appears here.</Notice>
       ) : null}
       {containers && containers.length > 0 ? (
-        <Table rows={containers.filter((row) => matches(row, filter, search))} shared={shared} />
+        <Table
+          rows={containers.filter((row) => matches(row, filter, search))}
+          sort={sort}
+          grouping={grouping}
+          shared={shared}
+        />
       ) : null}
     </section>
   );
 }
 
-function Table({ rows, shared }: { rows: ContainerRow[]; shared: Shared }): JSX.Element {
+function Table({
+  rows,
+  sort,
+  grouping,
+  shared,
+}: {
+  rows: ContainerRow[];
+  sort: Sort;
+  grouping: Grouping;
+  shared: Shared;
+}): JSX.Element {
   if (rows.length === 0) return <Notice kind="empty">No container matches.</Notice>;
   return (
     <table class="containers">
@@ -103,45 +169,20 @@ function Table({ rows, shared }: { rows: ContainerRow[]; shared: Shared }): JSX.
           </th>
         </tr>
       </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.name} data-container={row.name}>
-            <td data-label="Name">
-              <a href={hrefFor.container(row.name)}>{row.name}</a>
-            </td>
-            <td data-label="Image" class="mono">
-              {row.image ?? '—'}
-              <div class="sub">
-                {shortDigest(row.currentDigest)}
-                {row.status === 'update-available'
-                  ? ` → ${row.latestTag ?? shortDigest(row.latestDigest)}`
-                  : ''}
-              </div>
-            </td>
-            <td data-label="Status">
-              <StatusBadge row={row} />
-              {row.waitingFor ? <div class="sub">waits: {waitingText(row)}</div> : null}
-              {row.reason && row.status !== 'current' ? <div class="sub">{row.reason}</div> : null}
-              {row.status === 'update-available' ? <ReleaseLinkList links={row.releaseLinks} /> : null}
-            </td>
-            <td data-label="Policy">{row.policy}</td>
-            <td data-label="Last outcome">
-              <OutcomeBadge state={row.lastUpdate?.state} />
-              <div class="sub">{row.lastUpdate ? timeAgo(row.lastUpdate.startedAt) : ''}</div>
-            </td>
-            <td class="actions">
-              {row.status !== 'skipped' ? (
-                <button
-                  type="button"
-                  onClick={() => void shared.act(`Update ${row.name}`, () => api.updateNow(row.name))}
-                >
-                  {row.status === 'update-available' ? 'Update' : 'Check & update'}
-                </button>
-              ) : null}
-            </td>
-          </tr>
-        ))}
-      </tbody>
+      {arrange(rows, sort, grouping).map((group) => (
+        <tbody key={group.title ?? ''} data-group={group.title}>
+          {group.title !== undefined ? (
+            <tr class="group">
+              <th colSpan={6} scope="rowgroup">
+                {group.title} <span class="sub">({group.rows.length})</span>
+              </th>
+            </tr>
+          ) : null}
+          {group.rows.map((row) => (
+            <ContainerRowView key={row.name} row={row} shared={shared} />
+          ))}
+        </tbody>
+      ))}
     </table>
   );
 }
