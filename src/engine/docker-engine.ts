@@ -23,6 +23,8 @@ export interface EngineOptions {
   readonly runHealthcheck?: (id: string) => Promise<void>;
   /** Podman: the image's HEALTHCHECK, which its Docker-compatible inspect leaves out (podman-health.ts). */
   readonly imageHealthcheck?: (id: string) => Promise<unknown>;
+  /** Podman: inspect does not say which addresses were chosen (Engine.addressesUnreported). */
+  readonly addressesUnreported?: boolean;
 }
 
 /** The containers-and-images part of an engine client (see engine-client.ts). */
@@ -33,9 +35,11 @@ export class DockerEngine implements Engine {
     private readonly options: EngineOptions = {},
   ) {
     this.runHealthcheck = options.runHealthcheck;
+    this.addressesUnreported = options.addressesUnreported;
   }
 
   readonly runHealthcheck: ((id: string) => Promise<void>) | undefined;
+  readonly addressesUnreported: boolean | undefined;
 
   async listContainers(options: { all: boolean }): Promise<ContainerSummary[]> {
     try {

@@ -33,6 +33,7 @@ export async function connectEngineClient(
         ...options,
         runHealthcheck: podmanHealthcheckRunner(connection),
         imageHealthcheck: podmanImageHealthcheck(connection),
+        addressesUnreported: true,
       }
     : options;
   return {

@@ -45,6 +45,12 @@ export interface Engine {
    * (Podman without systemd, see podman-health.ts); undefined for Docker.
    */
   readonly runHealthcheck?: ((id: string) => Promise<void>) | undefined;
+  /**
+   * True where inspect cannot tell an address or MAC the user chose from one the engine assigned
+   * (Podman reports `IPAMConfig: null` and no `Config.MacAddress` either way): a stop-first
+   * recreate then keeps the addresses in use (keep-addresses.ts). Undefined for Docker.
+   */
+  readonly addressesUnreported?: boolean | undefined;
   listContainers(options: { all: boolean }): Promise<ContainerSummary[]>;
   /** undefined when there is no such container. */
   inspectContainer(idOrName: string): Promise<ContainerDetails | undefined>;

@@ -1,6 +1,7 @@
 import type { Clock, Sleep } from '../domain/clock.js';
 import { describeError } from '../domain/errors.js';
 import type { CreateSpec } from '../domain/index.js';
+import { withAddressesKept } from './keep-addresses.js';
 import type { Engine } from '../engine/index.js';
 import type { Logger } from '../log/index.js';
 import type { Journal, PlanMember, PlanRecord, Plans } from '../store/index.js';
@@ -100,9 +101,12 @@ export async function runStopFirstPlan(
     }
     for (const entry of replaced) {
       journal.logStep(name(entry), 'create');
-      const id = await engine.createContainer(resolveSpec(entry, journal.plan()));
+      const resolved = resolveSpec(entry, journal.plan());
+      // Stop-first: the old container has let go of its addresses (keep-addresses.ts).
+      const spec = engine.addressesUnreported ? withAddressesKept(resolved, entry.member.details) : resolved;
+      const id = await engine.createContainer(spec);
       journal.learnNewId(name(entry), id);
-      for (const network of entry.spec?.extraNetworks ?? []) {
+      for (const network of spec.extraNetworks) {
         journal.logStep(name(entry), `connect ${network.name}`);
         await engine.connectNetwork(network.name, id, network.endpoint);
       }

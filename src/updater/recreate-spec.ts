@@ -31,19 +31,24 @@ export function buildRecreateSpec(
   const config = withoutImageDefaults(old.config, oldImage);
   config.Image = image;
   const mode = old.hostConfig.NetworkMode ?? 'default';
+  // Podman reports the container's default hostname in Config.Env too (HOSTNAME=<short id>, also in
+  // another's network namespace; docs/podman.md): carried over, the new container's HOSTNAME would
+  // name the old one. Docker never lists it. A HOSTNAME the user set is kept.
+  const dropOwnHostnameEnv = (): void => {
+    const ownHostname = `HOSTNAME=${old.id.slice(0, 12)}`;
+    if (config.Env) config.Env = config.Env.filter((entry) => entry !== ownHostname);
+  };
   if (mode.startsWith('container:')) {
     // The hostname and domain name inspect reports are the provider's: the engine copies them in,
     // and refuses a create that sets them ("conflicting options: hostname and the network mode").
     delete config.Hostname;
     delete config.Domainname;
+    dropOwnHostnameEnv();
   } else if (config.Hostname === old.id.slice(0, 12)) {
     // A default hostname is the container's short id; copying it would give the new container the
     // old one's id as its name. The engine assigns the new id when Hostname is left empty.
     delete config.Hostname;
-    // Podman also reports that hostname in Config.Env (HOSTNAME=<short id>, docs/podman.md);
-    // carried over, the new container's HOSTNAME would name the old one. Docker never lists it.
-    const ownHostname = `HOSTNAME=${old.id.slice(0, 12)}`;
-    if (config.Env) config.Env = config.Env.filter((entry) => entry !== ownHostname);
+    dropOwnHostnameEnv();
   }
 
   const hostConfig: HostConfig = normalizeInspectedHostConfig(old.hostConfig);
@@ -53,6 +58,10 @@ export function buildRecreateSpec(
   if (mounts !== undefined) hostConfig.Mounts = mounts;
 
   const { primary, extra } = splitNetworks(old, mode);
+  // Created on the network it is on, not on the one `bridge` means to the engine (see splitNetworks).
+  if (mode === 'bridge' && primary !== undefined && primary.name !== 'bridge') {
+    hostConfig.NetworkMode = primary.name;
+  }
   return {
     name: old.name,
     config,
@@ -182,10 +191,13 @@ function splitNetworks(
   }));
   const primaryName = mode === 'default' ? 'bridge' : mode;
   // NetworkMode may name the network by id (`docker run --network <id>`); networks are keyed by name.
+  // Podman reports `bridge` for a container on any network, its default one (`podman`) and user
+  // networks alike: when the mode names none of its networks, the first is the one it is created on.
+  // Creating on `bridge` would join the engine's default network besides the container's own.
   const primary =
     entries.find((entry) => entry.name === primaryName) ??
     entries.find((entry) => entry.networkId !== '' && entry.networkId.startsWith(primaryName)) ??
-    (entries.length === 1 ? entries[0] : undefined);
+    (mode === 'bridge' || entries.length === 1 ? entries[0] : undefined);
   return {
     primary: primary && { name: primary.name, endpoint: primary.endpoint },
     extra: entries

@@ -1,6 +1,8 @@
+import { readlink } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
 import { labDocker } from '../lab/index.js';
+import { labIsPodman } from '../lab/lab-engine.js';
 import {
   createNetwork,
   execText,
@@ -22,6 +24,31 @@ type Inspect = Docker.ContainerInspectInfo;
 
 function endpoint(info: Inspect, network: string): Docker.NetworkInfo | undefined {
   return info.NetworkSettings.Networks[network];
+}
+
+/** The MAC addresses the two MAC cases set (locally administered, random per run). */
+const MACS = { bridge: randomMac(), user: randomMac() };
+
+/**
+ * The container's one network, under whatever name the engine gives the default one (`bridge`,
+ * Podman's `podman`), has the MAC the user set, before and after. Read from the endpoint: Podman
+ * reports no Config.MacAddress (Docker's userMacOf reads that).
+ */
+function expectMacKept(old: Inspect, now: Inspect, mac: string): void {
+  const [name = '', before] = Object.entries(old.NetworkSettings.Networks)[0] ?? [];
+  expect(before?.MacAddress).toBe(mac);
+  if (!labIsPodman()) expect(userMacOf(old)).toBe(mac);
+  expect(endpoint(now, name)?.MacAddress).toBe(mac);
+}
+
+/**
+ * A MAC set as each engine reads it at the lab's API version: Docker below API 1.44 from the
+ * config (`docker run --mac-address`), Podman only from the network's endpoint.
+ */
+function withMac(mac: string, network: string): Partial<Docker.ContainerCreateOptions> {
+  return labIsPodman()
+    ? { NetworkingConfig: { EndpointsConfig: { [network]: { MacAddress: mac } } } }
+    : { MacAddress: mac };
 }
 
 function nameOf(info: Inspect): string {
@@ -123,20 +150,16 @@ const CASES: FidelityCase[] = [
   },
   {
     name: 'mac address on the default bridge',
-    create: () => ({ MacAddress: randomMac() }),
-    verify: (_ctx, old, now) => {
-      expect(endpoint(now, 'bridge')?.MacAddress).toBe(userMacOf(old));
-    },
+    create: () => withMac(MACS.bridge, labIsPodman() ? 'podman' : 'bridge'),
+    verify: (_ctx, old, now) => expectMacKept(old, now, MACS.bridge),
   },
   {
     name: 'mac address on a user network',
     create: async (ctx) => {
       const { name } = await createNetwork(ctx.lab);
-      return { MacAddress: randomMac(), HostConfig: { NetworkMode: name } };
+      return { ...withMac(MACS.user, name), HostConfig: { NetworkMode: name } };
     },
-    verify: (_ctx, old, now) => {
-      expect(endpoint(now, String(old.HostConfig.NetworkMode))?.MacAddress).toBe(userMacOf(old));
-    },
+    verify: (_ctx, old, now) => expectMacKept(old, now, MACS.user),
   },
   {
     name: 'legacy links',
@@ -144,6 +167,8 @@ const CASES: FidelityCase[] = [
       const db = await startProvider(ctx);
       return { HostConfig: { Links: [`${nameOf(db)}:database`] } };
     },
+    // Podman has no legacy links (a user network's aliases do their job there).
+    podmanRefuses: /link is not supported/,
     verify: async (ctx) => {
       expect(await execText(labDocker().getContainer(ctx.name), 'cat /etc/hosts')).toMatch(/\bdatabase\b/);
     },
@@ -168,7 +193,15 @@ const CASES: FidelityCase[] = [
     verify: async (ctx, old, now) => {
       // Still the same provider (it was not updated), and really in its network namespace.
       expect(now.HostConfig.NetworkMode).toBe(old.HostConfig.NetworkMode);
-      expect(await execText(labDocker().getContainer(ctx.name), 'hostname')).toBe('fid-provider');
+      const provider = await labDocker()
+        .getContainer(String(now.HostConfig.NetworkMode).replace(/^container:/, ''))
+        .inspect();
+      expect(await readlink(`/proc/${now.State.Pid}/ns/net`)).toBe(
+        await readlink(`/proc/${provider.State.Pid}/ns/net`),
+      );
+      // Docker shares the provider's hostname too; Podman joins the network namespace only.
+      const hostname = labIsPodman() ? now.Id.slice(0, 12) : 'fid-provider';
+      expect(await execText(labDocker().getContainer(ctx.name), 'hostname')).toBe(hostname);
     },
   },
   {

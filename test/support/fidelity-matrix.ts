@@ -20,6 +20,7 @@ import {
   type BuildOptions,
   type LabRegistry,
 } from '../lab/index.js';
+import { labIsPodman } from '../lab/lab-engine.js';
 import { compareContainers, formatDifferences } from './fidelity.js';
 import { publishUpdate } from './images.js';
 import { tidewatchDeps } from './tidewatch.js';
@@ -109,6 +110,11 @@ export interface FidelityCase {
   readonly changes?: Readonly<Record<string, unknown>>;
   /** Further checks on the new container. */
   readonly verify?: (ctx: CaseContext, old: Inspect, now: Inspect) => Promise<void> | void;
+  /**
+   * On Podman, a setting it cannot create at all (so no user has such a container there): the case
+   * asserts that the create is refused with this error, instead of updating (docs/podman.md).
+   */
+  readonly podmanRefuses?: RegExp;
 }
 
 export function runFidelityCase(lab: FidelityLab, row: FidelityCase): Promise<void> {
@@ -117,6 +123,10 @@ export function runFidelityCase(lab: FidelityLab, row: FidelityCase): Promise<vo
     const ctx: CaseContext = { lab, name, image: `${lab.registry.host}/${name}:1` };
     await publishOld(lab, ctx.image, row.image);
     const options = await row.create(ctx);
+    if (row.podmanRefuses && labIsPodman()) {
+      await expect(runContainer(name, ctx.image, options)).rejects.toThrow(row.podmanRefuses);
+      return;
+    }
     const container = row.stopped
       ? await lab.docker.createContainer({
           ...options,

@@ -237,4 +237,24 @@ describe('buildRecreateSpec', () => {
     const user = container({ config: { Hostname: 'app', Env: ['HOSTNAME=app'] } });
     expect(buildRecreateSpec(user, {}, 'new:1', '1.41').config.Env).toEqual(['HOSTNAME=app']);
   });
+
+  it("drops Podman's HOSTNAME=<short id> in another container's network namespace too", () => {
+    const shared = container({
+      config: { Hostname: 'provider', Env: [`HOSTNAME=${SHORT}`, 'A=1'] },
+      hostConfig: { NetworkMode: 'container:abc' },
+    });
+    expect(buildRecreateSpec(shared, {}, 'new:1', '1.41').config.Env).toEqual(['A=1']);
+  });
+
+  it('creates on its own network when the mode says bridge and it is on others (Podman)', () => {
+    const endpoint = { NetworkID: '', Aliases: ['web'] };
+    const podman = container({
+      hostConfig: { NetworkMode: 'bridge' },
+      networks: { front: endpoint, back: { NetworkID: '', Aliases: ['api'] } },
+    });
+    const spec = buildRecreateSpec(podman, {}, 'new:1', '1.41');
+    expect(spec.hostConfig.NetworkMode).toBe('front');
+    expect(spec.primaryNetwork).toEqual({ name: 'front', endpoint: { Aliases: ['web'] } });
+    expect(spec.extraNetworks).toEqual([{ name: 'back', endpoint: { Aliases: ['api'] } }]);
+  });
 });
