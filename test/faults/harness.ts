@@ -262,9 +262,13 @@ export function formatCase(result: CaseResult): string {
  * Node share two cores. Three, not four: the two fault files run beside each other and two other
  * test files, and at four lanes each the machine's load reached 15, which starved the timing of
  * other files' engine tests (a health probe, a client loop) more than it sped these up, since the
- * cases are CPU-bound. TIDEWATCH_FAULT_LANES overrides it, for tuning.
+ * cases are CPU-bound. On Podman, one: it keeps one list of names per image, and cases that tag
+ * and pull the same images at once lose names to each other ("image not known" in the middle of
+ * a case, which then takes another path and never reaches its cut point). TIDEWATCH_FAULT_LANES
+ * overrides it, for tuning.
  */
 export function lanes(): number {
   const wanted = Number(process.env.TIDEWATCH_FAULT_LANES ?? '');
-  return Number.isInteger(wanted) && wanted > 0 ? wanted : 3;
+  if (Number.isInteger(wanted) && wanted > 0) return wanted;
+  return labIsPodman() ? 1 : 3;
 }

@@ -9,6 +9,7 @@ import {
   uniqueName,
   type LabRegistry,
 } from '../lab/index.js';
+import { labIsPodman } from '../lab/lab-engine.js';
 import { MANIFEST_ACCEPT, putManifest, registryFetch } from '../lab/registry-http.js';
 
 /**
@@ -189,19 +190,33 @@ async function publishOld(images: SourceImages, imageId: string, ref: string): P
   await tag(imageId, ref);
 }
 
-function create(
+/**
+ * Creates a case's container from `image`, the local name of `imageId`. Podman keeps one list of
+ * names per image, and the pool's cases tag the same images under their own names at the same
+ * moments: one of two concurrent tags can be lost ("image not known" at create). The name is then
+ * given again and the create retried, as the lab's push does (test/lab/images.ts).
+ */
+async function create(
   name: string,
   image: string,
+  imageId: string,
   scope: string,
   options: Partial<Docker.ContainerCreateOptions> & { labels?: Record<string, string> },
 ): Promise<Docker.Container> {
   const { labels, ...rest } = options;
-  return labDocker().createContainer({
-    ...rest,
-    name,
-    Image: image,
-    Labels: { ...labels, 'tidewatch.scope': scope, [LAB_LABEL]: RUN_ID },
-  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await labDocker().createContainer({
+        ...rest,
+        name,
+        Image: image,
+        Labels: { ...labels, 'tidewatch.scope': scope, [LAB_LABEL]: RUN_ID },
+      });
+    } catch (error) {
+      if (!labIsPodman() || attempt >= 5 || !String(error).includes('image not known')) throw error;
+      await tag(imageId, image);
+    }
+  }
 }
 
 interface Plan {
@@ -271,7 +286,7 @@ export async function buildCase(
 
   if (scenario === 'stop-first' || scenario === 'start-first') {
     const { network } = images;
-    const app = await create(name('app'), appRef, scope, {
+    const app = await create(name('app'), appRef, images.appOld, scope, {
       labels: { 'tidewatch.strategy': scenario },
       HostConfig: { NetworkMode: network },
       NetworkingConfig: {
@@ -286,25 +301,25 @@ export async function buildCase(
   }
 
   await publishOld(images, images.sideOld, sideRef);
-  const app = await create(name('app'), appRef, scope, {
+  const app = await create(name('app'), appRef, images.appOld, scope, {
     labels: { 'tidewatch.strategy': 'stop-first' },
     HostConfig: { NetworkMode: 'bridge' },
   });
   await app.start();
-  const side = await create(name('side'), sideRef, scope, {
+  const side = await create(name('side'), sideRef, images.sideOld, scope, {
     HostConfig: { NetworkMode: `container:${name('app')}` },
   });
   await side.start();
-  const side2 = await create(name('side2'), images.plainRef, scope, {
+  const side2 = await create(name('side2'), images.plainRef, images.plainId, scope, {
     HostConfig: { NetworkMode: `container:${name('side')}` },
   });
   await side2.start();
-  const linkc = await create(name('linkc'), appRef, scope, {
+  const linkc = await create(name('linkc'), appRef, images.appOld, scope, {
     labels: { 'tidewatch.monitor-only': 'true' },
     HostConfig: { NetworkMode: 'bridge', Links: [`${name('app')}:db`] },
   });
   await linkc.start();
-  const dep = await create(name('dep'), images.plainRef, scope, {
+  const dep = await create(name('dep'), images.plainRef, images.plainId, scope, {
     labels: { 'tidewatch.depends-on': name('app') },
     HostConfig: { NetworkMode: 'bridge' },
   });
