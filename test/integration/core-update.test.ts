@@ -1,25 +1,12 @@
 import { labIsPodman } from '../lab/lab-engine.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAndPush, labDocker, labLabels, runContainer, uniqueName } from '../lab/index.js';
+import { buildAndPush, freePort, labDocker, labLabels, runContainer, uniqueName } from '../lab/index.js';
 import { useLab } from '../support/lab.js';
 import { eventually, publishUpdate } from '../support/images.js';
 import { expectExit, runCli } from '../support/tidewatch.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 describe('a container whose tag moved is recreated on the new digest with its settings', () => {
   const docker = labDocker();

@@ -1,12 +1,11 @@
 import { readlink } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
-import { labDocker } from '../lab/index.js';
+import { freePort, labDocker } from '../lab/index.js';
 import { labIsPodman } from '../lab/lab-engine.js';
 import {
   createNetwork,
   execText,
-  freePort,
   randomMac,
   runFidelityCase,
   startFidelityLab,

@@ -10,8 +10,9 @@ import {
   labLabels,
   runContainer,
   uniqueName,
+  freePort,
 } from '../lab/index.js';
-import { buildNodeBase, buildTidewatchImage, freePort } from '../support/image-base.js';
+import { buildNodeBase, buildTidewatchImage } from '../support/image-base.js';
 import { eventually, publishUpdate } from '../support/images.js';
 import { useLab } from '../support/lab.js';
 

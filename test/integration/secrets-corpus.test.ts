@@ -12,7 +12,6 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -29,6 +28,7 @@ import {
   startRegistry,
   uniqueName,
   type LabRegistry,
+  freePort,
 } from '../lab/index.js';
 import { startDaemon } from '../support/daemon.js';
 import { publishUpdate } from '../support/images.js';
@@ -96,15 +96,6 @@ const S = {
 };
 const SECRETS = Object.values(S);
 const USER = 'corpus-user';
-
-/** A loopback port nothing listens on: a service that is down. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address !== null ? address.port : 1;
-}
 
 /**
  * A git repository served over git's "dumb" HTTP protocol (static files) behind Basic auth, so a
@@ -183,7 +174,7 @@ describe('no secret in clear anywhere (the secrets corpus)', () => {
       status: 500,
       body: JSON.stringify({ url: request.url, headers: request.headers, body: request.body }),
     }));
-    down = await deadPort();
+    down = await freePort();
     gitServer = await serveGitRepo(join(dir, 'git'), 'git', S.gitPass);
     const gitAddress = gitServer.address();
     const gitPort = typeof gitAddress === 'object' && gitAddress !== null ? gitAddress.port : 1;

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labDocker, pushImage, runContainer, uniqueName } from '../lab/index.js';
-import { buildNodeBase, buildTidewatchImage, deriveImage, freePort } from '../support/image-base.js';
+import { freePort, labDocker, pushImage, runContainer, uniqueName } from '../lab/index.js';
+import { buildNodeBase, buildTidewatchImage, deriveImage } from '../support/image-base.js';
 import { eventually } from '../support/images.js';
 import { useLab } from '../support/lab.js';
 

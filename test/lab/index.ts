@@ -38,6 +38,7 @@ export {
   type RegistryAuth,
 } from './images.js';
 export { LAB_LABEL, RUN_ID, labLabels, uniqueName } from './names.js';
+export { freePort } from './ports.js';
 export {
   MANIFEST_ACCEPT,
   MEDIA_TYPES,

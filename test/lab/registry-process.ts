@@ -2,10 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { registryConfig, type RegistryOptions } from './registry-config.js';
+import { freePort } from './ports.js';
 import { followLogFile } from './registry-log.js';
 import { waitForRegistry } from './registry-ready.js';
 
@@ -24,18 +25,6 @@ const STDERR_TAIL = 20;
 // SIGKILL from the runner): stdin reaches EOF when our end of the pipe closes, then it stops the
 // registry and removes its directory, so nothing keeps running or filling /tmp.
 const WATCHDOG = 'while read -r _; do :; done; kill -TERM "$0" 2>/dev/null; sleep 2; rm -rf "$1"';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function unrefPipe(stream: unknown): void {
   (stream as Socket | null)?.unref?.();

@@ -1,8 +1,7 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExtraEngine } from '../lab/index.js';
+import { freePort, type ExtraEngine } from '../lab/index.js';
 import { progressOf } from '../lab/progress.js';
 import { startDaemon, type Daemon } from './daemon.js';
 import { eventually } from './images.js';
@@ -70,14 +69,6 @@ export async function startController(args: readonly string[], scope: string): P
     },
   };
   return controller;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Every member's own API token (its API asks for a run: `POST /api/v1/check`). */
