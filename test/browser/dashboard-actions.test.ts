@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, storeFile } from '../../src/store/index.js';
-import { buildAndPush, labDocker, runContainer, uniqueName } from '../lab/index.js';
+import { labDocker, uniqueName } from '../lab/index.js';
 import { contrastViolations, launchChromium, type ContrastViolation } from '../support/browser.js';
 import { startDaemon, type Daemon } from '../support/daemon.js';
-import { eventually, publishUpdate } from '../support/images.js';
+import { containerWithUpdate, eventually, type UpdateSetup } from '../support/images.js';
 import { useLab } from '../support/lab.js';
 import { logLines } from '../support/tidewatch.js';
 
@@ -79,18 +79,6 @@ describe('dashboard actions in a browser', () => {
     await page.emulateMedia({ colorScheme: 'light' });
   };
 
-  /** A container on a fresh repository; `next` is then pushed under the same tag. */
-  async function containerWithUpdate(
-    name: string,
-    labels: Record<string, string>,
-    next: Parameters<typeof publishUpdate>[1] = {},
-  ): Promise<void> {
-    const image = `${lab.registry.host}/${name}:1.0`;
-    images[name] = (await buildAndPush(image)).imageId;
-    await runContainer(name, image, { Labels: { 'tidewatch.scope': scope, ...labels } });
-    await publishUpdate(image, next);
-  }
-
   /** Past updates of a container that no longer exists, written through the store as the updater does. */
   function seedHistory(): void {
     let now = Date.UTC(2026, 0, 1);
@@ -120,16 +108,19 @@ describe('dashboard actions in a browser', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     seedHistory();
     const inShop = { 'com.docker.compose.project': project };
-    await containerWithUpdate(names.web, inShop);
-    await containerWithUpdate(names.broken, inShop, {
-      cmd: ['sh', '-c', 'echo "config file /etc/app.conf is missing" >&2; exit 3'],
+    const update = async (name: string, setup: UpdateSetup): Promise<void> => {
+      images[name] = await containerWithUpdate(lab.registry.host, scope, name, setup);
+    };
+    await update(names.web, { labels: inShop });
+    await update(names.broken, {
+      labels: inShop,
+      next: { cmd: ['sh', '-c', 'echo "config file /etc/app.conf is missing" >&2; exit 3'] },
     });
     // start-first, and kept running 8 s before it counts as verified: its copy is seen in flight.
-    await containerWithUpdate(names.slow, {
-      'tidewatch.strategy': 'start-first',
-      'tidewatch.verify.window': '8s',
+    await update(names.slow, {
+      labels: { 'tidewatch.strategy': 'start-first', 'tidewatch.verify.window': '8s' },
     });
-    await containerWithUpdate(names.gated, { 'tidewatch.approve': 'true' });
+    await update(names.gated, { labels: { 'tidewatch.approve': 'true' } });
     daemon = await startDaemon(
       ['--api-only', '--scope', scope, '--stop-timeout', '1s', '--verify-window', '1s'],
       {

@@ -1,23 +1,21 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAB_LABEL, RUN_ID, buildAndPush, labDocker, runContainer, uniqueName } from '../lab/index.js';
+import { buildAndPush, freePort, labDocker, uniqueName } from '../lab/index.js';
 import { contrastViolations, launchChromium, type ContrastViolation } from '../support/browser.js';
 import { startDaemon, type Daemon } from '../support/daemon.js';
-import { eventually, publishUpdate } from '../support/images.js';
+import { composeRepo } from '../support/git-repo.js';
+import { containerWithUpdate, eventually } from '../support/images.js';
 import { useLab } from '../support/lab.js';
 import { startHttpReceiver, type HttpReceiver } from '../support/receivers.js';
 import { createService, ensureSwarm, runningOn } from '../support/swarm.js';
 import { logLines } from '../support/tidewatch.js';
 
 const run = promisify(execFile);
-const git = (dir: string, ...args: string[]) =>
-  run('git', ['-c', 'user.name=Tidewatch Test', '-c', 'user.email=test@localhost', ...args], { cwd: dir });
 
 /** Screenshots of every view in both themes, kept as test artefacts (test-artifacts/ is not committed). */
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard-views');
@@ -27,15 +25,6 @@ const TOKEN = 'dashboard-views-token-0123456789';
 /** Secrets that must never reach the page: in a notification URL and a GitOps source's URL. */
 const HOOK_SECRET = 'hook-secret-5f1d2c';
 const GIT_SECRET = 'git-secret-9a7b3e';
-
-/** A loopback port nothing listens on: a target or git server that is down. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address !== null ? address.port : 1;
-}
 
 /**
  * The read-only views (services, GitOps, notifications, configuration) in a real browser against a
@@ -65,24 +54,10 @@ describe('the dashboard views', () => {
   const api = async (method: string, path: string): Promise<Response> =>
     fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}` } });
 
-  async function containerWithUpdate(name: string, labels: Record<string, string>): Promise<void> {
-    const image = `${lab.registry.host}/${name}:1.0`;
-    await buildAndPush(image);
-    await runContainer(name, image, { Labels: { 'tidewatch.scope': scope, ...labels } });
-    await publishUpdate(image, { env: ['VERSION=2'] });
-  }
-
   async function gitopsRepo(): Promise<void> {
     const image = `${lab.registry.host}/${uniqueName('views-stack')}:1`;
     await buildAndPush(image);
-    mkdirSync(join(repo, project), { recursive: true });
-    await git(repo, 'init', '-q', '-b', 'main');
-    writeFileSync(
-      composeFile,
-      `services:\n  web:\n    image: ${image}\n    stop_grace_period: 1s\n    labels:\n      ${LAB_LABEL}: "${RUN_ID}"\n`,
-    );
-    await git(repo, 'add', '-A');
-    await git(repo, 'commit', '-q', '-m', 'first deploy');
+    await composeRepo(repo, composeFile, image);
   }
 
   /** Waits for the view's content, screenshots it, and returns axe-core's contrast violations. */
@@ -103,10 +78,13 @@ describe('the dashboard views', () => {
     mkdirSync(join(process.cwd(), 'docs', 'images'), { recursive: true });
     await ensureSwarm(docker);
     receiver = await startHttpReceiver();
-    const down = await deadPort();
+    const down = await freePort();
     await Promise.all([
-      containerWithUpdate(names.web, {}),
-      containerWithUpdate(names.gated, { 'tidewatch.approve': 'true' }),
+      containerWithUpdate(lab.registry.host, scope, names.web, { next: { env: ['VERSION=2'] } }),
+      containerWithUpdate(lab.registry.host, scope, names.gated, {
+        labels: { 'tidewatch.approve': 'true' },
+        next: { env: ['VERSION=2'] },
+      }),
       gitopsRepo(),
     ]);
     const serviceImage = `${lab.registry.host}/${serviceName}:1.0`;

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAndPush, runContainer, uniqueName } from '../lab/index.js';
+import { uniqueName } from '../lab/index.js';
 import { startDaemon, type Daemon } from '../support/daemon.js';
-import { eventually, publishUpdate } from '../support/images.js';
+import { containerWithUpdate, eventually, type UpdateSetup } from '../support/images.js';
 import { useLab } from '../support/lab.js';
 import { launchChromium } from '../support/browser.js';
 import { logLines } from '../support/tidewatch.js';
@@ -44,19 +44,6 @@ describe('the dashboard in a browser', () => {
   const api = async (method: string, path: string): Promise<Response> =>
     fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}` } });
 
-  /** A container on a fresh repository whose tag then moves to an image built with `next`. */
-  async function containerWithUpdate(
-    name: string,
-    labels: Record<string, string>,
-    next: Parameters<typeof publishUpdate>[1] = {},
-    current: Parameters<typeof buildAndPush>[1] = {},
-  ): Promise<void> {
-    const image = `${lab.registry.host}/${name}:1.0`;
-    await buildAndPush(image, current);
-    await runContainer(name, image, { Labels: { 'tidewatch.scope': scope, ...labels } });
-    await publishUpdate(image, next);
-  }
-
   const shot = async (view: string): Promise<void> => {
     await page.screenshot({ path: join(ARTIFACTS, `${view}.png`), fullPage: true });
   };
@@ -70,21 +57,22 @@ describe('the dashboard in a browser', () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    await containerWithUpdate(names.web, {});
+    const update = (name: string, setup: UpdateSetup): Promise<string> =>
+      containerWithUpdate(lab.registry.host, scope, name, setup);
+    await update(names.web, {});
     // OCI labels as CI writes them: the approval card links the release and the changes.
-    await containerWithUpdate(
-      names.gated,
-      { 'tidewatch.approve': 'true' },
-      { labels: ociLabels('v1.1.0', 'bbbb2222') },
-      { labels: ociLabels('v1.0.0', 'aaaa1111') },
-    );
-    await containerWithUpdate(
-      names.broken,
-      {},
-      { cmd: ['sh', '-c', 'echo starting up; echo "config file /etc/app.conf is missing" >&2; exit 3'] },
-    );
+    await update(names.gated, {
+      labels: { 'tidewatch.approve': 'true' },
+      current: { labels: ociLabels('v1.0.0', 'aaaa1111') },
+      next: { labels: ociLabels('v1.1.0', 'bbbb2222') },
+    });
+    await update(names.broken, {
+      next: {
+        cmd: ['sh', '-c', 'echo starting up; echo "config file /etc/app.conf is missing" >&2; exit 3'],
+      },
+    });
     // Its new image is not signed by the trusted key (nor at all): refused, with the reason.
-    await containerWithUpdate(names.unsigned, { 'tidewatch.verify.signature': 'true' });
+    await update(names.unsigned, { labels: { 'tidewatch.verify.signature': 'true' } });
     const keyFile = join(dataDir, 'cosign.pub');
     const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     writeFileSync(keyFile, publicKey.export({ type: 'spki', format: 'pem' }));

@@ -9,22 +9,11 @@ import { silentLogger } from '../../src/log/index.js';
 import { applySource, type ApplyDeps } from '../../src/gitops/index.js';
 import type { CycleDeps } from '../../src/updater/index.js';
 import { LAB_LABEL, RUN_ID, buildAndPush, labDocker, uniqueName } from '../lab/index.js';
+import { git } from '../support/git-repo.js';
 import { useLab } from '../support/lab.js';
 import { tempStore, tidewatchDeps } from '../support/tidewatch.js';
 
 const run = promisify(execFile);
-
-/** git in the test's own repository, with an identity of its own. */
-async function git(dir: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run(
-    'git',
-    ['-c', 'user.name=Tidewatch Test', '-c', 'user.email=test@localhost', ...args],
-    {
-      cwd: dir,
-    },
-  );
-  return stdout.trim();
-}
 
 describe('GitOps sources', () => {
   const docker = labDocker();

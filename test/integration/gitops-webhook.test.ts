@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,13 +10,12 @@ import { parseGitopsSources } from '../../src/config/index.js';
 import type { TidewatchEvent } from '../../src/events/index.js';
 import { GitopsService, registerGitops } from '../../src/gitops/index.js';
 import { silentLogger } from '../../src/log/index.js';
-import { LAB_LABEL, RUN_ID, buildAndPush, labDocker, uniqueName } from '../lab/index.js';
+import { buildAndPush, labDocker, uniqueName } from '../lab/index.js';
 import { TOKEN, daemonHarness, type DaemonHarness } from '../support/api.js';
+import { composeRepo } from '../support/git-repo.js';
 import { useLab } from '../support/lab.js';
 
 const run = promisify(execFile);
-const git = (dir: string, ...args: string[]) =>
-  run('git', ['-c', 'user.name=Tidewatch Test', '-c', 'user.email=test@localhost', ...args], { cwd: dir });
 
 describe('the git webhook applies a GitOps source at once', () => {
   const lab = useLab();
@@ -34,14 +33,7 @@ describe('the git webhook applies a GitOps source at once', () => {
     harness.events.subscribe((event) => seen.push(event));
     const image = `${lab.registry.host}/${uniqueName('ghook')}:1`;
     await buildAndPush(image);
-    mkdirSync(join(repo, project), { recursive: true });
-    await git(repo, 'init', '-q', '-b', 'main');
-    writeFileSync(
-      file,
-      `services:\n  web:\n    image: ${image}\n    stop_grace_period: 1s\n    labels:\n      ${LAB_LABEL}: "${RUN_ID}"\n`,
-    );
-    await git(repo, 'add', '-A');
-    await git(repo, 'commit', '-q', '-m', 'first deploy');
+    await composeRepo(repo, file, image);
     const sources = parseGitopsSources([`url=file://${repo},branch=main,name=stacks`], 'test');
     service = new GitopsService(
       {
