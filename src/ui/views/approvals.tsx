@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { dateTime, shortDigest } from '../format.js';
 import { hrefFor } from '../router.js';
 import type { Approval } from '../types.js';
-import { Notice } from './notice.js';
+import { LoadNotices, Notice } from './notice.js';
 import { ReleaseLinkList } from './release-links.js';
 
 const VOTER_KEY = 'tidewatch.voter';
@@ -60,8 +60,7 @@ export function ApprovalsView({ shared }: { shared: Shared }): JSX.Element {
           <span class="sub">Voting as {shared.person}</span>
         )}
       </div>
-      {error ? <Notice kind="error">Could not load approvals: {error}</Notice> : null}
-      {!approvals && !error ? <Notice kind="loading">Loading approvals…</Notice> : null}
+      <LoadNotices what="approvals" loaded={approvals !== undefined} error={error} />
       {approvals?.length === 0 ? <Notice kind="empty">Nothing waits for an approval.</Notice> : null}
       {approvals && approvals.length > 0 ? (
         <ul class="cards">

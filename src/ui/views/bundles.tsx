@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { dateTime, shortDigest } from '../format.js';
 import type { Shared } from '../shared.js';
 import type { BundleRecord } from '../types.js';
-import { Notice } from './notice.js';
+import { LoadNotices, Notice } from './notice.js';
 
 /** Whether this host ever received an offline bundle: the Bundles tab shows then (docs/offline.md). */
 export function useHasBundles(version: number): boolean {
@@ -32,8 +32,7 @@ export function BundlesView({ shared }: { shared: Shared }): JSX.Element {
   return (
     <section>
       <h1>Bundles</h1>
-      {error ? <Notice kind="error">Could not load the bundles: {error}</Notice> : null}
-      {!bundles && !error ? <Notice kind="loading">Loading the bundles…</Notice> : null}
+      <LoadNotices what="the bundles" loaded={bundles !== undefined} error={error} />
       {bundles?.length === 0 ? <Notice kind="empty">No bundle received yet.</Notice> : null}
       {bundles && bundles.length > 0 ? (
         <ul class="cards">

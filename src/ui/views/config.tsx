@@ -2,7 +2,7 @@ import type { JSX } from 'preact';
 import type { Shared } from '../shared.js';
 import { useLoad } from '../use-load.js';
 import { viewsApi } from '../views-api.js';
-import { Notice } from './notice.js';
+import { LoadNotices } from './notice.js';
 
 function shown(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
@@ -18,8 +18,7 @@ export function ConfigView({ shared }: { shared: Shared }): JSX.Element {
         <h1>Configuration</h1>
         <span class="sub">every layer applied; secrets are shown as ***</span>
       </div>
-      {error ? <Notice kind="error">Could not load the configuration: {error}</Notice> : null}
-      {!data && !error ? <Notice kind="loading">Loading the configuration…</Notice> : null}
+      <LoadNotices what="the configuration" loaded={data !== undefined} error={error} />
       {data ? (
         <dl class="facts config">
           {entries.map(([key, value]) => (

@@ -88,7 +88,7 @@ function RowAction({ row, shared }: { row: ContainerRow; shared: Shared }): JSX.
 /** A start-first update in flight: the new copy being verified, or the old one parked. */
 function Copies({ copies }: { copies: readonly ContainerCopy[] }): JSX.Element {
   return (
-    <ul class="copies" aria-label={`Copies of an update in flight`}>
+    <ul class="copies" aria-label="Copies of an update in flight">
       {copies.map((copy) => (
         <li key={copy.id} data-copy={copy.name}>
           {copy.role === 'new' ? 'new copy, verifying' : 'old copy, parked'} ({copy.state}):{' '}

@@ -8,7 +8,7 @@ import type { ContainerRow } from '../types.js';
 import { waitingText } from '../waiting-text.js';
 
 export { waitingText };
-import { Notice } from './notice.js';
+import { LoadNotices, Notice } from './notice.js';
 import { ContainerRowView } from './container-row.js';
 
 const FILTERS = [
@@ -126,8 +126,7 @@ export function ContainersView({ shared }: { shared: Shared }): JSX.Element {
           </button>
         ) : null}
       </div>
-      {error ? <Notice kind="error">Could not load the containers: {error}</Notice> : null}
-      {containers === undefined && !error ? <Notice kind="loading">Loading containers…</Notice> : null}
+      <LoadNotices what="the containers" loaded={containers !== undefined} error={error} />
       {containers?.length === 0 ? (
         <Notice kind="empty">No containers yet. Start one and it appears here.</Notice>
       ) : null}

@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { dateTime, shortDigest, timeAgo } from '../format.js';
 import type { Shared } from '../shared.js';
 import type { FleetView as Fleet, RolloutView } from '../types.js';
-import { Notice } from './notice.js';
+import { LoadNotices, Notice } from './notice.js';
 
 /** Whether this Tidewatch is a fleet controller (its /fleet answers): the Fleet tab shows then. */
 export function useIsController(): boolean {
@@ -45,8 +45,7 @@ export function FleetView({ shared }: { shared: Shared }): JSX.Element {
   return (
     <section>
       <h1>Fleet</h1>
-      {error ? <Notice kind="error">Could not load the fleet: {error}</Notice> : null}
-      {!fleet && !error ? <Notice kind="loading">Loading the fleet…</Notice> : null}
+      <LoadNotices what="the fleet" loaded={fleet !== undefined} error={error} />
       {fleet ? <Members fleet={fleet} /> : null}
       {fleet ? <Rollouts rollouts={[...fleet.rollouts].reverse()} /> : null}
     </section>

@@ -3,7 +3,7 @@ import { dateTime, timeAgo } from '../format.js';
 import type { Shared } from '../shared.js';
 import { useLoad } from '../use-load.js';
 import { viewsApi, type GitopsSource } from '../views-api.js';
-import { Notice } from './notice.js';
+import { LoadNotices, Notice } from './notice.js';
 
 const short = (commit: string | null): string => (commit ? commit.slice(0, 12) : '—');
 
@@ -80,8 +80,7 @@ export function GitopsView({ shared }: { shared: Shared }): JSX.Element {
       <div class="toolbar">
         <h1>GitOps</h1>
       </div>
-      {error ? <Notice kind="error">Could not load the GitOps sources: {error}</Notice> : null}
-      {!data && !error ? <Notice kind="loading">Loading the GitOps sources…</Notice> : null}
+      <LoadNotices what="the GitOps sources" loaded={data !== undefined} error={error} />
       {data?.items.length === 0 ? (
         <Notice kind="empty">No GitOps source is configured (--gitops-source, docs/gitops.md).</Notice>
       ) : null}

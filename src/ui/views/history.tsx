@@ -3,12 +3,12 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Shared } from '../shared.js';
 import { api } from '../api.js';
 import type { UpdateRecord } from '../types.js';
-import { Notice } from './notice.js';
+import { LoadNotices } from './notice.js';
 import { UpdateList } from './update-list.js';
 
 const OUTCOMES = ['', 'committed', 'rolled-back', 'failed'] as const;
 /** Rows per page; "Show older" appends the next page (the API's cursor paging). */
-export const HISTORY_PAGE = 100;
+const HISTORY_PAGE = 100;
 
 interface Loaded {
   readonly updates: UpdateRecord[];
@@ -79,8 +79,7 @@ export function HistoryView({ shared }: { shared: Shared }): JSX.Element {
           </select>
         </label>
       </div>
-      {error ? <Notice kind="error">Could not load the history: {error}</Notice> : null}
-      {!loaded && !error ? <Notice kind="loading">Loading history…</Notice> : null}
+      <LoadNotices what="the history" loaded={loaded !== undefined} error={error} />
       {loaded ? <UpdateList updates={loaded.updates} showContainer /> : null}
       {loaded?.nextCursor ? (
         <p class="more">

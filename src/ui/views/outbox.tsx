@@ -3,7 +3,7 @@ import { dateTime } from '../format.js';
 import type { Shared } from '../shared.js';
 import { useLoad } from '../use-load.js';
 import { viewsApi, type OutboxMessage } from '../views-api.js';
-import { Notice } from './notice.js';
+import { LoadNotices, Notice } from './notice.js';
 
 const STATE_CLASS = { delivered: 'committed', pending: 'pending', failed: 'failed' } as const;
 
@@ -26,8 +26,7 @@ export function OutboxView({ shared }: { shared: Shared }): JSX.Element {
           </span>
         ) : null}
       </div>
-      {error ? <Notice kind="error">Could not load the outbox: {error}</Notice> : null}
-      {!data && !error ? <Notice kind="loading">Loading the outbox…</Notice> : null}
+      <LoadNotices what="the outbox" loaded={data !== undefined} error={error} />
       {data?.items.length === 0 ? <Notice kind="empty">No notification queued or sent yet.</Notice> : null}
       {data && data.items.length > 0 ? (
         <table class="list">

@@ -3,7 +3,7 @@ import { dateTime } from '../format.js';
 import type { Shared } from '../shared.js';
 import { useLoad } from '../use-load.js';
 import { viewsApi, type ServiceItem, type ServicesAnswer } from '../views-api.js';
-import { Notice } from './notice.js';
+import { LoadNotices, Notice } from './notice.js';
 
 function emptyText(answer: ServicesAnswer): string {
   if (answer.error !== undefined) return `The services could not be read: ${answer.error}`;
@@ -69,8 +69,7 @@ export function ServicesView({ shared }: { shared: Shared }): JSX.Element {
         <h1>Services</h1>
         {data?.nodeState ? <span class="sub">swarm node: {data.nodeState}</span> : null}
       </div>
-      {error ? <Notice kind="error">Could not load the services: {error}</Notice> : null}
-      {!data && !error ? <Notice kind="loading">Loading the services…</Notice> : null}
+      <LoadNotices what="the services" loaded={data !== undefined} error={error} />
       {data && data.items.length === 0 ? <Notice kind="empty">{emptyText(data)}</Notice> : null}
       {data && data.items.length > 0 ? (
         <table class="list">
