@@ -4,13 +4,32 @@ import { LOG_LINES } from '../store/index.js';
 /** The old container waits under `<name>-tidewatch-old-<time>` until the new one has taken over. */
 const PARKED_INFIX = '-tidewatch-old-';
 
-export function parkedNameFor(name: string, now: number = Date.now()): string {
-  return `${name}${PARKED_INFIX}${now.toString(36)}`;
+/** `<name>-tidewatch-old-<time>` (a parked original) or `<name>-tidewatch-new-<time>` (a successor). */
+const COPY = /^(.+)-tidewatch-(old|new)-([0-9a-z]+)$/;
+
+export interface CopyName {
+  /** The container it is a copy of. */
+  readonly of: string;
+  /** `old`: the parked original; `new`: its successor. */
+  readonly role: 'old' | 'new';
+  /** Epoch ms from its name: when it was made. */
+  readonly madeAt: number;
 }
 
-/** Whether `candidate` is `name` itself or a parked copy of it. */
-export function isNameOrParkedCopy(candidate: string, name: string): boolean {
-  return candidate === name || candidate.startsWith(`${name}${PARKED_INFIX}`);
+/** Whose copy `name` is, which, and when it was made; undefined for an ordinary container. */
+export function copyOf(name: string): CopyName | undefined {
+  const [, of, role, time] = COPY.exec(name) ?? [];
+  if (of === undefined || (role !== 'old' && role !== 'new')) return undefined;
+  return { of, role, madeAt: Number.parseInt(time ?? '', 36) };
+}
+
+/** Whether a container is one of Tidewatch's own parked or temporary copies, never an ordinary one. */
+export function isTidewatchCopy(name: string): boolean {
+  return copyOf(name) !== undefined;
+}
+
+export function parkedNameFor(name: string, now: number = Date.now()): string {
+  return `${name}${PARKED_INFIX}${now.toString(36)}`;
 }
 
 /** The failed new container's last log lines, for the rollback record; empty when unreadable. */

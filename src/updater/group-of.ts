@@ -5,7 +5,7 @@ import type { CycleDeps } from './cycle-deps.js';
 import type { CheckedContainer } from './check.js';
 import { buildDependencyGraph, type DependencyGraph } from './dependency-graph.js';
 import { planGroup, type GroupMember } from './group.js';
-import { isTidewatchCopy } from './reconcile.js';
+import { isTidewatchCopy } from './copies.js';
 import { isInScope } from './select.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { ContainerDetails } from '../domain/index.js';
 import type { MemberRole } from '../store/index.js';
-import { isNameOrParkedCopy } from './copies.js';
+import { copyOf } from './copies.js';
 
 /** One container of an update's group, and why it is in it. */
 export interface GroupMember {
@@ -82,7 +82,7 @@ export function namespaceProvider(
 export function linkTargets(details: ContainerDetails): string[] {
   return (details.hostConfig.Links ?? []).map((link) => {
     const target = (link.split(':')[0] ?? '').replace(/^\//, '');
-    const parked = /^(.+)-tidewatch-(?:old|new)-[0-9a-z]+$/.exec(target);
-    return parked?.[1] !== undefined && isNameOrParkedCopy(target, parked[1]) ? parked[1] : target;
+    const copy = copyOf(target);
+    return copy?.role === 'old' ? copy.of : target;
   });
 }

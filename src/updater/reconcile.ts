@@ -5,6 +5,7 @@ import type { Logger } from '../log/index.js';
 import type { Journal, PlanRecord, Plans } from '../store/index.js';
 import { isServiceSubject } from '../swarm/index.js';
 import { recoverLegacyRow, type RecoveryResult } from './legacy-recover.js';
+import { copyOf } from './copies.js';
 import { finishRows } from './plan-journal.js';
 import { finishPlan, readBack, undoPlan, type LogStep } from './plan-repair.js';
 import { isInScope } from './select.js';
@@ -22,9 +23,6 @@ export interface ReconcileDeps {
   readonly clock?: (() => number) | undefined;
 }
 
-/** `<name>-tidewatch-old-<time>` (a parked original) or `<name>-tidewatch-new-<time>` (a successor). */
-const COPY = /^(.+)-tidewatch-(old|new)-([0-9a-z]+)$/;
-
 /**
  * A copy no plan of this store accounts for is repaired only once it is this old (by the time in
  * its name): a younger one may belong to an update in flight in another Tidewatch on the same
@@ -32,18 +30,6 @@ const COPY = /^(.+)-tidewatch-(old|new)-([0-9a-z]+)$/;
  * An hour is longer than any verification Tidewatch runs by default.
  */
 export const ORPHAN_AGE_MS = 60 * 60 * 1000;
-
-/** Whether a container is one of Tidewatch's own parked or temporary copies, never an ordinary one. */
-export function isTidewatchCopy(name: string): boolean {
-  return COPY.test(name);
-}
-
-/** Whose copy `name` is, and which: `old` (the parked original) or `new` (its successor). */
-export function copyOf(name: string): { readonly of: string; readonly role: 'old' | 'new' } | undefined {
-  const match = COPY.exec(name);
-  const [, of, role] = match ?? [];
-  return of !== undefined && (role === 'old' || role === 'new') ? { of, role } : undefined;
-}
 
 /**
  * Brings the engine and the journal back in line, before a run changes anything: every plan left
@@ -147,10 +133,9 @@ async function repairCopy(
   copy: ContainerSummary,
   now: number,
 ): Promise<RecoveryResult | undefined> {
-  const match = COPY.exec(copy.name);
-  const base = match?.[1];
-  const madeAt = Number.parseInt(match?.[3] ?? '', 36);
-  if (base === undefined || !(now - madeAt >= ORPHAN_AGE_MS)) return undefined;
+  const found = copyOf(copy.name);
+  const base = found?.of;
+  if (found === undefined || base === undefined || !(now - found.madeAt >= ORPHAN_AGE_MS)) return undefined;
   const holder = await deps.engine.inspectContainer(base);
   let outcome: 'committed' | 'rolled-back';
   let reason: string;

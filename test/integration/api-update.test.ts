@@ -178,6 +178,10 @@ describe('the API over a running daemon (real engine and registry)', () => {
     // As a start-first update leaves one while it verifies: shown inside its container's row.
     const copy = `${pinned}-tidewatch-new-${Date.now().toString(36)}`;
     await runContainer(copy, image, { Labels: labels });
+    // Between a start-first switch's two renames the name is free: its parked copy stands in.
+    const between = uniqueName('between');
+    const parked = `${between}-tidewatch-old-${Date.now().toString(36)}`;
+    await runContainer(parked, image, { Labels: labels });
 
     const unchecked = await call<{ items: Array<Record<string, unknown>> }>('GET', '/api/v1/containers');
     expect(unchecked.body.items.find((item) => item.name === name)).toMatchObject({
@@ -202,7 +206,13 @@ describe('the API over a running daemon (real engine and registry)', () => {
       heldBack: null,
     });
     expect(unchecked.body.items.map((item) => item.name)).not.toContain(copy);
+    expect(unchecked.body.items.find((item) => item.name === between)).toMatchObject({
+      state: 'running',
+      copies: [{ name: parked, role: 'old', state: 'running' }],
+    });
+    expect(unchecked.body.items.map((item) => item.name)).not.toContain(parked);
     await docker.getContainer(copy).remove({ force: true });
+    await docker.getContainer(parked).remove({ force: true });
 
     const { imageId: second } = await publishUpdate(image);
     const check = await call<Report>('POST', `/api/v1/check?container=${name}`);
