@@ -9,7 +9,7 @@ import {
   uniqueName,
   type LabRegistry,
 } from '../lab/index.js';
-import { labIsPodman } from '../lab/lab-engine.js';
+import { retryingLostImageName } from '../lab/lab-engine.js';
 import { MANIFEST_ACCEPT, putManifest, registryFetch } from '../lab/registry-http.js';
 
 /**
@@ -194,7 +194,7 @@ async function publishOld(images: SourceImages, imageId: string, ref: string): P
  * Creates a case's container from `image`, the local name of `imageId`. Podman keeps one list of
  * names per image, and the pool's cases tag the same images under their own names at the same
  * moments: one of two concurrent tags can be lost ("image not known" at create). The name is then
- * given again and the create retried, as the lab's push does (test/lab/images.ts).
+ * given again and the create retried (retryingLostImageName).
  */
 async function create(
   name: string,
@@ -204,19 +204,16 @@ async function create(
   options: Partial<Docker.ContainerCreateOptions> & { labels?: Record<string, string> },
 ): Promise<Docker.Container> {
   const { labels, ...rest } = options;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await labDocker().createContainer({
+  return retryingLostImageName(
+    () =>
+      labDocker().createContainer({
         ...rest,
         name,
         Image: image,
         Labels: { ...labels, 'tidewatch.scope': scope, [LAB_LABEL]: RUN_ID },
-      });
-    } catch (error) {
-      if (!labIsPodman() || attempt >= 5 || !String(error).includes('image not known')) throw error;
-      await tag(imageId, image);
-    }
-  }
+      }),
+    () => tag(imageId, image),
+  );
 }
 
 interface Plan {

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { labDocker } from './engine.js';
+import { retryingLostImageName } from './lab-engine.js';
 import { LAB_LABEL, RUN_ID } from './names.js';
 
 /** Creates and starts a container labelled with this run, so cleanupLab() removes it. */
@@ -164,9 +165,9 @@ async function removeRuns(owned: RunMatch, prefix?: string): Promise<void> {
   );
 
   const labelled = (
-    await listImagesRetrying(docker, { all: true, filters: JSON.stringify({ label: [LAB_LABEL] }) })
+    await listImages(docker, { all: true, filters: JSON.stringify({ label: [LAB_LABEL] }) })
   ).filter((image) => owned(image.Labels?.[LAB_LABEL]));
-  const images = prefix === undefined ? [] : await listImagesRetrying(docker, { all: true });
+  const images = prefix === undefined ? [] : await listImages(docker, { all: true });
   const imageIds = new Set([
     ...labelled.map((image) => image.Id),
     ...images
@@ -182,20 +183,11 @@ async function removeRuns(owned: RunMatch, prefix?: string): Promise<void> {
   if (errors.length > 0) throw new Error(`cleanupLab left resources behind:\n${errors.join('\n')}`);
 }
 
-/**
- * Podman's image list fails as a whole ("retrieving size of image ...: image not known") when an
- * image it is listing is removed at that moment, as another test file's cleanup does: list again.
- */
-async function listImagesRetrying(
-  docker: Docker,
-  options: Docker.ListImagesOptions,
-): Promise<Docker.ImageInfo[]> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await docker.listImages(options);
-    } catch (error) {
-      if (attempt >= 5 || !String(error).includes('image not known')) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-    }
-  }
+/** Podman's list fails as a whole ("retrieving size of image ...: image not known") when an image
+ * it lists is removed meanwhile, as another test file's cleanup does: list again a moment later. */
+function listImages(docker: Docker, options: Docker.ListImagesOptions): Promise<Docker.ImageInfo[]> {
+  return retryingLostImageName(
+    () => docker.listImages(options),
+    () => new Promise((resolve) => setTimeout(resolve, 100)),
+  );
 }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { labDocker } from './engine.js';
-import { labIsPodman } from './lab-engine.js';
+import { retryingLostImageName } from './lab-engine.js';
 import { containerConfig, type BuildOptions } from './image-config.js';
 import { progressOf } from './progress.js';
 import { baseLayer, markerLayer, payloadLayer, type Layer } from './rootfs.js';
@@ -119,19 +119,14 @@ export async function buildAndPush(
   auth?: RegistryAuth,
 ): Promise<{ imageId: string; digest: string }> {
   const imageId = await buildImage(ref, options);
-  if (!labIsPodman()) return { imageId, digest: await pushImage(ref, auth) };
-  // Podman keeps one set of names per image id, and loading an archive of an id it has replaces
-  // them: a test file loading the same image under its own name at the same moment can take this
-  // name away between our load and our push ("image not known"). Name it again and retry.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return { imageId, digest: await pushImage(ref, auth) };
-    } catch (error) {
-      if (attempt >= 5 || !String(error).includes('image not known')) throw error;
-      const { repository, tag } = splitRef(ref);
-      await labDocker().getImage(imageId).tag({ repo: repository, tag });
-    }
-  }
+  // On Podman, loading an archive of an image id it has replaces that image's names: a test file
+  // loading the same image under its own name at the same moment can take this one away.
+  const { repository, tag } = splitRef(ref);
+  const digest = await retryingLostImageName(
+    () => pushImage(ref, auth),
+    () => labDocker().getImage(imageId).tag({ repo: repository, tag }),
+  );
+  return { imageId, digest };
 }
 
 /** Pulls `ref` (tag or digest) through the engine and returns the local image id. */

@@ -26,3 +26,24 @@ export function labEngineHost(engine: string | undefined): string | undefined {
 export function labIsPodman(): boolean {
   return process.env.TIDEWATCH_LAB_ENGINE === 'podman';
 }
+
+/**
+ * Runs `action`; on Podman, when it fails with "image not known", runs `restore` and tries again
+ * (five tries in all). Podman keeps one list of names per image, and test files and fault cases
+ * that load, tag, pull or remove images at the same moments lose names to each other, or fail a
+ * listing that meets an image removed meanwhile. `restore` names the image again, or waits.
+ * Docker never loses a name so: there the first failure is the answer.
+ */
+export async function retryingLostImageName<T>(
+  action: () => Promise<T>,
+  restore: () => Promise<unknown>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await action();
+    } catch (error) {
+      if (!labIsPodman() || attempt >= 5 || !String(error).includes('image not known')) throw error;
+      await restore();
+    }
+  }
+}
