@@ -1,7 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** How often the event-loop delay is sampled for nodejs_eventloop_lag_* (docs/performance.md). */
-export const EVENT_LOOP_SAMPLE_MS = 1000;
 import type { OutboxStats } from '../store/index.js';
 import type { TidewatchEvent } from '../events/index.js';
 import type { RequestInfo } from '../registry/index.js';
@@ -10,6 +8,9 @@ import type { CycleReport } from '../domain/run.js';
 import { VERSION } from '../domain/version.js';
 import { VIEW_STATUSES, type ViewStatus } from './container-info.js';
 import { PendingUpdates } from './metrics-pending.js';
+
+/** How often the event-loop delay is sampled for nodejs_eventloop_lag_* (docs/performance.md). */
+const EVENT_LOOP_SAMPLE_MS = 1000;
 
 export type WebhookResult = 'accepted' | 'ignored' | 'unauthorized' | 'invalid' | 'disabled';
 
