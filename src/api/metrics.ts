@@ -16,6 +16,15 @@ export { VIEW_STATUSES, type ViewStatus };
 const CHECK_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800];
 
 /**
+ * How often the event loop's delay is sampled for `nodejs_eventloop_lag_*` (ms). prom-client's
+ * default, 10 ms, is a timer waking an idle daemon 100 times a second: 0.6 % of a core on the lab
+ * machine, most of Tidewatch's idle CPU (docs/performance.md). Once a second still catches every
+ * stall longer than a second, and the lag at each scrape (`nodejs_eventloop_lag_seconds`) is
+ * measured then, as before.
+ */
+const EVENT_LOOP_SAMPLE_MS = 1000;
+
+/**
  * Prometheus metrics, on registries of their own (never prom-client's global one, so two APIs in
  * one process, as in the tests, never share counters). `registry` is Tidewatch's (/metrics);
  * `watchtower` holds Watchtower's metric names (/v1/metrics) so its dashboards keep working.
@@ -48,7 +57,7 @@ export class ApiMetrics {
     pendingApprovals?: () => number,
   ) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry });
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
     new Gauge({
       name: 'tidewatch_build_info',
       help: 'Always 1; the labels say which Tidewatch and which Node.js run',
