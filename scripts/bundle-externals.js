@@ -3,9 +3,9 @@
 //
 // LOADED: packages the bundle loads from node_modules, each with its own dependencies:
 // - better-sqlite3: a native module;
-// - mqtt, nodemailer, simple-git, yaml, pino-pretty, @sigstore/*, openid-client: loaded on first
-//   use (a notification channel, GitOps, --config, compose files, pretty logs,
-//   --signature-identity, an OIDC sign-in), which a bundle would make everyone parse.
+// - mqtt, nodemailer, simple-git, yaml, pino-pretty, @sigstore/*, openid-client, re2js: loaded on
+//   first use (a notification channel, GitOps, --config, compose files, pretty logs,
+//   --signature-identity, an OIDC sign-in, a tag pattern), which a bundle would make everyone parse.
 //
 // NEVER_LOADED: dockerode's clients for ssh:// engines and BuildKit (ssh2 and its native
 // cpu-features, @grpc/grpc-js, @grpc/proto-loader, protobufjs). Tidewatch never loads them: ssh://
@@ -21,6 +21,7 @@ export const LOADED = [
   'pino-pretty',
   '@sigstore/*',
   'openid-client',
+  're2js',
 ];
 
 export const NEVER_LOADED = ['ssh2', 'cpu-features', '@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs'];

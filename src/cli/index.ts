@@ -1,4 +1,5 @@
 export { buildProgram, type CommandHandlers } from './program.js';
+export { addAllOptions } from './deferred-options.js';
 export { checkCommand, onceCommand, rollbackCommand } from './commands.js';
 export { historyCommand, forgetCommand, historyQuery, type HistoryArgs } from './store-commands.js';
 export { approvalsCommand, voteCommand, approvalsTable, type ApprovalsArgs } from './approvals-command.js';

@@ -7,6 +7,7 @@ import type { BundleArgs } from './bundle-command.js';
 import { bundleCommands, type CommandMaker } from './bundle-program.js';
 import { tokenCommands, type TokenArgs } from './token-command.js';
 import { VERSION } from '../domain/version.js';
+import { deferOptions } from './deferred-options.js';
 
 export interface CommandHandlers {
   /** `names`: watch only these containers, as Watchtower's positional names (all when empty). */
@@ -76,20 +77,9 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
     // run, once and check take every option (a line of flags works for all three), but each
     // lists in its help only the groups it reads.
     const reader = parent === program && ['run', 'once', 'check'].includes(name) ? name : undefined;
-    for (const option of options) {
-      if (option.flag === undefined) continue;
-      const valueName = option.valueName;
-      const long =
-        option.shortFlag === undefined ? `--${option.flag}` : `-${option.shortFlag}, --${option.flag}`;
-      const flag = valueName !== undefined ? `${long} <${valueName}>` : long;
-      const cliOption = new Option(flag, helpText(option));
-      const group = optionGroupOf(option);
-      if (group !== undefined) cliOption.helpGroup(`${group.heading}:`);
-      if (reader !== undefined && group?.usedBy.includes(reader as 'run') === false) cliOption.hideHelp();
-      if (option.kind === 'list')
-        cliOption.argParser((value: string, previous: string[] = []) => [...previous, value]);
-      sub.addOption(cliOption);
-    }
+    const add = (): void => addOptions(sub, options, reader);
+    if (options !== OPTIONS) add();
+    else deferOptions(parent, sub, add);
     return sub;
   };
 
@@ -205,6 +195,23 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
   );
   sayUsageErrorsInOneLine(program);
   return program;
+}
+
+function addOptions(sub: Command, options: readonly AnyOption[], reader: string | undefined): void {
+  for (const option of options) {
+    if (option.flag === undefined) continue;
+    const valueName = option.valueName;
+    const long =
+      option.shortFlag === undefined ? `--${option.flag}` : `-${option.shortFlag}, --${option.flag}`;
+    const flag = valueName !== undefined ? `${long} <${valueName}>` : long;
+    const cliOption = new Option(flag, helpText(option));
+    const group = optionGroupOf(option);
+    if (group !== undefined) cliOption.helpGroup(`${group.heading}:`);
+    if (reader !== undefined && group?.usedBy.includes(reader as 'run') === false) cliOption.hideHelp();
+    if (option.kind === 'list')
+      cliOption.argParser((value: string, previous: string[] = []) => [...previous, value]);
+    sub.addOption(cliOption);
+  }
 }
 
 /** Every command, nested ones too, writes a usage error as one line naming its own help. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { assertEngine, uniqueName } from '../lab/index.js';
+import { assertEngine, buildImage, cleanupLab, runContainer, uniqueName } from '../lab/index.js';
 import { MAIN, cliEnv, type CliResult } from '../support/tidewatch.js';
 
 /**
@@ -15,11 +15,14 @@ import { MAIN, cliEnv, type CliResult } from '../support/tidewatch.js';
  */
 const RECORDER = fileURLToPath(new URL('../support/record-loads.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'tw-loads-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await cleanupLab();
+});
 
 /**
  * Packages a daemon with no notification URL, GitOps source, --config, pretty logs,
- * --signature-identity or OIDC never needs.
+ * --signature-identity, OIDC or tag pattern never needs.
  */
 const OPTIONAL = [
   'mqtt',
@@ -32,20 +35,20 @@ const OPTIONAL = [
   '@sigstore/protobuf-specs',
   '@sigstore/verify',
   'openid-client',
+  're2js',
 ];
 const NEVER = ['ssh2', '@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs'];
 
-async function onceRecordingLoads(env: NodeJS.ProcessEnv): Promise<CliResult & { packages: Set<string> }> {
+async function onceRecordingLoads(
+  env: NodeJS.ProcessEnv,
+  scope = uniqueName('nobody'),
+): Promise<CliResult & { packages: Set<string> }> {
   const loads = join(dir, `${uniqueName('loads')}.txt`);
   const dataDir = mkdtempSync(join(dir, 'data-'));
-  const child = spawn(
-    process.execPath,
-    ['--import', RECORDER, MAIN, 'once', '--scope', uniqueName('nobody')],
-    {
-      env: cliEnv({ TIDEWATCH_DATA_DIR: dataDir, TIDEWATCH_TEST_LOADS_FILE: loads, ...env }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, ['--import', RECORDER, MAIN, 'once', '--scope', scope], {
+    env: cliEnv({ TIDEWATCH_DATA_DIR: dataDir, TIDEWATCH_TEST_LOADS_FILE: loads, ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -87,6 +90,19 @@ describe('the modules a plain run loads', () => {
     });
     expect(run.code, run.stderr).toBe(0);
     expect(run.packages).toContain('@sigstore/verify');
+  });
+
+  it('loads re2js for a tag pattern, from outside the bundle', async () => {
+    await assertEngine();
+    const scope = uniqueName('loads-pattern');
+    // Port 9 on loopback refuses at once: the cycle reads the labels first, then fails to ask.
+    const image = `127.0.0.1:9/${uniqueName('pattern')}:1.0`;
+    await buildImage(image);
+    await runContainer(uniqueName('pattern'), image, {
+      Labels: { 'tidewatch.scope': scope, 'tidewatch.tags.include': '^1\\.' },
+    });
+    const run = await onceRecordingLoads({}, scope);
+    expect(run.packages, run.stderr).toContain('re2js');
   });
 
   it('loads pino-pretty for pretty logs, and they are pretty', async () => {

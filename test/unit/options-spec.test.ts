@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Command, Option } from 'commander';
-import { buildProgram, type CommandHandlers } from '../../src/cli/index.js';
+import { addAllOptions, buildProgram, type CommandHandlers } from '../../src/cli/index.js';
 import {
   OPTIONS,
   Settings,
@@ -50,6 +50,7 @@ describe('the options specs', () => {
   it('--help of run shows each flag with the description and default from its spec', () => {
     const handlers = new Proxy({} as CommandHandlers, { get: () => () => Promise.resolve(0) });
     const program = buildProgram(handlers, () => undefined);
+    addAllOptions(program);
     const run = program.commands.find((command: Command) => command.name() === 'run');
     const flags = new Map(run?.options.map((option: Option) => [option.long, option.description]));
     for (const option of options.filter((candidate) => candidate.flag !== undefined)) {
