@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { parseImageRef, type ContainerSummary } from '../domain/index.js';
+import { parseImageRef, type ContainerSummary, byCodePoint } from '../domain/index.js';
 import type { TidewatchEvent } from '../events/index.js';
 import { updateKind } from '../policy/index.js';
 import type { UpdateRecord } from '../store/index.js';
@@ -143,7 +143,7 @@ export class ContainerView {
         const status = selection.kind === 'skip' ? 'skipped' : 'unknown';
         return { container: selection.container, status, reason: selection.reason, checked, copies: own };
       })
-      .sort((a, b) => a.container.name.localeCompare(b.container.name));
+      .sort((a, b) => byCodePoint(a.container.name, b.container.name));
   }
 
   private async describe(row: Row): Promise<ContainerInfo> {

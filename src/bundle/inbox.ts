@@ -1,3 +1,4 @@
+import { byCodePoint } from '../domain/index.js';
 import { existsSync, mkdirSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -79,7 +80,7 @@ export class Inbox {
       else if (now - known.since >= (this.options.settleMs ?? 1000))
         ready.push({ file, mtime: stat.mtimeMs });
     }
-    ready.sort((a, b) => a.mtime - b.mtime || a.file.localeCompare(b.file));
+    ready.sort((a, b) => a.mtime - b.mtime || byCodePoint(a.file, b.file));
     for (const { file } of ready) {
       if (this.stopped) return;
       this.sizes.delete(file);

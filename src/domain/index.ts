@@ -35,3 +35,4 @@ export {
   type ImageLabels,
   type ReleaseLinks,
 } from './release-links.js';
+export { byCodePoint } from './text-order.js';

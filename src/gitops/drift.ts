@@ -1,3 +1,4 @@
+import { byCodePoint } from '../domain/index.js';
 import type { Engine } from '../engine/index.js';
 import { COMPOSE_LABELS, runCompose, type ComposeProject } from '../compose/index.js';
 import { projectContainers } from './project-containers.js';
@@ -28,7 +29,7 @@ export async function projectDrift(
   const hashes = await serviceHashes(compose, options);
   const rows = await projectContainers(engine, compose.project);
   const drift: Drift[] = [];
-  for (const [service, hash] of [...hashes].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [service, hash] of [...hashes].sort(([a], [b]) => byCodePoint(a, b))) {
     const mine = rows.filter((row) => row.labels[COMPOSE_LABELS.service] === service);
     if (mine.length === 0) {
       drift.push({ service, what: 'removed' });

@@ -8,7 +8,8 @@ export interface EffectivePolicy {
   readonly minAgeMs: number;
   readonly minAgeFrom: MinAgeSource;
   readonly window: MaintenanceWindow | undefined;
-  readonly timezone: string;
+  /** undefined: the process zone. */
+  readonly timezone: string | undefined;
   /** Votes needed; 0: no approval. */
   readonly approvals: number;
   /** 0: a pending approval never expires. */

@@ -1,7 +1,7 @@
 import { formatDuration } from '../config/index.js';
 import { repositoryName, type ReleaseLinks } from '../domain/index.js';
 import type { EventBus } from '../events/index.js';
-import { cooldown, isExpired, windowState } from '../policy/index.js';
+import { cooldown, isExpired, processTimeZone, windowState } from '../policy/index.js';
 import type { RegistrySession } from '../registry/index.js';
 import type { ApprovalRecord } from '../store/index.js';
 import type { EffectivePolicy } from './effective-policy.js';
@@ -78,12 +78,13 @@ export async function evaluateGates(
   }
 
   if (policy.window !== undefined) {
-    const state = windowState(policy.window, policy.timezone, ctx.now);
+    const timezone = policy.timezone ?? processTimeZone();
+    const state = windowState(policy.window, timezone, ctx.now);
     if (!state.open) {
       return {
         go: false,
-        wait: { kind: 'window', until: state.opensAt, window: policy.window.text, timezone: policy.timezone },
-        reason: `outside the maintenance window "${policy.window.text}" (${policy.timezone}); it opens ${isoTime(state.opensAt)}`,
+        wait: { kind: 'window', until: state.opensAt, window: policy.window.text, timezone },
+        reason: `outside the maintenance window "${policy.window.text}" (${timezone}); it opens ${isoTime(state.opensAt)}`,
       };
     }
   }

@@ -1,3 +1,4 @@
+import { byCodePoint } from '../domain/index.js';
 import { describeError } from '../domain/errors.js';
 import type { ImageRef } from '../domain/index.js';
 import type { Store } from '../store/index.js';
@@ -24,7 +25,7 @@ export async function applyServiceUpdates(input: UpdateAllInput): Promise<void> 
   const { settings } = deps;
   const candidates = checked
     .filter((item) => item.result.status === 'update-available' && item.result.latestDigest !== undefined)
-    .sort((a, b) => a.result.name.localeCompare(b.result.name));
+    .sort((a, b) => byCodePoint(a.result.name, b.result.name));
   for (const item of candidates) {
     const { result, labels, ref } = item;
     const digest = result.latestDigest;

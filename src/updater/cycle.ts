@@ -1,3 +1,4 @@
+import { byCodePoint } from '../domain/index.js';
 import type { HookPhase } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import { systemClock } from '../domain/clock.js';
@@ -140,7 +141,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
   // Swarm services (src/swarm), after the containers: added to the report as `service:NAME`.
   await runServiceCycle(deps, { ...options, trigger }, { registry, policyState }, entries);
 
-  const all = [...entries.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const all = [...entries.values()].sort((a, b) => byCodePoint(a.name, b.name));
   const report = {
     entries: all,
     updated: all.filter((entry) => entry.action === 'updated').length,

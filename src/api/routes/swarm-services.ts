@@ -1,3 +1,4 @@
+import { byCodePoint } from '../../domain/index.js';
 import { describeError } from '../../domain/errors.js';
 import type { Logger } from '../../log/index.js';
 import { selectServices, type ServiceSelection } from '../../swarm/index.js';
@@ -42,7 +43,7 @@ export async function swarmServices(deps: ApiDaemon['deps'], logger: Logger): Pr
     if (!state.manager) return { swarm: 'not-manager', nodeState: state.nodeState, items: [] };
     const { selections } = selectServices(await swarm.listServices(), { ...deps.settings, names: [] });
     const items = [...selections]
-      .sort((a, b) => a.service.name.localeCompare(b.service.name))
+      .sort((a, b) => byCodePoint(a.service.name, b.service.name))
       .map((selection) => item(selection, deps));
     return { swarm: 'manager', nodeState: state.nodeState, items };
   } catch (error) {

