@@ -113,6 +113,17 @@ start_engine() {
   done
 }
 
+# Caddy opens a new SO_REUSEPORT listener for every configuration change and closes the old one;
+# the kernel resets the connections still queued on the old one unless it migrates them
+# (Linux 5.14+). The proxy tests and the Caddy downtime bench need it, as users of the Caddy driver
+# do (docs/proxy-switch.md).
+migrate_queued_connections() {
+  local knob=/proc/sys/net/ipv4/tcp_migrate_req
+  [[ -e $knob ]] || { say "no $knob (Linux before 5.14): Caddy switches may reset a few connections"; return 0; }
+  [[ $(cat "$knob") == 1 ]] && return 0
+  if is_root; then echo 1 >"$knob"; else say "as root: sysctl -w net.ipv4.tcp_migrate_req=1"; fi
+}
+
 main() {
   if [[ ${1:-} == engines ]]; then
     shift
@@ -141,6 +152,7 @@ main() {
     start_engine
     version=$(engine_version)
   fi
+  migrate_queued_connections
   say "ready: engine $version, $(command -v docker-registry), static busybox, chromium, sshd, nginx, caddy, haproxy"
 }
 

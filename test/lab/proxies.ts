@@ -128,8 +128,20 @@ async function nginx(): Promise<PlannedProxy> {
   };
 }
 
+/**
+ * Caddy changes its configuration by opening a new SO_REUSEPORT listener and closing the old one;
+ * without this kernel setting the connections queued on the old one are reset (docs/proxy-switch.md).
+ * scripts/lab.sh sets it; a lab without it fails here, not as a rare lost request.
+ */
+function assertQueuedConnectionsMigrate(): void {
+  const knob = '/proc/sys/net/ipv4/tcp_migrate_req';
+  const value = readFileSync(knob, 'utf8').trim();
+  if (value !== '1') throw new Error(`${knob} is ${value}: run scripts/lab.sh as root (it sets 1)`);
+}
+
 /** Caddy: a reverse_proxy handler with an `@id`, switched through the admin API. */
 async function caddy(): Promise<PlannedProxy> {
+  assertQueuedConnectionsMigrate();
   const dir = mkdtempSync(join(tmpdir(), 'tw-caddy-'));
   const [port, adminPort] = [await freePort(), await freePort()];
   const admin = `http://127.0.0.1:${adminPort}`;
