@@ -7,11 +7,8 @@
 //   first use (a notification channel, GitOps, --config, compose files, pretty logs,
 //   --signature-identity, an OIDC sign-in, a tag pattern), which a bundle would make everyone parse.
 //
-// NEVER_LOADED: dockerode's clients for ssh:// engines and BuildKit (ssh2 and its native
-// cpu-features, @grpc/grpc-js, @grpc/proto-loader, protobufjs). Tidewatch never loads them: ssh://
-// engines go through the ssh binary (src/engine/ssh-stream.ts), and
-// src/engine/skip-unused-dockerode-deps.ts puts stand-ins in the require cache under the files
-// they resolve to. That lookup needs the files of ANCHORS on disk, not what they depend on.
+// dockerode's clients for ssh:// engines and BuildKit (ssh2, @grpc/*, protobufjs) are neither: the bundle has
+// stand-ins for them (scripts/bundle-unused-clients.js), so the image carries none.
 export const LOADED = [
   'better-sqlite3',
   'mqtt',
@@ -23,11 +20,6 @@ export const LOADED = [
   'openid-client',
   're2js',
 ];
-
-export const NEVER_LOADED = ['ssh2', 'cpu-features', '@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs'];
-
-/** Resolved by name at start-up (skip-unused-dockerode-deps.ts), never loaded: their folders alone. */
-export const ANCHORS = ['dockerode', 'docker-modem', 'ssh2', '@grpc/grpc-js', '@grpc/proto-loader'];
 
 /** Needed to install a package, never to run it: better-sqlite3's download of a prebuilt binary. */
 export const INSTALL_ONLY = ['prebuild-install'];

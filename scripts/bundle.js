@@ -13,7 +13,8 @@ import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { URL, fileURLToPath } from 'node:url';
-import { LOADED, NEVER_LOADED } from './bundle-externals.js';
+import { LOADED } from './bundle-externals.js';
+import { unusedDockerodeClients } from './bundle-unused-clients.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -56,7 +57,7 @@ const { metafile } = await build({
   charset: 'ascii',
   sourcemap: 'linked',
   sourcesContent: false,
-  external: [...LOADED, ...NEVER_LOADED],
+  external: LOADED,
   // The CommonJS dependencies inside an ES module still call require (and the externals above are
   // reached through it): give the bundle one, resolving from its own folder.
   banner: {
@@ -64,7 +65,7 @@ const { metafile } = await build({
   },
   logLevel: 'warning',
   metafile: true,
-  plugins: [englishOnlyZod],
+  plugins: [englishOnlyZod, unusedDockerodeClients],
 });
 // What went into the bundle, file by file: test/integration/startup-modules.test.ts reads it.
 writeFileSync(

@@ -12,7 +12,7 @@ import { cpSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs
 import { dirname, join, relative, sep } from 'node:path';
 import process from 'node:process';
 import { URL, fileURLToPath } from 'node:url';
-import { ANCHORS, INSTALL_ONLY, LOADED } from './bundle-externals.js';
+import { INSTALL_ONLY, LOADED } from './bundle-externals.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 const MODULES = join(ROOT, 'node_modules');
@@ -57,10 +57,6 @@ export function runtimePackages() {
     const dir = locate(name, ROOT);
     if (dir === undefined) throw new Error(`${name} is not installed: run npm ci first`);
     visit(dir);
-  }
-  for (const name of ANCHORS) {
-    const dir = locate(name, ROOT);
-    if (dir !== undefined) found.add(dir);
   }
   // A nested package comes along with its parent folder: keep the outermost ones only.
   return [...found].filter(

@@ -1,5 +1,3 @@
-// First: dockerode must find its unused clients' stand-ins in the require cache.
-import './skip-unused-dockerode-deps.js';
 import Docker from 'dockerode';
 import type { EngineConnection } from './connection.js';
 import { sshAgent } from './ssh-stream.js';

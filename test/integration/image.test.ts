@@ -20,10 +20,9 @@ const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url);
 // Debian's 20.10 CLI matches the engine.
 const DOCKER = '/usr/bin/docker';
-// What the bundle loads from node_modules, and what it only resolves (scripts/bundle-externals.js).
+// What the bundle loads from node_modules (scripts/bundle-externals.js).
 const EXTERNALS = (await import(new URL('scripts/bundle-externals.js', ROOT).href)) as {
   LOADED: string[];
-  ANCHORS: string[];
 };
 // Every production dependency was about 80 MB (60 of them never loaded); what the bundle loads is
 // about 17. A package pulled in again by mistake crosses this.
@@ -35,11 +34,10 @@ const DIR_BYTES =
   'console.log(size(process.argv[1]))';
 // In the image, from /app: imports every package the bundle loads, resolves those it only resolves.
 const LOADS =
-  "import { createRequire } from 'node:module'; import { readdirSync } from 'node:fs';" +
-  "const [loaded, anchors] = JSON.parse(process.argv[1]); const names = loaded.flatMap((n) => n.endsWith('/*')" +
+  "import { readdirSync } from 'node:fs';" +
+  "const loaded = JSON.parse(process.argv[1]); const names = loaded.flatMap((n) => n.endsWith('/*')" +
   " ? readdirSync('node_modules/' + n.slice(0, -2)).map((e) => n.slice(0, -1) + e) : [n]);" +
-  "for (const n of names) await import(n); const r = createRequire('/app/dist/bundle/tidewatch.js');" +
-  "for (const n of anchors) r.resolve(n); console.log(names.concat(anchors).join(' '));";
+  "for (const n of names) await import(n); console.log(names.join(' '));";
 const RUNTIME_MARK = '# --- runtime';
 const PACKAGE_VERSION = (
   JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { version: string }
@@ -138,7 +136,7 @@ describe('the container image', () => {
       '--input-type=module',
       '-e',
       LOADS,
-      JSON.stringify([EXTERNALS.LOADED, EXTERNALS.ANCHORS]),
+      JSON.stringify(EXTERNALS.LOADED),
     ]);
     expect(loaded).toContain('better-sqlite3');
     expect(loaded).toContain('@sigstore/verify');
@@ -147,7 +145,18 @@ describe('the container image', () => {
       '-p',
       "require('fs').readdirSync('/app/node_modules').join(' ')",
     ]);
-    for (const bundled of ['zod', 'pino', 'hono', 'commander', 'tar-fs', 'typescript']) {
+    // And dockerode's unused clients, replaced by stand-ins in the bundle (scripts/bundle-unused-clients.js).
+    for (const bundled of [
+      'zod',
+      'pino',
+      'hono',
+      'commander',
+      'tar-fs',
+      'typescript',
+      'ssh2',
+      '@grpc',
+      'protobufjs',
+    ]) {
       expect(installed.split(/\s+/)).not.toContain(bundled);
     }
     const bytes = Number(await inImage('node', ['-e', DIR_BYTES, '/app/node_modules']));
