@@ -66,6 +66,13 @@ describe('dashboard actions in a browser', () => {
   const imageOf = async (name: string): Promise<string> => (await docker.getContainer(name).inspect()).Image;
   const row = (name: string): Locator => page.locator(`tr[data-container="${name}"]`);
   const dialog = (title: string): Locator => page.getByRole('dialog', { name: title });
+  const toast = async (): Promise<string> =>
+    `toast: ${
+      (await page
+        .locator('.toast')
+        .textContent({ timeout: 1_000 })
+        .catch(() => null)) ?? 'none'
+    }`;
   const shot = async (view: string): Promise<void> => {
     await page.screenshot({ path: join(ARTIFACTS, `${view}.png`), fullPage: true });
   };
@@ -270,7 +277,10 @@ describe('dashboard actions in a browser', () => {
       'GET',
       `/api/v1/updates?container=${names.web}&outcome=committed`,
     );
-    expect(await question.textContent()).toContain((committed.items[0]?.fromDigest ?? '').slice(7, 19));
+    const asked = (await question.textContent()) ?? '';
+    expect(asked, JSON.stringify(committed.items[0])).toContain(
+      (committed.items[0]?.fromDigest ?? '').slice(7, 19),
+    );
     await shotAndContrast('confirm-rollback');
     await question.getByRole('button', { name: 'Roll back' }).click();
     await eventually(
@@ -301,12 +311,14 @@ describe('dashboard actions in a browser', () => {
     expect(await question.textContent()).toContain((approval?.toDigest ?? '').slice(7, 19));
     await shotAndContrast('confirm-reject');
     await question.getByRole('button', { name: 'Reject' }).click();
+    await question.waitFor({ state: 'detached' });
     const decided = await eventually(
       () => api<{ state: string }>('GET', `/api/v1/approvals/${approval?.id}`),
       (answer) => answer.state === 'rejected',
-      15_000,
+      30_000,
     );
-    expect(decided.state).toBe('rejected');
+    // The toast says what the dashboard was answered (the vote's outcome, or why it failed).
+    expect(decided.state, await toast()).toBe('rejected');
     expect(await imageOf(names.gated)).toBe(images[names.gated]);
   });
 
