@@ -1,7 +1,7 @@
 import { describeError } from '../domain/errors.js';
 import type { Engine } from '../engine/index.js';
 import { canTransition, type UpdateRecord } from '../store/index.js';
-import { isStartingCopy } from './start-first.js';
+import { isStartingCopy } from './copies.js';
 
 export interface RecoveryResult {
   readonly container: string;

@@ -134,8 +134,8 @@ async function repairCopy(
   now: number,
 ): Promise<RecoveryResult | undefined> {
   const found = copyOf(copy.name);
-  const base = found?.of;
-  if (found === undefined || base === undefined || !(now - found.madeAt >= ORPHAN_AGE_MS)) return undefined;
+  if (found === undefined || !(now - found.madeAt >= ORPHAN_AGE_MS)) return undefined;
+  const base = found.of;
   const holder = await deps.engine.inspectContainer(base);
   let outcome: 'committed' | 'rolled-back';
   let reason: string;

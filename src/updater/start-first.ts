@@ -14,17 +14,7 @@ import { asFault, PlanFault, startSuccessor } from './plan-fault.js';
 import type { ProxyLabels } from '../config/index.js';
 import { waitUntilIdle } from '../proxy/index.js';
 import { proxyOf, switchProxy } from './proxy-step.js';
-
-/** The new container runs as `<name>-tidewatch-new-<time>` beside the original until it takes over. */
-const STARTING_INFIX = '-tidewatch-new-';
-
-export function startingNameFor(name: string, now: number = Date.now()): string {
-  return `${name}${STARTING_INFIX}${now.toString(36)}`;
-}
-
-export function isStartingCopy(candidate: string, name: string): boolean {
-  return candidate.startsWith(`${name}${STARTING_INFIX}`);
-}
+import { startingNameFor } from './copies.js';
 
 /**
  * Zero-downtime replacement of one container: the successor starts under a temporary name beside
