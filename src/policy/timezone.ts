@@ -1,6 +1,6 @@
 /**
  * Wall-clock arithmetic in an IANA time zone with nothing but Intl, which Node ships with full ICU
- * data. Pure: formatters are cached per zone, which changes no result.
+ * data. Formatters are cached per zone, and the process zone once: neither changes a result.
  */
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -33,9 +33,15 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-/** The zone this process runs in: `TZ` when set, else the system's. */
+let processZone: string | undefined;
+
+/**
+ * The zone this process runs in: `TZ` when set, else the system's. Asked of ICU once, when a
+ * window is first read (the gates read it for every container with a window, every cycle).
+ */
 export function processTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  processZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return processZone;
 }
 
 /** A local calendar day; `weekday` 0 is Sunday. */
