@@ -8,7 +8,7 @@
 //   --signature-identity, an OIDC sign-in, a tag pattern), which a bundle would make everyone parse.
 //
 // dockerode's clients for ssh:// engines and BuildKit (ssh2, @grpc/*, protobufjs) are neither: the bundle has
-// stand-ins for them (scripts/bundle-unused-clients.js), so the image carries none.
+// stand-ins for them (scripts/bundle-plugins.js), so the image carries none.
 export const LOADED = [
   'better-sqlite3',
   'mqtt',

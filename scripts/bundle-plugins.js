@@ -1,3 +1,28 @@
+// The esbuild plugins scripts/bundle.js builds with: each leaves out of the bundle what Tidewatch
+// never runs.
+import { dirname, join } from 'node:path';
+
+/**
+ * zod exports its error messages in 60 languages (`z.locales`), all of them reached from `import { z }`
+ * and so all bundled: 296 KB of the bundle's source, which V8 reads, pre-parses and keeps at every
+ * start. Tidewatch only ever speaks English (zod's default, which its schemas import on their own):
+ * in the bundle `z.locales` holds `en` alone.
+ */
+export const englishOnlyZod = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer)
+        ? { path: join(dirname(args.importer), '../locales/en.js'), namespace: 'zod-locales' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 // dockerode requires, at load, the clients of two features Tidewatch never uses: `ssh2` (its own
 // client for ssh:// engines, required by docker-modem; Tidewatch reaches those through the `ssh`
 // binary, as the docker CLI does: src/engine/ssh-stream.ts), and `@grpc/grpc-js`, `@grpc/proto-loader`
@@ -24,7 +49,7 @@ function throwingOnUse(feature) {
 `;
 
 /** The names dockerode and docker-modem require that the bundle replaces. */
-export const UNUSED_CLIENTS = Object.keys(STAND_INS);
+const UNUSED_CLIENTS = Object.keys(STAND_INS);
 
 /** An esbuild plugin: `require('ssh2')` (and the others) inside the bundle load the stand-ins. */
 export const unusedDockerodeClients = {

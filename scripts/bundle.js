@@ -11,33 +11,11 @@
 // from import.meta.url (../../package.json, ../../dist/ui/) hold in the bundle too.
 import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { URL, fileURLToPath } from 'node:url';
 import { LOADED } from './bundle-externals.js';
-import { unusedDockerodeClients } from './bundle-unused-clients.js';
+import { englishOnlyZod, unusedDockerodeClients } from './bundle-plugins.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-/**
- * zod exports its error messages in 60 languages (`z.locales`), all of them reached from `import { z }`
- * and so all bundled: 296 KB of the bundle's source, which V8 reads, pre-parses and keeps at every
- * start. Tidewatch only ever speaks English (zod's default, which its schemas import on their own):
- * in the bundle `z.locales` holds `en` alone.
- */
-const englishOnlyZod = {
-  name: 'zod-english-only',
-  setup(build) {
-    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer)
-        ? { path: join(dirname(args.importer), '../locales/en.js'), namespace: 'zod-locales' }
-        : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
-      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
-      resolveDir: dirname(args.path),
-    }));
-  },
-};
 
 const { metafile } = await build({
   absWorkingDir: root,

@@ -1,6 +1,5 @@
-import { byCodePoint } from '../domain/index.js';
 import { describeError } from '../domain/errors.js';
-import type { ImageRef } from '../domain/index.js';
+import { byCodePoint, type ImageRef } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import type { CycleEntry } from '../domain/run.js';
 import type { CheckedService } from './check.js';

@@ -145,7 +145,7 @@ describe('the container image', () => {
       '-p',
       "require('fs').readdirSync('/app/node_modules').join(' ')",
     ]);
-    // And dockerode's unused clients, replaced by stand-ins in the bundle (scripts/bundle-unused-clients.js).
+    // And dockerode's unused clients, replaced by stand-ins in the bundle (scripts/bundle-plugins.js).
     for (const bundled of [
       'zod',
       'pino',
