@@ -49,7 +49,7 @@ import {
   type Store,
 } from './store/index.js';
 import { watchShutdown, type Shutdown } from './cli/shutdown.js';
-import { reconcile } from './updater/index.js';
+import { reconcile, reconcileNames } from './updater/index.js';
 import { awaitTurn, runWithSelfUpdate, takeOver } from './self-update/index.js';
 import type { ContainerSummary } from './domain/index.js';
 import { dirname } from 'node:path';
@@ -87,7 +87,7 @@ async function withStore(
   flags: FlagValues,
   command: (deps: StoreDeps) => Promise<number>,
   successorOf?: string,
-  options?: { readonly quietOnTerminal?: boolean },
+  options?: { readonly quietOnTerminal?: boolean; readonly names?: readonly string[] },
 ): Promise<number> {
   const configured = configure(flags, process.env, options);
   const file = dataFile(configured.settings);
@@ -110,6 +110,7 @@ async function withStore(
       plans: store.plans,
       logger: configured.logger,
       scope: configured.settings.scope,
+      names: reconcileNames(options?.names ?? [], configured.settings.containers),
     });
     const events = new EventBus(configured.logger);
     // Every journal write becomes an event, after it committed.
@@ -138,7 +139,7 @@ function notificationsOf(deps: StoreDeps): Notifications {
 function runOnce(flags: FlagValues, names: readonly string[]): Promise<number> {
   const once = (deps: StoreDeps): Promise<number> =>
     withNotifications(notificationsOf(deps), deps.events, () => onceCommand(deps, names, deps.shutdown));
-  return withStore(flags, once, undefined, { quietOnTerminal: true });
+  return withStore(flags, once, undefined, { quietOnTerminal: true, names });
 }
 
 const program = buildProgram(

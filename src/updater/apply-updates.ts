@@ -5,7 +5,7 @@ import type { CycleDeps, CycleOptions } from './cycle-deps.js';
 import type { CycleEntry } from '../domain/run.js';
 import { planGroup } from './group.js';
 import { runHook } from './lifecycle-hooks.js';
-import { reconcile } from './reconcile.js';
+import { reconcile, reconcileNames } from './reconcile.js';
 import { updateSettingsFor } from './update-settings.js';
 import { updateContainer, type MemberUpdate, type Proceed, type UpdateResult } from './update-container.js';
 
@@ -98,6 +98,7 @@ export async function applyUpdates(
         journal: deps.store.journal,
         plans: deps.store.plans,
         scope: settings.scope,
+        names: reconcileNames(options.names, settings.containers),
       });
     }
   }

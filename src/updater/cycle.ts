@@ -4,7 +4,7 @@ import type { Logger } from '../log/index.js';
 import { systemClock } from '../domain/clock.js';
 import { applyUpdates } from './apply-updates.js';
 import { isTidewatchCopy } from './copies.js';
-import { reconcile } from './reconcile.js';
+import { reconcile, reconcileNames } from './reconcile.js';
 import { checkContainers } from './check.js';
 import type { CycleEntry, CycleReport, UpdateAction } from '../domain/run.js';
 import { withPolicies } from './cycle-policy.js';
@@ -38,6 +38,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions): Promise<
       plans: deps.store.plans,
       logger,
       scope: settings.scope,
+      names: reconcileNames(options.names, settings.containers),
       afterJournal: deps.afterJournal,
     });
   }

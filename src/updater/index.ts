@@ -5,7 +5,7 @@ export { buildRecreateSpec, withoutImageDefaults } from './recreate-spec.js';
 export { selectContainers, type Selection, type SelectionSettings } from './select.js';
 export { orderByDependencies } from './dependency-order.js';
 export { buildDependencyGraph, type DependencyNode, type DependencyGraph } from './dependency-graph.js';
-export { reconcile, type RecoveryResult } from './reconcile.js';
+export { reconcile, reconcileNames, type RecoveryResult } from './reconcile.js';
 export { copyOf, isTidewatchCopy } from './copies.js';
 export { rollbackToPrevious, type ManualRollback } from './manual-rollback.js';
 export { createApprovalService, type ApprovalService } from './approval-service.js';

@@ -19,6 +19,11 @@ export interface ReconcileDeps {
   readonly logger: Logger;
   /** This instance's --scope: copies left by another instance are not this one's to touch. */
   readonly scope?: string | undefined;
+  /**
+   * The containers this run is about (`once web`, `run web redis`): only their copies are swept.
+   * Empty or absent: every container in scope.
+   */
+  readonly names?: readonly string[] | undefined;
   readonly afterJournal?: ((step: string) => void) | undefined;
   readonly clock?: (() => number) | undefined;
 }
@@ -68,7 +73,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<RecoveryResult[]> 
   );
   try {
     for (const copy of await deps.engine.listContainers({ all: true })) {
-      if (!planned.has(copy.name) && isInScope(copy.labels, deps.scope)) {
+      if (!planned.has(copy.name) && isOurs(deps, copy)) {
         const result = await repairCopy(deps, copy, (deps.clock ?? Date.now)());
         if (result) results.push(result);
       }
@@ -121,6 +126,21 @@ async function repairPlan(deps: ReconcileDeps, plan: PlanRecord): Promise<Recove
   for (const container of names)
     deps.logger.warn({ container, outcome, reason }, 'recovered an interrupted update');
   return names.map((container) => ({ container, outcome, reason }));
+}
+
+/** The names a run is about: the request's (`once web`), else the watch list (`run web redis`). */
+export function reconcileNames(
+  requested: readonly string[],
+  watched: readonly string[] | undefined,
+): readonly string[] {
+  return requested.length > 0 ? requested : (watched ?? []);
+}
+
+/** Whether a copy is of a container this run may touch: in its scope, and among its names if any. */
+function isOurs(deps: ReconcileDeps, copy: ContainerSummary): boolean {
+  const of = copyOf(copy.name)?.of;
+  if (of === undefined || !isInScope(copy.labels, deps.scope)) return false;
+  return deps.names === undefined || deps.names.length === 0 || deps.names.includes(of);
 }
 
 /**

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, storeFile } from '../../src/store/index.js';
+import { ORPHAN_AGE_MS } from '../../src/updater/reconcile.js';
+import { parkedNameFor, startingNameFor } from '../../src/updater/copies.js';
 import { buildAndPush, labDocker, runContainer, uniqueName } from '../lab/index.js';
 import { useLab } from '../support/lab.js';
 import { publishUpdate } from '../support/images.js';
@@ -103,5 +105,73 @@ describe('crash recovery: SIGKILL at every journal step loses no container', () 
       .flatMap((row) => row.Names)
       .filter((n) => n.includes(name));
     expect(named).toEqual([`/${name}`]);
+  });
+
+  it('copies no journal accounts for: an old lone parked copy is put back, an old one beside its holder goes, a fresh one, one outside the scope and one of a container the run is not about stay', async () => {
+    const image = `${lab.registry.host}/${uniqueName('orphan')}:latest`;
+    await buildAndPush(image);
+    const scope = uniqueName('orphan-scope');
+    const inScope = { Labels: { 'tidewatch.scope': scope } };
+    const hoursAgo = Date.now() - ORPHAN_AGE_MS - 60_000;
+    // A parked original whose update died with no journal (a Tidewatch from before plans, or a
+    // crash of one run elsewhere): nothing holds its name.
+    const lone = uniqueName('orphan-lone');
+    const loneCopy = parkedNameFor(lone, hoursAgo);
+    const loneId = (await runContainer(loneCopy, image, inScope)).id;
+    await docker.getContainer(loneId).stop({ t: 0 });
+    // A successor copy left beside the container that holds the name.
+    const held = uniqueName('orphan-held');
+    const heldId = (await runContainer(held, image, inScope)).id;
+    const heldCopy = startingNameFor(held, hoursAgo);
+    await runContainer(heldCopy, image, inScope);
+    // Within the hour the copy may belong to an update still under way in another process.
+    const fresh = parkedNameFor(uniqueName('orphan-fresh'));
+    await runContainer(fresh, image, inScope);
+    // Another instance's scope is not this one's to repair.
+    const foreign = parkedNameFor(uniqueName('orphan-foreign'), hoursAgo);
+    await runContainer(foreign, image, { Labels: { 'tidewatch.scope': `${scope}-other` } });
+
+    const dataDir = mkdtempSync(join(tmpdir(), 'tw-orphan-'));
+    dirs.push(dataDir);
+    const names = async () => (await docker.listContainers({ all: true })).flatMap((row) => row.Names);
+    // A run about one container repairs that container's copies only.
+    const named = await runCli(['once', '--scope', scope, held], { TIDEWATCH_DATA_DIR: dataDir });
+    expect(named.code, named.stderr).toBe(0);
+    expect(await names()).not.toContain(`/${heldCopy}`);
+    expect(await names(), named.stderr).toContain(`/${loneCopy}`);
+    const run = await runCli(['once', '--scope', scope], { TIDEWATCH_DATA_DIR: dataDir });
+    expect(run.code, run.stderr).toBe(0);
+
+    const back = await docker.getContainer(lone).inspect();
+    expect(back.Id).toBe(loneId);
+    expect(back.State.Running).toBe(true);
+    const after = await names();
+    expect(after).not.toContain(`/${loneCopy}`);
+    expect(after).not.toContain(`/${heldCopy}`);
+    expect(after).toEqual(expect.arrayContaining([`/${held}`, `/${fresh}`, `/${foreign}`]));
+    const holder = await docker.getContainer(held).inspect();
+    expect([holder.Id, holder.State.Running]).toEqual([heldId, true]);
+
+    const store = openStore(storeFile(dataDir), { clock: Date.now });
+    try {
+      const record = (name: string) => store.history.list({ container: name, limit: 10 }).items;
+      expect(record(lone).map((r) => [r.state, r.trigger, r.reason])).toEqual([
+        [
+          'rolled-back',
+          'repair',
+          `repaired: ${loneCopy} was the only copy of ${lone}; it is back under its name`,
+        ],
+      ]);
+      expect(record(held).map((r) => [r.state, r.trigger, r.reason])).toEqual([
+        [
+          'committed',
+          'repair',
+          `repaired: removed ${heldCopy}, a copy an interrupted update left beside ${held}`,
+        ],
+      ]);
+      expect(store.journal.unfinished()).toEqual([]);
+    } finally {
+      store.close();
+    }
   });
 });
