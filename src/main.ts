@@ -4,6 +4,7 @@
  */
 import { testCrashHook } from './cli/test-crash-hook.js';
 import { withDefaultCommand } from './cli/default-command.js';
+import { exitForFailure } from './cli/usage-error.js';
 import { fleetTokenCommand, fleetViewCommand } from './cli/fleet-command.js';
 import { tokenCommand } from './cli/token-command.js';
 import { bundleCommand } from './cli/bundle-command.js';
@@ -33,10 +34,8 @@ import { loadSettings, type FlagValues, type Settings } from './config/index.js'
 import { logStart } from './start-line.js';
 import { configure, type Configured } from './cli/configure.js';
 import { writeStdout as write } from './cli/stdout.js';
-import { CommanderError } from 'commander';
 import { systemClock } from './domain/clock.js';
-import { TidewatchError, describeError } from './domain/errors.js';
-import { exitCodeOf } from './domain/error-codes.js';
+import { describeError } from './domain/errors.js';
 import { EventBus, observeJournal } from './events/index.js';
 import { createNotifications, type Notifications } from './notify/index.js';
 import { buildCycleDeps, startInventory, type WiredDeps } from './wiring.js';
@@ -282,17 +281,14 @@ const program = buildProgram(
   },
 );
 
-try {
-  // Every subcommand's name, and commander's own `help`: anything else first means `run`.
-  const commands = new Set(['help', ...program.commands.flatMap((sub) => [sub.name(), ...sub.aliases()])]);
-  await program.parseAsync(withDefaultCommand(process.argv, commands));
-} catch (error) {
-  if (error instanceof CommanderError) {
-    // Help and --version end here with 0; a usage error was written as one line: exit 2.
-    process.exitCode = error.exitCode === 0 ? 0 : 2;
-  } else {
-    // Bad configuration, a held data dir or an unreachable engine: one line, no stack trace.
-    process.stderr.write(`tidewatch: ${describeError(error)}\n`);
-    process.exitCode = error instanceof TidewatchError ? exitCodeOf(error.code) : 1;
+async function main(): Promise<void> {
+  try {
+    // Every subcommand's name, and commander's own `help`: anything else first means `run`.
+    const commands = new Set(['help', ...program.commands.flatMap((sub) => [sub.name(), ...sub.aliases()])]);
+    await program.parseAsync(withDefaultCommand(process.argv, commands));
+  } catch (error) {
+    process.exitCode = exitForFailure(error, (text) => process.stderr.write(text));
   }
 }
+
+void main();

@@ -1,0 +1,78 @@
+import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Where V8's compiled code for the bundle is kept between starts (docs/performance.md, "Compile
+ * cache"). `TIDEWATCH_COMPILE_CACHE` names a directory, or is `off`; by default a directory of this
+ * user's in the temp dir, as Node 22's own compile cache does. Undefined: compile every time, which
+ * costs only the saving (a read-only or foreign directory must never stop Tidewatch).
+ *
+ * The directory must be this user's and writable by nobody else: V8 runs what it finds there
+ * without checking more than its version, so a cache another user could write would run their code.
+ */
+export function compileCacheDir(
+  env: NodeJS.ProcessEnv,
+  uid: number | undefined = process.getuid?.(),
+): string | undefined {
+  const setting = env.TIDEWATCH_COMPILE_CACHE;
+  if (setting === 'off') return undefined;
+  const dir =
+    setting !== undefined && setting !== ''
+      ? setting
+      : join(tmpdir(), uid === undefined ? 'tidewatch-compile-cache' : `tidewatch-compile-cache-${uid}`);
+  try {
+    makeDir(dir);
+    return isPrivate(dir, uid) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One level only, the parent must exist: Node 20's recursive mkdir never returns for some paths
+ * (any under /proc), and a start must not hang on a cache.
+ */
+function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
+/** A real directory (not a link), owned by `uid`, that neither its group nor others can write. */
+function isPrivate(dir: string, uid: number | undefined): boolean {
+  const stat = lstatSync(dir);
+  if (!stat.isDirectory()) return false;
+  // Without user ids (Windows) there is no owner nor mode to check.
+  return uid === undefined || (stat.uid === uid && (stat.mode & 0o022) === 0);
+}
+
+/**
+ * The cache file for one bundle on one Node: keyed by the bundle's content hash, because V8 checks
+ * only the source's length, and a cache of another bundle of the same length would run wrong code.
+ * V8 itself refuses a cache from another V8 version or other flags (then it is written again).
+ */
+export function cacheFile(dir: string, bundleHash: string): string {
+  return join(dir, `${bundleHash.slice(0, 32)}-${process.version}-${process.arch}.v8`);
+}
+
+export function readCache(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined; // none yet
+  }
+}
+
+/** Written under a temporary name and renamed, so two starts at once never read half a cache. */
+export function writeCache(file: string, data: Buffer): void {
+  const partial = `${file}.${process.pid}.partial`;
+  try {
+    writeFileSync(partial, data, { mode: 0o600 });
+    renameSync(partial, file);
+  } catch {
+    // A full or read-only disk: the next start compiles again.
+  }
+}

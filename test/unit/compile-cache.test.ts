@@ -1,0 +1,58 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cacheFile, compileCacheDir } from '../../src/boot/compile-cache.js';
+
+/** Which directory the bundle's compiled code may be kept in: only one nobody else can write. */
+describe('compile cache directory', () => {
+  const root = mkdtempSync(join(tmpdir(), 'tw-compile-cache-'));
+  const uid = statSync(root).uid;
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('is off when asked', () => {
+    expect(compileCacheDir({ TIDEWATCH_COMPILE_CACHE: 'off' }, uid)).toBeUndefined();
+  });
+
+  it('is the directory named, created private', () => {
+    const dir = join(root, 'named');
+    expect(compileCacheDir({ TIDEWATCH_COMPILE_CACHE: dir }, uid)).toBe(dir);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+  });
+
+  it('is by default one per user in the temp dir', () => {
+    expect(compileCacheDir({}, uid)).toBe(join(tmpdir(), `tidewatch-compile-cache-${uid}`));
+  });
+
+  it('refuses a directory its group or others can write', () => {
+    const dir = join(root, 'shared');
+    mkdirSync(dir);
+    chmodSync(dir, 0o777);
+    expect(compileCacheDir({ TIDEWATCH_COMPILE_CACHE: dir }, uid)).toBeUndefined();
+    chmodSync(dir, 0o775);
+    expect(compileCacheDir({ TIDEWATCH_COMPILE_CACHE: dir }, uid)).toBeUndefined();
+    chmodSync(dir, 0o755);
+    expect(compileCacheDir({ TIDEWATCH_COMPILE_CACHE: dir }, uid)).toBe(dir);
+  });
+
+  it('refuses a directory another user owns, and a link to one', () => {
+    const dir = join(root, 'theirs');
+    mkdirSync(dir, { mode: 0o700 });
+    expect(compileCacheDir({ TIDEWATCH_COMPILE_CACHE: dir }, uid + 1)).toBeUndefined();
+    const link = join(root, 'link');
+    symlinkSync(dir, link);
+    expect(compileCacheDir({ TIDEWATCH_COMPILE_CACHE: link }, uid)).toBeUndefined();
+  });
+
+  it('refuses, at once, a path it cannot make a directory of', () => {
+    // Node 20's recursive mkdir never returns for this one.
+    expect(compileCacheDir({ TIDEWATCH_COMPILE_CACHE: '/proc/tidewatch-cache' }, uid)).toBeUndefined();
+    expect(compileCacheDir({ TIDEWATCH_COMPILE_CACHE: join(root, 'no', 'parent') }, uid)).toBeUndefined();
+  });
+
+  it('keys the cache by the bundle, the Node version and the machine', () => {
+    const hash = 'ab'.repeat(32);
+    expect(cacheFile('/c', hash)).toBe(`/c/${'ab'.repeat(16)}-${process.version}-${process.arch}.v8`);
+    expect(cacheFile('/c', 'cd'.repeat(32))).not.toBe(cacheFile('/c', hash));
+  });
+});
