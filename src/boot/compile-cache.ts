@@ -1,6 +1,7 @@
-import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeWholeFileSync } from '../domain/whole-file.js';
 
 /**
  * Where V8's compiled code for the bundle is kept between starts (docs/performance.md, "Compile
@@ -66,12 +67,10 @@ export function readCache(file: string): Buffer | undefined {
   }
 }
 
-/** Written under a temporary name and renamed, so two starts at once never read half a cache. */
+/** Written whole or not at all, so two starts at once never read half a cache. */
 export function writeCache(file: string, data: Buffer): void {
-  const partial = `${file}.${process.pid}.partial`;
   try {
-    writeFileSync(partial, data, { mode: 0o600 });
-    renameSync(partial, file);
+    writeWholeFileSync(file, data, 0o600);
   } catch {
     // A full or read-only disk: the next start compiles again.
   }

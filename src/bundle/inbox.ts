@@ -1,8 +1,9 @@
 import { byCodePoint } from '../domain/index.js';
 import { existsSync, mkdirSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { rename } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describeError } from '../domain/errors.js';
+import { writeWholeFile } from '../domain/whole-file.js';
 import type { Logger } from '../log/index.js';
 import type { ApplyOutcome } from './apply.js';
 
@@ -91,12 +92,9 @@ export class Inbox {
       } else {
         const target = freeName(join(this.options.dir, 'rejected'), name);
         await rename(file, target);
-        // Whole or not at all: written under a dot name, then renamed, so whoever reads the reason
-        // as soon as it appears (a person, a script, a test) never reads it half written.
-        const reason = `${target}.reason`;
-        const partial = join(dirname(reason), `.${basename(reason)}.part`);
-        await writeFile(partial, `${outcome.reason}\n`);
-        await rename(partial, reason);
+        // Whole or not at all: whoever reads the reason as soon as it appears (a person, a script,
+        // a test) never reads it half written.
+        await writeWholeFile(`${target}.reason`, `${outcome.reason}\n`);
       }
     }
   }

@@ -1,6 +1,5 @@
-import { rename, writeFile } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
 import { TidewatchError } from '../domain/errors.js';
+import { writeWholeFile } from '../domain/whole-file.js';
 import type { Engine } from '../engine/index.js';
 import { runHostCommand } from './host-command.js';
 
@@ -18,9 +17,7 @@ export interface NginxTarget {
  */
 export async function pointNginxAt(engine: Engine, target: NginxTarget, address: string): Promise<void> {
   const file = target.upstreamFile;
-  const temporary = join(dirname(file), `.${basename(file)}.tidewatch-${process.pid}`);
-  await writeFile(temporary, `# written by Tidewatch: the backend it switched to\nserver ${address};\n`);
-  await rename(temporary, file);
+  await writeWholeFile(file, `# written by Tidewatch: the backend it switched to\nserver ${address};\n`);
   if (target.reloadIn === undefined) return runHostCommand(target.reload);
   const result = await engine.exec(target.reloadIn, ['sh', '-c', target.reload], { timeoutMs: 30_000 });
   if (result.kind !== 'exited' || result.exitCode !== 0) {
