@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertEngine, uniqueName } from '../lab/index.js';
+import { startDaemon } from '../support/daemon.js';
+import { eventually } from '../support/images.js';
 import { MAIN, expectExit, logLines, runCli } from '../support/tidewatch.js';
 
 /**
@@ -34,13 +36,37 @@ describe('compile cache', () => {
     const file = join(dir, name);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const written = statSync(file).mtimeMs;
     expect((await startLine(dir)).compileCache).toBe('used');
+    expect(statSync(file).mtimeMs).toBe(written); // used, not written again
 
     writeFileSync(file, 'not a code cache');
     expect((await startLine(dir)).compileCache).toBe('written');
     expect(statSync(file).size).toBeGreaterThan(100_000);
     expect((await startLine(dir)).compileCache).toBe('used');
     expect(cacheFiles(dir)).toEqual([name]); // no partial file left
+  });
+
+  it('is written by a daemon that keeps running, ten seconds after its start', async () => {
+    const dir = join(root, 'daemon');
+    const daemon = await startDaemon(
+      ['--scope', uniqueName('nobody'), '--interval', '1h', '--no-startup-check'],
+      {
+        TIDEWATCH_COMPILE_CACHE: dir,
+        TIDEWATCH_DATA_DIR: mkdtempSync(join(root, 'data-')),
+      },
+    );
+    try {
+      const files = await eventually(
+        () => cacheFiles(dir),
+        (names) => names.length > 0,
+        30_000,
+      );
+      expect(files).toHaveLength(1);
+      expect(() => process.kill(daemon.pid, 0), 'still running').not.toThrow();
+    } finally {
+      await daemon.stop();
+    }
   });
 
   it('is off when asked, and in a directory others can write', async () => {
