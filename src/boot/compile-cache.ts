@@ -1,6 +1,7 @@
-import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeDirs } from '../domain/dirs.js';
 import { writeWholeFileSync } from '../domain/whole-file.js';
 
 /**
@@ -23,22 +24,10 @@ export function compileCacheDir(
       ? setting
       : join(tmpdir(), uid === undefined ? 'tidewatch-compile-cache' : `tidewatch-compile-cache-${uid}`);
   try {
-    makeDir(dir);
+    makeDirs(dir, 0o700);
     return isPrivate(dir, uid) ? dir : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/**
- * One level only, the parent must exist: Node 20's recursive mkdir never returns for some paths
- * (any under /proc), and a start must not hang on a cache.
- */
-function makeDir(dir: string): void {
-  try {
-    mkdirSync(dir, { mode: 0o700 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { describeError } from '../domain/errors.js';
@@ -16,6 +16,7 @@ import { readBundle } from './read.js';
 import { BundleRejected } from './rejected.js';
 import { pushToRegistry, type TargetRegistry } from './target-registry.js';
 import { verifyBundle } from './verify.js';
+import { makeDirs } from '../domain/dirs.js';
 
 export interface ApplyDeps {
   readonly bundles: Bundles;
@@ -49,7 +50,7 @@ export type ApplyOutcome =
  * verified, rolled-back path. A refused bundle changes nothing but its history row.
  */
 export async function applyBundle(deps: ApplyDeps, file: string): Promise<ApplyOutcome> {
-  mkdirSync(deps.stagingRoot, { recursive: true, mode: 0o700 });
+  makeDirs(deps.stagingRoot, 0o700);
   const staging = await mkdtemp(join(deps.stagingRoot, 'bundle-'));
   const bytes = sizeOf(file);
   let manifest: BundleManifest | undefined;

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { copyFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeDirs } from '../domain/dirs.js';
 
 /**
  * The far side's content-addressed blob cache (`DATA_DIR/bundle-blobs/<hex>`): blobs of earlier
@@ -9,7 +10,7 @@ import { join } from 'node:path';
  */
 export class BlobCache {
   constructor(readonly dir: string) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirs(dir, 0o700);
   }
 
   path(digest: string): string {

@@ -1,11 +1,12 @@
 import { byCodePoint } from '../domain/index.js';
-import { existsSync, mkdirSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError } from '../domain/errors.js';
 import { writeWholeFile } from '../domain/whole-file.js';
 import type { Logger } from '../log/index.js';
 import type { ApplyOutcome } from './apply.js';
+import { makeDirs } from '../domain/dirs.js';
 
 export interface InboxOptions {
   readonly dir: string;
@@ -33,7 +34,7 @@ export class Inbox {
   private stopped = false;
 
   constructor(private readonly options: InboxOptions) {
-    for (const sub of ['', 'applied', 'rejected']) mkdirSync(join(options.dir, sub), { recursive: true });
+    for (const sub of ['', 'applied', 'rejected']) makeDirs(join(options.dir, sub));
   }
 
   start(): void {

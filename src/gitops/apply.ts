@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { GitopsSourceSetting } from '../config/index.js';
@@ -7,6 +7,7 @@ import { redactText, redactUrl } from '../domain/redact.js';
 import { runCompose, type ComposeProject } from '../compose/index.js';
 import { correctDrift } from './converge.js';
 import type { ApplyDeps, ProjectResult } from './types.js';
+import { makeDirs } from '../domain/dirs.js';
 
 export type { ApplyDeps, ProjectResult };
 import { ApplyHistory } from './history.js';
@@ -161,6 +162,6 @@ function readLastGood(file: string): string | undefined {
 }
 
 function writeLastGood(file: string, commit: string): void {
-  mkdirSync(join(file, '..'), { recursive: true });
+  makeDirs(join(file, '..'));
   writeFileSync(file, `${JSON.stringify({ lastGood: commit })}\n`);
 }

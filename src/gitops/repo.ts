@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import type { GitopsSourceSetting } from '../config/index.js';
 import { TidewatchError, describeError } from '../domain/errors.js';
+import { makeDirs } from '../domain/dirs.js';
 
 /** One commit of a source: its id and its message's first line. */
 export interface Commit {
@@ -78,7 +79,7 @@ export class Checkout {
   async fetch(): Promise<Commit> {
     try {
       if (!existsSync(join(this.dir, '.git'))) {
-        mkdirSync(this.dir, { recursive: true });
+        makeDirs(this.dir);
         const parent = await this.git();
         await parent.clone(this.remote.url, this.dir, ['--no-checkout', '--branch', this.source.branch]);
       }

@@ -1,9 +1,10 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log/index.js';
 import type { Engine } from '../engine/index.js';
 import { waitForDataDirLock, type DataDirLock } from '../store/index.js';
 import { readyFile } from './handover-file.js';
+import { makeDirs } from '../domain/dirs.js';
 
 // The predecessor releases the lock once its work in flight is done; a 2 ms poll keeps the moment
 // when nobody holds it to a few milliseconds. The timeout covers a long update in flight.
@@ -30,7 +31,7 @@ export async function awaitTurn(
 ): Promise<Turn | undefined> {
   if (deps.selfId === undefined || deps.selfId === predecessorId) return undefined;
   if ((await deps.engine.inspectContainer(predecessorId)) === undefined) return undefined;
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  makeDirs(dataDir, 0o700);
   const file = readyFile(dataDir, deps.selfId);
   writeFileSync(file, `${new Date(clock()).toISOString()}\n`);
   deps.logger.info({ predecessor: predecessorId }, 'successor ready; waiting for the data-dir lock');

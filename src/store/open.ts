@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { TidewatchError, describeError } from '../domain/index.js';
@@ -17,6 +17,7 @@ import { createPlans, type Plans } from './plans.js';
 import { createApiTokens, type ApiTokens } from './api-tokens.js';
 import { createBundles, type Bundles } from './bundles.js';
 import { createFleetBadDigests, createFleetTokens, type FleetBadDigests, type FleetTokens } from './fleet.js';
+import { makeDirs } from '../domain/dirs.js';
 
 export const STORE_FILE = 'tidewatch.db';
 
@@ -81,7 +82,7 @@ export function openStore(file: string, options: StoreOptions): Store {
   const dir = dirname(file);
   try {
     // 0700: rows keep container logs, which may hold secrets.
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirs(dir, 0o700);
   } catch (error) {
     throw new TidewatchError('STORE_OPEN_FAILED', `cannot create data dir ${dir}: ${describeError(error)}`, {
       cause: error,

@@ -1,8 +1,9 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrate.js';
 import { BUSY_TIMEOUT_MS, openFailed } from './open-common.js';
+import { makeDirs } from '../domain/dirs.js';
 
 /**
  * One short write transaction on the store from a CLI command (token create/revoke, ...), next to
@@ -12,7 +13,7 @@ import { BUSY_TIMEOUT_MS, openFailed } from './open-common.js';
  */
 export function withStoreTransaction<T>(file: string, use: (db: Database.Database) => T): T {
   try {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    makeDirs(dirname(file), 0o700);
     const created = !existsSync(file);
     const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     try {

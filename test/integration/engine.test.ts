@@ -81,6 +81,14 @@ describe('engine connection', () => {
     );
   });
 
+  it('a data dir that cannot be made is one line naming it, not a hang (Node 20 recursive mkdir loops on /proc)', async () => {
+    const result = await runCli(['once'], { TIDEWATCH_DATA_DIR: '/proc/tidewatch-data/here' }, 20_000);
+    expectExit(result, 1);
+    expect(result.stderr.trim()).toMatch(
+      /^tidewatch: cannot create data dir \/proc\/tidewatch-data\/here: ENOENT: no such file or directory, mkdir '\/proc\/tidewatch-data'$/,
+    );
+  });
+
   it('the package bin answers --version', async () => {
     const { execFileSync } = await import('node:child_process');
     const bin = new URL('../../bin/tidewatch.js', import.meta.url).pathname;

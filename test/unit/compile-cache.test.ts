@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,9 +15,10 @@ describe('compile cache directory', () => {
   });
 
   it('is the directory named, created private', () => {
-    const dir = join(root, 'named');
+    const dir = join(root, 'named', 'deeper');
     expect(compileCacheDir({ TIDEWATCH_COMPILE_CACHE: dir }, uid)).toBe(dir);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(root, 'named')).mode & 0o777).toBe(0o700);
   });
 
   it('is by default one per user in the temp dir', () => {
@@ -46,8 +47,9 @@ describe('compile cache directory', () => {
 
   it('refuses, at once, a path it cannot make a directory of', () => {
     // Node 20's recursive mkdir never returns for this one.
-    expect(compileCacheDir({ TIDEWATCH_COMPILE_CACHE: '/proc/tidewatch-cache' }, uid)).toBeUndefined();
-    expect(compileCacheDir({ TIDEWATCH_COMPILE_CACHE: join(root, 'no', 'parent') }, uid)).toBeUndefined();
+    expect(compileCacheDir({ TIDEWATCH_COMPILE_CACHE: '/proc/tidewatch-cache/x' }, uid)).toBeUndefined();
+    writeFileSync(join(root, 'a-file'), '');
+    expect(compileCacheDir({ TIDEWATCH_COMPILE_CACHE: join(root, 'a-file', 'below') }, uid)).toBeUndefined();
   });
 
   it('keys the cache by the bundle, the Node version and the machine', () => {
