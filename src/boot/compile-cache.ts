@@ -1,6 +1,6 @@
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { makeDirs } from '../domain/dirs.js';
 import { writeWholeFileSync } from '../domain/whole-file.js';
 
@@ -56,10 +56,20 @@ export function readCache(file: string): Buffer | undefined {
   }
 }
 
-/** Written whole or not at all, so two starts at once never read half a cache. */
+/** A cache file's name: what cacheFile makes, and nothing else in the directory. */
+const CACHE_NAME = /^[0-9a-f]{32}-v\d+\.\d+\.\d+-[a-z0-9]+\.v8$/;
+
+/**
+ * Written whole or not at all, so two starts at once never read half a cache. The caches of other
+ * builds or Nodes go (1.5 MB each, one more at every upgrade); if two versions take turns on one
+ * directory, each start of either writes its own again, which costs that start only the saving.
+ */
 export function writeCache(file: string, data: Buffer): void {
   try {
     writeWholeFileSync(file, data, 0o600);
+    for (const name of readdirSync(dirname(file)))
+      if (CACHE_NAME.test(name) && name !== basename(file))
+        rmSync(join(dirname(file), name), { force: true });
   } catch {
     // A full or read-only disk: the next start compiles again.
   }

@@ -13,8 +13,8 @@ const SAVE_AFTER_MS = 10_000;
 
 /**
  * Runs the daemon's CommonJS bundle (scripts/bundle.js) as Node would `require` it, but compiled
- * through `vm.Script` with V8's code cache, which Node 20 offers no other way: about 90 ms less at
- * every start after the first. `importPackage` does the bundle's `import()` of the optional
+ * through `vm.Script` with V8's code cache, which Node 20 offers no other way: about 70 ms less at
+ * every start after the first (docs/performance.md). `importPackage` does the bundle's `import()` of the optional
  * packages, which code compiled by `vm` cannot do itself without an experimental flag.
  */
 export function runBundle(

@@ -1,8 +1,18 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cacheFile, compileCacheDir } from '../../src/boot/compile-cache.js';
+import { cacheFile, compileCacheDir, writeCache } from '../../src/boot/compile-cache.js';
 
 /** Which directory the bundle's compiled code may be kept in: only one nobody else can write. */
 describe('compile cache directory', () => {
@@ -56,5 +66,17 @@ describe('compile cache directory', () => {
     const hash = 'ab'.repeat(32);
     expect(cacheFile('/c', hash)).toBe(`/c/${'ab'.repeat(16)}-${process.version}-${process.arch}.v8`);
     expect(cacheFile('/c', 'cd'.repeat(32))).not.toBe(cacheFile('/c', hash));
+  });
+
+  it('writes the cache whole and removes the caches of other builds, nothing else', () => {
+    const dir = join(root, 'prune');
+    mkdirSync(dir, { mode: 0o700 });
+    const other = `${'0'.repeat(32)}-v18.20.0-arm64.v8`;
+    for (const name of [other, 'notes.txt', 'old.v8']) writeFileSync(join(dir, name), 'x');
+    const file = cacheFile(dir, 'ab'.repeat(32));
+    writeCache(file, Buffer.from('cache'));
+    expect(readFileSync(file, 'utf8')).toBe('cache');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir).sort()).toEqual([basename(file), 'notes.txt', 'old.v8'].sort());
   });
 });
