@@ -12,7 +12,7 @@
 // from import.meta.url (../../package.json, ../../dist/ui/) hold in the bundle too.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { URL, fileURLToPath } from 'node:url';
 import { LOADED } from './bundle-externals.js';
 import { englishOnlyZod, unusedDockerodeClients } from './bundle-plugins.js';
@@ -78,6 +78,9 @@ await build({
   minifySyntax: true,
   logLevel: 'warning',
 });
+
+// The loader has no source map; one beside it is left from a build before the loader existed.
+rmSync(new URL('../dist/bundle/tidewatch.js.map', import.meta.url), { force: true });
 
 // What went into the bundle, file by file: test/integration/startup-modules.test.ts reads it.
 writeFileSync(
