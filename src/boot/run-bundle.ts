@@ -22,6 +22,14 @@ export function runBundle(
   bundleHash: string | undefined,
   importPackage: (name: string) => Promise<unknown>,
 ): void {
+  if (process.sourceMapsEnabled) {
+    // Node maps stack traces (node --enable-source-maps) only in the modules it loads itself, never
+    // in code compiled by vm: a start that asks for them loads the bundle as Node would, uncached.
+    setState('source-maps');
+    (globalThis as Record<string, unknown>).__tidewatchImport = importPackage;
+    createRequire(import.meta.url)(bundleFile);
+    return;
+  }
   const source = readFileSync(bundleFile, 'latin1'); // ASCII: the bundle is built so
   const dir = bundleHash === undefined ? undefined : compileCacheDir(process.env);
   const file = dir === undefined || bundleHash === undefined ? undefined : cacheFile(dir, bundleHash);
@@ -32,11 +40,15 @@ export function runBundle(
   );
   const used = cachedData !== undefined && !script.cachedDataRejected;
   const state: CompileCacheState = file === undefined ? 'off' : used ? 'used' : 'written';
-  (globalThis as Record<symbol, unknown>)[COMPILE_CACHE_STATE] = state;
+  setState(state);
   if (state === 'written' && file !== undefined) saveLater(script, file);
   const module = { exports: {} };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run(module.exports, createRequire(bundleFile), module, bundleFile, dirname(bundleFile), importPackage);
+}
+
+function setState(state: CompileCacheState): void {
+  (globalThis as Record<symbol, unknown>)[COMPILE_CACHE_STATE] = state;
 }
 
 function saveLater(script: vm.Script, file: string): void {

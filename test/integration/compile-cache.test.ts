@@ -1,17 +1,21 @@
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertEngine, uniqueName } from '../lab/index.js';
 import { startDaemon } from '../support/daemon.js';
 import { eventually } from '../support/images.js';
-import { MAIN, expectExit, logLines, runCli } from '../support/tidewatch.js';
+import { MAIN, cliEnv, expectExit, logLines, runCli } from '../support/tidewatch.js';
 
 /**
  * The shipped CLI keeps the bundle's compiled code between starts (src/boot/run-bundle.ts): the
  * first start writes the cache, the next uses it, a broken one is replaced, and a directory others
  * could write is never used. The start line says which (`compileCache`).
  */
+const PROBE = fileURLToPath(new URL('../support/source-map-probe.mjs', import.meta.url));
+
 describe('compile cache', () => {
   const root = mkdtempSync(join(tmpdir(), 'tw-compile-cache-it-'));
   const hash = readFileSync(join(MAIN, '..', 'tidewatch-main.cjs.sha256'), 'utf8').trim();
@@ -77,5 +81,31 @@ describe('compile cache', () => {
     rmSync(join(shared, cacheFiles(shared)[0] ?? 'none'));
     expect((await startLine(shared)).compileCache).toBe('off');
     expect(cacheFiles(shared)).toEqual([]);
+  });
+
+  it('is left aside under node --enable-source-maps, so stack traces map to the sources', () => {
+    // Where the bundle defines a function of src/cli/usage-error.ts, as a zero-based line and column.
+    const bundle = join(MAIN, '..', 'tidewatch-main.cjs');
+    const before = readFileSync(bundle, 'latin1').split('function exitForFailure(')[0] ?? '';
+    const lines = before.split('\n');
+    const child = spawnSync(
+      process.execPath,
+      ['--enable-source-maps', '--import', PROBE, MAIN, 'once', '--scope', uniqueName('nobody')],
+      {
+        env: cliEnv({
+          TIDEWATCH_DATA_DIR: mkdtempSync(join(root, 'data-')),
+          TIDEWATCH_COMPILE_CACHE: join(root, 'maps'),
+          TIDEWATCH_TEST_MAP_FILE: bundle,
+          TIDEWATCH_TEST_MAP_LINE: String(lines.length - 1),
+          TIDEWATCH_TEST_MAP_COLUMN: String(lines.at(-1)?.length ?? 0),
+        }),
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(child.status, child.stderr).toBe(0);
+    const start = logLines(child.stderr).find((entry) => String(entry.msg).endsWith(' starting'));
+    expect(start?.compileCache).toBe('source-maps');
+    expect(child.stderr).toMatch(/^mapped to: .*src\/cli\/usage-error\.ts$/m);
   });
 });
