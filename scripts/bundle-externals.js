@@ -1,4 +1,4 @@
-// What scripts/bundle.js leaves outside dist/bundle/tidewatch.js, and so what the container image
+// What scripts/bundle.js leaves outside the bundle (dist/bundle/tidewatch-main.cjs), and so what the container image
 // must still carry in node_modules (scripts/runtime-modules.js copies exactly these).
 //
 // LOADED: packages the bundle loads from node_modules, each with its own dependencies:
