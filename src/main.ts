@@ -4,7 +4,7 @@
  */
 import { testCrashHook } from './cli/test-crash-hook.js';
 import { withDefaultCommand } from './cli/default-command.js';
-import { exitForFailure } from './cli/usage-error.js';
+import { exitForFailure } from './cli/exit-code.js';
 import { fleetTokenCommand, fleetViewCommand } from './cli/fleet-command.js';
 import { tokenCommand } from './cli/token-command.js';
 import { bundleCommand } from './cli/bundle-command.js';

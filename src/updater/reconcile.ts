@@ -5,7 +5,7 @@ import type { Logger } from '../log/index.js';
 import type { Journal, PlanRecord, Plans } from '../store/index.js';
 import { isServiceSubject } from '../swarm/index.js';
 import { recoverLegacyRow, type RecoveryResult } from './legacy-recover.js';
-import { copyOf } from './copies.js';
+import { copyOf, type CopyName } from './copies.js';
 import { finishRows } from './plan-journal.js';
 import { finishPlan, readBack, undoPlan, type LogStep } from './plan-repair.js';
 import { isInScope } from './select.js';
@@ -72,9 +72,10 @@ export async function reconcile(deps: ReconcileDeps): Promise<RecoveryResult[]> 
     deps.plans.unfinished().flatMap((plan) => plan.members.flatMap((m) => [m.parkedName, m.tempName])),
   );
   try {
-    for (const copy of await deps.engine.listContainers({ all: true })) {
-      if (!planned.has(copy.name) && isOurs(deps, copy)) {
-        const result = await repairCopy(deps, copy, (deps.clock ?? Date.now)());
+    for (const container of await deps.engine.listContainers({ all: true })) {
+      const found = copyOf(container.name);
+      if (found !== undefined && !planned.has(container.name) && isOurs(deps, found, container)) {
+        const result = await repairCopy(deps, container, found, (deps.clock ?? Date.now)());
         if (result) results.push(result);
       }
     }
@@ -137,10 +138,9 @@ export function reconcileNames(
 }
 
 /** Whether a copy is of a container this run may touch: in its scope, and among its names if any. */
-function isOurs(deps: ReconcileDeps, copy: ContainerSummary): boolean {
-  const of = copyOf(copy.name)?.of;
-  if (of === undefined || !isInScope(copy.labels, deps.scope)) return false;
-  return deps.names === undefined || deps.names.length === 0 || deps.names.includes(of);
+function isOurs(deps: ReconcileDeps, found: CopyName, copy: ContainerSummary): boolean {
+  if (!isInScope(copy.labels, deps.scope)) return false;
+  return deps.names === undefined || deps.names.length === 0 || deps.names.includes(found.of);
 }
 
 /**
@@ -151,10 +151,10 @@ function isOurs(deps: ReconcileDeps, copy: ContainerSummary): boolean {
 async function repairCopy(
   deps: ReconcileDeps,
   copy: ContainerSummary,
+  found: CopyName,
   now: number,
 ): Promise<RecoveryResult | undefined> {
-  const found = copyOf(copy.name);
-  if (found === undefined || !(now - found.madeAt >= ORPHAN_AGE_MS)) return undefined;
+  if (!(now - found.madeAt >= ORPHAN_AGE_MS)) return undefined;
   const base = found.of;
   const holder = await deps.engine.inspectContainer(base);
   let outcome: 'committed' | 'rolled-back';
