@@ -39,7 +39,8 @@ export function startingNameFor(name: string, now: number = Date.now()): string 
 }
 
 export function isStartingCopy(candidate: string, name: string): boolean {
-  return candidate.startsWith(`${name}${STARTING_INFIX}`);
+  const copy = copyOf(candidate);
+  return copy?.role === 'new' && copy.of === name;
 }
 
 /** The failed new container's last log lines, for the rollback record; empty when unreadable. */
