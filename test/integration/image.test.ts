@@ -32,7 +32,7 @@ const DIR_BYTES =
   "const fs=require('fs'),p=require('path');const size=(d)=>fs.readdirSync(d,{withFileTypes:true})" +
   '.reduce((s,e)=>s+(e.isDirectory()?size(p.join(d,e.name)):e.isFile()?fs.statSync(p.join(d,e.name)).size:0),0);' +
   'console.log(size(process.argv[1]))';
-// In the image, from /app: imports every package the bundle loads, resolves those it only resolves.
+// In the image, from /app: imports every package the bundle loads.
 const LOADS =
   "import { readdirSync } from 'node:fs';" +
   "const loaded = JSON.parse(process.argv[1]); const names = loaded.flatMap((n) => n.endsWith('/*')" +
