@@ -86,7 +86,7 @@ describe('compile cache', () => {
   it('is left aside under node --enable-source-maps, so stack traces map to the sources', () => {
     // Where the bundle defines a function of src/cli/usage-error.ts, as a zero-based line and column.
     const bundle = join(MAIN, '..', 'tidewatch-main.cjs');
-    const before = readFileSync(bundle, 'latin1').split('function exitForFailure(')[0] ?? '';
+    const before = readFileSync(bundle, 'latin1').split('function usageError(')[0] ?? '';
     const lines = before.split('\n');
     const child = spawnSync(
       process.execPath,
