@@ -64,6 +64,12 @@ describe('dashboard actions in a browser', () => {
   };
   const info = (name: string): Promise<Row> => api<Row>('GET', `/api/v1/containers/${name}`);
   const imageOf = async (name: string): Promise<string> => (await docker.getContainer(name).inspect()).Image;
+  /** The image, or undefined while the name is free: between the rename and the create of a recreate. */
+  const imageMidUpdate = (name: string): Promise<string | undefined> =>
+    imageOf(name).catch((error: { statusCode?: number }) => {
+      if (error.statusCode === 404) return undefined;
+      throw error;
+    });
   const row = (name: string): Locator => page.locator(`tr[data-container="${name}"]`);
   const dialog = (title: string): Locator => page.getByRole('dialog', { name: title });
   const toast = async (): Promise<string> =>
@@ -284,7 +290,7 @@ describe('dashboard actions in a browser', () => {
     await shotAndContrast('confirm-rollback');
     await question.getByRole('button', { name: 'Roll back' }).click();
     await eventually(
-      () => imageOf(names.web),
+      () => imageMidUpdate(names.web),
       (image) => image === images[names.web],
       60_000,
     );
